@@ -1,0 +1,1 @@
+"""Rule data (medspaCy rules, code tables, payer profiles); shipped as ``extractor.patterns``."""
