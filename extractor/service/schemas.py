@@ -1,0 +1,44 @@
+"""Request bodies of the HTTP API (the responses are ``CodingResult`` and ``AuditResult``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CodeRequest(_Request):
+    text: str = Field(description="The procedure note, as plain text.")
+    payer: str = Field(default="medicare", description="Built-in payer profile: medicare, commercial, rt_lt.")
+    format: Literal["json", "fhir"] = Field(
+        default="json", description="json: the CodingResult; fhir: a FHIR R4B Bundle."
+    )
+
+
+class AuditRequest(_Request):
+    text: str = Field(description="The procedure note, as plain text.")
+    claim: str = Field(description='The claim to check, e.g. "64493-50-KX, 64494-50-KX".')
+    payer: str = Field(default="medicare", description="Built-in payer profile: medicare, commercial, rt_lt.")
+
+
+class ErrorDetail(BaseModel):
+    type: str = Field(description="Machine-readable id, e.g. NOTE_TOO_LARGE, EMPTY_NOTE, UNKNOWN_PAYER.")
+    message: str = Field(description="What is wrong, for a person.")
+    fields: list[dict] | None = Field(default=None, description="For INVALID_REQUEST: the fields at fault.")
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    schema_version: str
+    warm: bool
+    auth_required: bool
+    max_chars: int
+    payers: list[str]
