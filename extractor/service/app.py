@@ -22,9 +22,9 @@ from ..errors import FacetCoderError
 from ..models import SCHEMA_VERSION, CodingResult
 from ..note_input import check_note
 from .guards import AccessLogAndShield, BodyLimit
-from .pipeline import AuditFunction, CodeFunction, Pipeline, check_payer_name
+from .pipeline import AuditFunction, CodeFunction, Pipeline, builtin_payers, check_payer_name
 from .schemas import AuditRequest, CodeRequest, ErrorBody, Health
-from .settings import BUILTIN_PAYERS, ServiceSettings
+from .settings import ServiceSettings
 
 STATIC = resources.files("extractor.service") / "static"
 _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -101,6 +101,7 @@ def create_app(
     settings = settings or ServiceSettings()
     settings.check_binding()
     pipeline = Pipeline(code, audit)
+    payers = builtin_payers()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -141,7 +142,7 @@ def create_app(
     def code_endpoint(body: CodeRequest) -> Response:
         """Code one note: the same JSON as ``code_note`` (or, with format fhir, a FHIR R4B Bundle)."""
         check_note(body.text, settings.max_chars)
-        payer = check_payer_name(body.payer)
+        payer = check_payer_name(body.payer, payers)
         result = pipeline.code(body.text, payer, max_chars=settings.max_chars)
         if body.format == "fhir":
             from ..render.fhir_output import render_fhir
@@ -156,7 +157,7 @@ def create_app(
     def audit_endpoint(body: AuditRequest) -> Response:
         """Check a claim string against what the note supports."""
         check_note(body.text, settings.max_chars)
-        payer = check_payer_name(body.payer)
+        payer = check_payer_name(body.payer, payers)
         result = pipeline.audit(body.text, body.claim, payer)
         return Response(result.model_dump_json(by_alias=True), media_type="application/json")
 
@@ -178,7 +179,7 @@ def create_app(
             warm=pipeline.warm_seconds is not None,
             auth_required=bool(settings.api_key),
             max_chars=settings.max_chars,
-            payers=list(BUILTIN_PAYERS),
+            payers=payers,
         )
 
     @app.get("/", include_in_schema=False)

@@ -49,10 +49,19 @@ class UnknownBuiltInPayer(UnknownPayer):
         )
 
 
-def check_payer_name(payer: str) -> str:
+def builtin_payers() -> list[str]:
+    """The built-in payer profile names (the coding engine's, else the documented three)."""
+    try:
+        from ..coding.profiles import known_profiles
+    except ImportError:
+        return list(BUILTIN_PAYERS)
+    return known_profiles()
+
+
+def check_payer_name(payer: str, known: list[str]) -> str:
     """Over HTTP a payer is a built-in profile name: a file path would let a caller read server files."""
-    if not payer or not payer.replace("_", "").replace("-", "").isalnum() or len(payer) > 64:
-        raise UnknownBuiltInPayer(payer[:64], list(BUILTIN_PAYERS))
+    if payer not in known:
+        raise UnknownBuiltInPayer(payer[:64], known)
     return payer
 
 

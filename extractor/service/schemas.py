@@ -21,7 +21,9 @@ class CodeRequest(_Request):
 
 class AuditRequest(_Request):
     text: str = Field(description="The procedure note, as plain text.")
-    claim: str = Field(description='The claim to check, e.g. "64493-50-KX, 64494-50-KX".')
+    claim: str = Field(
+        max_length=10_000, description='The claim to check, e.g. "64493-50-KX, 64494-50-KX x1".'
+    )
     payer: str = Field(default="medicare", description="Built-in payer profile: medicare, commercial, rt_lt.")
 
 

@@ -149,8 +149,10 @@
 
   // ---- claim lines and warnings -------------------------------------------------------------
 
+  // "64493-50-KX", with " x2" when units are not 1: the form the audit's claim parser reads back.
   function lineText(line) {
-    return line.code + (line.modifiers || []).map((modifier) => "-" + modifier).join("") + " x" + line.units;
+    const text = [line.code].concat(line.modifiers || []).join("-");
+    return line.units && line.units !== 1 ? text + " x" + line.units : text;
   }
 
   function lineRow(line, index, withLabel) {
@@ -206,6 +208,17 @@
     $("edit-btn").hidden = !show;
   }
 
+  function showResult(text, result) {
+    state.text = text;
+    state.codePoints = Array.from(text);
+    state.result = result;
+    renderNote(collectEvidence(result, []));
+    renderLines(result.lines || []);
+    renderWarnings(result.warnings || []);
+    renderAuditLines(result.lines || []);
+    showNoteView(true);
+  }
+
   async function codeNote() {
     const text = $("note-input").value;
     if (!text.trim()) {
@@ -216,14 +229,7 @@
     setStatus("Coding…", "");
     try {
       const result = await postJson("/v1/code", { text: text, payer: $("payer").value });
-      state.text = text;
-      state.codePoints = Array.from(text);
-      state.result = result;
-      renderNote(collectEvidence(result, []));
-      renderLines(result.lines || []);
-      renderWarnings(result.warnings || []);
-      renderAuditLines(result.lines || []);
-      showNoteView(true);
+      showResult(text, result);
       const count = (result.lines || []).length;
       setStatus(count + " claim line" + (count === 1 ? "" : "s") + " for " + result.payer + ".", "ok");
     } catch (error) {
@@ -261,14 +267,8 @@
     item.dataset.id = finding.id || "";
     item.appendChild(el("span", "badge", finding.id || ""));
     item.appendChild(el("span", "message", finding.message || ""));
-    const claimed = finding.claim_line || finding.claimed;
-    if (claimed) {
-      item.appendChild(el("span", "claimed", "claimed: " + (typeof claimed === "string" ? claimed : lineText(claimed))));
-    }
-    const expected = finding.expected_line || finding.expected;
-    if (expected) {
-      item.appendChild(el("span", "expected", "supported: " + (typeof expected === "string" ? expected : lineText(expected))));
-    }
+    if (finding.line) item.appendChild(el("span", "claimed", "claim line: " + lineText(finding.line)));
+    if (finding.suggestion) item.appendChild(el("span", "suggestion", "fix: " + finding.suggestion));
     if (validSpans(finding.evidence).length) selectable(item, finding.evidence);
     return item;
   }
@@ -287,16 +287,16 @@
     $("audit-btn").disabled = true;
     setStatus("Auditing…", "");
     try {
-      if (!state.result || state.text !== text) await codeNote();
       const audit = await postJson("/v1/audit", { text: text, claim: claim, payer: $("payer").value });
       state.audit = audit;
-      const supported = audit.expected_lines || audit.supported_lines || (state.result && state.result.lines) || [];
-      renderAuditLines(supported);
+      if (audit.coding) showResult(text, audit.coding);
       const findings = audit.findings || [];
       $("findings").replaceChildren(...findings.map(findingItem));
       $("no-findings").hidden = findings.length > 0;
       $("no-findings").textContent = "No findings: the claim matches what the note supports.";
-      $("audit-summary").textContent = findings.length + " finding" + (findings.length === 1 ? "" : "s") + ".";
+      const submitted = (audit.submitted || []).map(lineText).join(", ");
+      $("audit-summary").textContent = findings.length + " finding" + (findings.length === 1 ? "" : "s") +
+        (submitted ? " for the claim " + submitted : "") + ".";
       setStatus("Audit done.", "ok");
     } catch (error) {
       setStatus(error.message, "error");
