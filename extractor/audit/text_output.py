@@ -1,0 +1,50 @@
+"""The audit for a coder at a terminal: submitted vs supported lines side by side, then the
+findings by severity, each with its suggestion and the quoted evidence."""
+
+from __future__ import annotations
+
+from .models import AuditResult, format_line
+
+_SEVERITIES = ("error", "warning", "info")
+_QUOTE_LIMIT = 100
+
+
+def render_text(audit: AuditResult) -> str:
+    flagged = {finding.line for finding in audit.findings if finding.line is not None}
+    submitted = [("! " if line in flagged else "  ") + str(line) for line in audit.submitted]
+    supported = [format_line(line.code, line.modifiers, line.units) for line in audit.coding.lines]
+    width = max([len("Submitted claim") + 2, *(len(text) for text in submitted)]) + 4
+    out = [f"Claim audit (payer: {audit.coding.payer})", ""]
+    out.append(f"  {'Submitted claim':<{width - 2}}Supported by the note")
+    for row in range(max(len(submitted), len(supported), 1)):
+        left = submitted[row] if row < len(submitted) else ""
+        right = supported[row] if row < len(supported) else ("(no line)" if row == 0 else "")
+        out.append(f"{left:<{width}}{right}".rstrip())
+    out.append("")
+    if not audit.findings:
+        out.append("No findings: the claim matches what the note supports.")
+    for severity in _SEVERITIES:
+        findings = [finding for finding in audit.findings if finding.severity == severity]
+        if not findings:
+            continue
+        out.append(f"{severity.upper()}S ({len(findings)})")
+        for finding in findings:
+            concerns = f" on {finding.line}" if finding.line is not None else " (whole claim)"
+            out.append(f"  {finding.id}{concerns}")
+            out.append(f"    {finding.message}")
+            if finding.suggestion:
+                out.append(f"    Suggestion: {finding.suggestion}")
+            for evidence in finding.evidence:
+                out.append(f"    Evidence: {_quote(evidence.text)}")
+        out.append("")
+    if audit.coding.warnings:
+        ids = ", ".join(sorted({warning.id for warning in audit.coding.warnings}))
+        out.append(f"The note's own coding warnings (facetcode code for details): {ids}")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _quote(text: str) -> str:
+    flat = " ".join(text.split())
+    if len(flat) > _QUOTE_LIMIT:
+        flat = flat[: _QUOTE_LIMIT - 1] + "…"
+    return f'"{flat}"'
