@@ -583,5 +583,6 @@ def _units_rule(exp: _Expected) -> str:
     if rank == "additional":
         return f"one unit per additional joint ({exp.line.units} here)"
     if exp.side == {"50"}:
-        return "a bilateral level is one line with modifier 50 and 1 unit"
+        units = exp.line.units
+        return f"this profile reports a bilateral level as one line with modifier 50 and {units} unit(s)"
     return "one unit per line for this code"

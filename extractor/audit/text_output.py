@@ -1,8 +1,10 @@
-"""The audit for a coder at a terminal: submitted vs supported lines side by side, then the
-findings by severity, each with its suggestion and the quoted evidence."""
+"""The audit for a coder at a terminal: submitted vs supported lines side by side (``!`` marks a
+submitted line with a finding or not among the supported lines), then the findings by severity,
+each with its suggestion and the quoted evidence."""
 
 from __future__ import annotations
 
+from .catalogue import audited_modifiers
 from .models import AuditResult, format_line
 
 _SEVERITIES = ("error", "warning", "info")
@@ -10,8 +12,12 @@ _QUOTE_LIMIT = 100
 
 
 def render_text(audit: AuditResult) -> str:
-    flagged = {finding.line for finding in audit.findings if finding.line is not None}
-    submitted = [("! " if line in flagged else "  ") + str(line) for line in audit.submitted]
+    supported_keys = {_key(line) for line in audit.coding.lines}
+    flagged = {str(finding.line) for finding in audit.findings if finding.line is not None}
+    submitted = [
+        ("! " if str(line) in flagged or _key(line) not in supported_keys else "  ") + str(line)
+        for line in audit.submitted
+    ]
     supported = [format_line(line.code, line.modifiers, line.units) for line in audit.coding.lines]
     width = max([len("Submitted claim") + 2, *(len(text) for text in submitted)]) + 4
     out = [f"Claim audit (payer: {audit.coding.payer})", ""]
@@ -41,6 +47,10 @@ def render_text(audit: AuditResult) -> str:
         ids = ", ".join(sorted({warning.id for warning in audit.coding.warnings}))
         out.append(f"The note's own coding warnings (facetcode code for details): {ids}")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _key(line) -> tuple[str, frozenset[str], int]:
+    return line.code, frozenset(line.modifiers) & audited_modifiers(), line.units
 
 
 def _quote(text: str) -> str:

@@ -410,7 +410,8 @@ def test_no_laterality_on_a_bilateral_line_is_a_modifier_mismatch_only():
             "1 unit however",
         ),
         (["64633-LT", "64634-LT x2"], "64633-LT, 64634-LT", "one unit per additional joint (2 here)"),
-        (["64493-50-KX"], "64493-50-KX x2", "modifier 50 and 1 unit"),
+        (["64493-50-KX"], "64493-50-KX x2", "modifier 50 and 1 unit(s)"),
+        (["64493-50 x2"], "64493-50", "modifier 50 and 2 unit(s)"),
         (["64493-RT-KX"], "64493-RT-KX x2", "one unit per line"),
     ],
 )
