@@ -1,0 +1,192 @@
+"""Our spaCy components. Every value they leave on a Doc is JSON-serialisable.
+
+- ``facet_sentences``: line- and sentence-aware splitting for clinical layout (headers, bullet
+  lists, bare newlines, run-on dictation). Chosen over PyRuSH, which logs note tokens through
+  loguru and costs ~20x the tokenizer (see bench/throughput.py).
+- ``facet_sections``: our procedure-note section rules (patterns/nlp/sections.json).
+- ``facet_targets``: our TargetRule JSON compiled to one regex per file; matches become
+  plain-dict mentions in ``doc._.facet_mentions`` and spans in ``doc.spans["facet_targets"]``
+  for medspaCy's ConText.
+- ``facet_context``: medspaCy's ConText with our rules (patterns/nlp/context_rules.json); its
+  modifier objects become status strings on the mentions and are then cleared (they are not
+  serialisable and break multiprocessing).
+"""
+
+
+
+import bisect
+import re
+import warnings
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .rule_data import compiled_target_files, section_rules
+
+SPAN_GROUP = "facet_targets"
+
+for _name in ("facet_sentences", "facet_sections", "facet_mentions"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+_SENT_END = re.compile(r"[.!?]+[\"')\]]*$")
+_NEWLINE_JOIN_MIN_LINE = 70
+
+
+@Language.factory("facet_sentences", default_config={})
+def make_sentence_splitter(nlp: Language, name: str) -> "FacetSentenceSplitter":
+    return FacetSentenceSplitter()
+
+
+class FacetSentenceSplitter:
+    """Splits at sentence-final punctuation followed by a capital or digit, and at newlines.
+
+    A newline does not split when it looks like a hard wrap inside a sentence (a long line
+    that does not end in punctuation followed by a lower-case word).
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        starts = [0]
+        previous = None
+        for token in doc:
+            if previous is not None:
+                boundary = False
+                if "\n" in previous.text or ("\n" in previous.whitespace_ and not token.is_space):
+                    boundary = not self._is_hard_wrap(text, previous, token)
+                elif _SENT_END.search(previous.text) and previous.whitespace_ and (
+                    token.text[:1].isupper() or token.text[:1].isdigit() or token.text[:1] in "#-*•("
+                ):
+                    boundary = previous.text not in {"Dr.", "Mr.", "Ms.", "Mrs.", "vs.", "approx.", "e.g.", "i.e."}
+                token.is_sent_start = boundary
+                if boundary:
+                    starts.append(token.idx)
+            else:
+                token.is_sent_start = True
+            previous = token
+        bounds = [[start, end] for start, end in zip(starts, starts[1:] + [len(text)], strict=True)]
+        doc._.facet_sentences = bounds
+        return doc
+
+    @staticmethod
+    def _is_hard_wrap(text: str, previous, token) -> bool:
+        if not token.text[:1].islower():
+            return False
+        line_start = text.rfind("\n", 0, previous.idx) + 1
+        line = text[line_start : previous.idx + len(previous.text)].rstrip()
+        return len(line) >= _NEWLINE_JOIN_MIN_LINE and not line.endswith((".", ":", ";", "!", "?"))
+
+
+@Language.factory("facet_sections", default_config={})
+def make_sectionizer(nlp: Language, name: str) -> "FacetSectionizer":
+    return FacetSectionizer()
+
+
+class FacetSectionizer:
+    """Marks section spans by header; text before the first header has category None."""
+
+    def __init__(self) -> None:
+        self.regex, self.rules = section_rules()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        sections: list[dict] = []
+        current = {"category": None, "role": "untitled", "start": 0, "end": len(text), "header_end": 0}
+        for match in self.regex.finditer(text):
+            rule = self.rules[int(match.lastgroup[1:])]
+            current["end"] = match.start()
+            if current["end"] > current["start"] or current["category"] is not None:
+                sections.append(current)
+            current = {
+                "category": rule.category,
+                "role": rule.role,
+                "start": match.start(),
+                "end": len(text),
+                "header_end": match.end(),
+            }
+        sections.append(current)
+        doc._.facet_sections = sections
+        return doc
+
+
+@Language.factory("facet_targets", default_config={})
+def make_target_matcher(nlp: Language, name: str) -> "FacetTargetMatcher":
+    return FacetTargetMatcher()
+
+
+class FacetTargetMatcher:
+    """Runs our TargetRule files; each match is a mention dict and a Span with ``id_`` = index."""
+
+    def __init__(self) -> None:
+        self.files = compiled_target_files()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        sentence_starts = [start for start, _ in (doc._.facet_sentences or [[0, len(text)]])]
+        mentions: list[dict] = []
+        spans: list[Span] = []
+        for compiled in self.files:
+            for match in compiled.regex.finditer(text):
+                rule = compiled.rules[int(match.lastgroup[1:])]
+                start, end = match.span()
+                while start < end and text[start].isspace():
+                    start += 1
+                if start >= end:
+                    continue
+                index = len(mentions)
+                mentions.append(
+                    {
+                        "category": rule.category,
+                        "rule": rule.literal,
+                        "start": start,
+                        "end": end,
+                        "text": text[start:end],
+                        "meta": rule.metadata,
+                        "sent": bisect.bisect_right(sentence_starts, start) - 1,
+                        "status": [],
+                    }
+                )
+                span = doc.char_span(start, end, label=rule.category, alignment_mode="expand")
+                if span is not None and len(span):
+                    spans.append(Span(doc, span.start, span.end, label=rule.category, span_id=str(index)))
+        doc._.facet_mentions = mentions
+        doc.spans[SPAN_GROUP] = spans
+        return doc
+
+
+@Language.factory("facet_context", default_config={})
+def make_context(nlp: Language, name: str) -> "FacetContext":
+    return FacetContext(nlp)
+
+
+class FacetContext:
+    """medspaCy's ConText with our rules; modifier categories are copied onto the mentions as
+    strings and the modifier objects dropped (they are not serialisable)."""
+
+    def __init__(self, nlp: Language) -> None:
+        from medspacy.context import ConText, ConTextRule
+
+        from .rule_data import context_rule_dicts
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.context = ConText(
+                nlp, rules=None, span_attrs=None, input_span_type="group", span_group_name=SPAN_GROUP
+            )
+            self.context.add([ConTextRule.from_dict(dict(rule)) for rule in context_rule_dicts()])
+
+    def __call__(self, doc: Doc) -> Doc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.context(doc)
+        mentions = doc._.facet_mentions or []
+        for span in doc.spans.get(SPAN_GROUP, []):
+            modifiers = span._.modifiers
+            if modifiers:
+                status = mentions[int(span.id_)]["status"]
+                for modifier in modifiers:
+                    if modifier.category not in status:
+                        status.append(modifier.category)
+                span._.modifiers = ()
+        doc._.context_graph = None
+        return doc

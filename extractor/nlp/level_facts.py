@@ -1,0 +1,252 @@
+"""Joints and sides from level phrases, nerve lists and needle targets of today's procedure.
+
+A level phrase takes the side written next to it ("right L4-5", "L5-S1 bilaterally",
+"L L4-5"); a side word between two phrases belongs to the one it is attached to ("L4-5 on the
+right and L5-S1 on the left"). Joints named outright win over joints derived from nerves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..models import Evidence
+from .level_parser import (
+    is_consecutive_pair,
+    joint_index,
+    nerves_to_joints,
+    parse_level_phrase,
+    target_to_nerve,
+    unit_joints,
+    unit_vertebrae,
+)
+from .note_view import Mention, NoteView
+
+_POSTFIX_GAP = re.compile(r"^[\s,(]*(?:on\s+the|on|at\s+the|,)?[\s(]*$", re.IGNORECASE)
+_PREFIX_WINDOW = 70
+_POSTFIX_WINDOW = 40
+_CUE_WINDOW = 40
+
+
+@dataclass
+class LevelObservation:
+    """A joint (or nerve) named today, with the side written beside it, if any."""
+
+    name: str
+    side: str | None
+    mentions: list[Mention]
+    from_nerves: bool = False
+    header: bool = False
+
+
+@dataclass
+class PhraseReading:
+    phrase: Mention
+    side: Mention | None
+    joints: list[str] = field(default_factory=list)
+    nerves: list[str] = field(default_factory=list)
+
+
+def combine_sides(sides: list[str | None]) -> str | None:
+    found = {s for s in sides if s}
+    if not found:
+        return None
+    if "bilateral" in found or {"left", "right"} <= found:
+        return "bilateral"
+    return found.pop()
+
+
+def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, Mention]:
+    """For each level phrase (by mention index), the side mention that governs it."""
+    attached: dict[int, Mention] = {}
+    by_sentence: dict[int, list[Mention]] = {}
+    for phrase in phrases:
+        by_sentence.setdefault(phrase.sent, []).append(phrase)
+    for sent, group in by_sentence.items():
+        group.sort(key=lambda m: m.start)
+        sides = [s for s in view.in_sentence(sent, "SIDE") if not s.historical]
+        prefix: dict[int, Mention] = {}
+        postfix: dict[int, Mention] = {}
+        for side in sides:
+            before = [p for p in group if p.end <= side.start]
+            after = [p for p in group if p.start >= side.end]
+            previous = before[-1] if before else None
+            following = after[0] if after else None
+            attaches_to_previous = previous is not None and (
+                side.start - previous.end <= _POSTFIX_WINDOW
+                and (
+                    _POSTFIX_GAP.match(view.text[previous.end : side.start]) is not None
+                    or side.text.lower().endswith("ly")
+                    or following is None
+                    or side.text.startswith("(")
+                )
+            )
+            if attaches_to_previous and previous.index not in postfix:
+                postfix[previous.index] = side
+            elif following is not None and following.start - side.end <= _PREFIX_WINDOW:
+                prefix[following.index] = side
+        carried: Mention | None = None
+        for phrase in group:
+            side = prefix.get(phrase.index) or postfix.get(phrase.index)
+            if side is None and carried is not None and _joined_by_list(view, carried, phrase):
+                side = carried
+            if side is not None:
+                attached[phrase.index] = side
+            carried = side
+    return attached
+
+
+def _joined_by_list(view: NoteView, side: Mention, phrase: Mention) -> bool:
+    """'bilateral L4-5, L5-S1 and L3-4': a list after one side word shares it."""
+    gap = view.text[side.end : phrase.start]
+    return len(gap) < 90 and not re.search(r"[.;:]|\b(?:left|right|bilateral)\b", gap, re.IGNORECASE)
+
+
+def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
+    """'nerve' when medial-branch / dorsal-ramus words sit beside the phrase, 'target' for
+    transverse process / SAP words, else None."""
+    best: tuple[int, str] | None = None
+    for cue in view.in_sentence(phrase.sent, "NERVE_CUE", "NERVE_DR", "TARGET_CUE"):
+        if cue.end <= phrase.start:
+            distance = phrase.start - cue.end
+        elif cue.start >= phrase.end:
+            distance = cue.start - phrase.end
+        else:
+            continue
+        if distance > _CUE_WINDOW:
+            continue
+        mode = "target" if cue.category == "TARGET_CUE" else "nerve"
+        if best is None or distance < best[0]:
+            best = (distance, mode)
+    return best[1] if best else None
+
+
+def read_phrase(view: NoteView, phrase: Mention, side: Mention | None) -> PhraseReading:
+    reading = PhraseReading(phrase=phrase, side=side)
+    if phrase.category == "LEVEL_WORD":
+        reading.joints = list(phrase.meta.get("joints", []))
+        return reading
+    units = parse_level_phrase(phrase.text)
+    mode = _cue_mode(view, phrase)
+    for unit in units:
+        if is_consecutive_pair(unit) or (mode is None and unit.kind != "single"):
+            reading.joints.extend(unit_joints(unit))
+        elif mode == "nerve":
+            reading.nerves.extend(unit_vertebrae(unit))
+        elif mode == "target":
+            for vertebra in unit_vertebrae(unit):
+                nerve = target_to_nerve(vertebra)
+                if nerve:
+                    reading.nerves.append(nerve)
+    return reading
+
+
+def _side_value(side: Mention | None) -> str | None:
+    return side.value if side is not None else None
+
+
+@dataclass
+class JointSet:
+    """The joints of today's facet procedure(s) with their sides and evidence."""
+
+    sides: dict[str, str | None]
+    evidence: dict[str, list[Evidence]]
+    from_nerves: bool
+    nerves: list[str]
+    discrepancy: tuple[list[str], list[str], list[Evidence]] | None
+
+
+def resolve_joints(view: NoteView, readings: list[PhraseReading], extra_nerves: list[Mention],
+                   default_side: str | None) -> JointSet:
+    """Named joints win; otherwise nerves and targets are mapped (coding-rules §6). The
+    description wins over the header when the two name different joints."""
+    header = [r for r in readings if r.phrase.role == "header"]
+    body = [r for r in readings if r.phrase.role != "header"]
+
+    def named(group: list[PhraseReading]) -> dict[str, list[PhraseReading]]:
+        out: dict[str, list[PhraseReading]] = {}
+        for reading in group:
+            for joint in reading.joints:
+                out.setdefault(joint, []).append(reading)
+        return out
+
+    def mapped(group: list[PhraseReading], extras: list[Mention]) -> dict[str, list[PhraseReading]]:
+        per_side: dict[str | None, list[str]] = {}
+        readings_by_side: dict[str | None, list[PhraseReading]] = {}
+        for reading in group:
+            if reading.nerves:
+                key = _side_value(reading.side)
+                per_side.setdefault(key, []).extend(reading.nerves)
+                readings_by_side.setdefault(key, []).append(reading)
+        ton = any(m.category == "NERVE_TON" for m in extras)
+        ala = any(m.category == "SACRAL_ALA" for m in extras)
+        if not per_side and (ton or ala):
+            per_side[None] = []
+            readings_by_side[None] = []
+        out: dict[str, list[PhraseReading]] = {}
+        sided = {k: v for k, v in per_side.items() if k is not None}
+        if sided and None in per_side:
+            for key in sided:
+                per_side[key] = per_side[key] + per_side[None]
+            del per_side[None]
+        for key, nerves in per_side.items():
+            if ala:
+                nerves = [*nerves, "L5"]
+            for joint in nerves_to_joints(nerves, third_occipital=ton):
+                for reading in readings_by_side.get(key, []) or [PhraseReading(extras[0], None)]:
+                    out.setdefault(joint, []).append(reading)
+        return out
+
+    header_named, body_named = named(header), named(body)
+    body_extras = [m for m in extra_nerves if m.role != "header"]
+    header_extras = [m for m in extra_nerves if m.role == "header"]
+    body_mapped = mapped(body, body_extras) if not body_named else {}
+    header_mapped = mapped(header, header_extras) if not header_named else {}
+
+    from_nerves = False
+    discrepancy = None
+    header_joints = header_named or header_mapped
+    body_joints = body_named or body_mapped
+    if body_named:
+        chosen = body_named
+    elif header_named and (not body_mapped or set(body_mapped) == set(header_named)):
+        chosen = header_named
+    elif body_mapped:
+        chosen, from_nerves = body_mapped, True
+    else:
+        chosen, from_nerves = header_mapped, bool(header_mapped)
+    if header_joints and body_joints and set(header_joints) != set(body_joints):
+        chosen = body_joints
+        from_nerves = not body_named
+        evidence = [r.phrase.evidence() for rs in header_joints.values() for r in rs]
+        evidence += [r.phrase.evidence() for rs in body_joints.values() for r in rs]
+        discrepancy = (
+            sorted(header_joints, key=joint_index),
+            sorted(body_joints, key=joint_index),
+            _dedupe(evidence),
+        )
+
+    sides: dict[str, str | None] = {}
+    evidence: dict[str, list[Evidence]] = {}
+    all_by_joint = {**header_named, **header_mapped}
+    for joint, rs in {**body_named, **body_mapped}.items():
+        all_by_joint[joint] = all_by_joint.get(joint, []) + rs
+    for joint in sorted(chosen, key=joint_index):
+        rs = all_by_joint.get(joint, chosen[joint])
+        side = combine_sides([_side_value(r.side) for r in rs]) or default_side
+        sides[joint] = side
+        spans = [r.phrase.evidence() for r in rs if r.phrase.category != "NERVE_TON" or True]
+        spans += [r.side.evidence() for r in rs if r.side is not None]
+        evidence[joint] = _dedupe(spans)
+    nerves = sorted({n for r in readings for n in r.nerves})
+    return JointSet(sides, evidence, from_nerves, nerves, discrepancy)
+
+
+def _dedupe(spans: list[Evidence]) -> list[Evidence]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for span in sorted(spans, key=lambda e: (e.start, e.end)):
+        if (span.start, span.end) not in seen:
+            seen.add((span.start, span.end))
+            out.append(span)
+    return out

@@ -1,0 +1,213 @@
+"""Spinal level arithmetic: parse level phrases, name joints, map nerves to joints.
+
+Pure functions on strings, no spaCy. The nerve-to-joint table is coding-rules §6:
+lumbar/thoracic L(n-1)+Ln medial branches supply Ln-L(n+1); L4 MB + L5 dorsal ramus supply
+L5-S1; cervical Cn + C(n+1) supply Cn-C(n+1); the third occipital nerve supplies C2-C3.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+VERTEBRAE: tuple[str, ...] = (
+    *(f"C{n}" for n in range(1, 8)),
+    *(f"T{n}" for n in range(1, 13)),
+    *(f"L{n}" for n in range(1, 6)),
+    "S1",
+)
+_VERTEBRA_INDEX = {name: index for index, name in enumerate(VERTEBRAE)}
+# Nerve order has C8 between C7 and T1 (a cervical nerve, not a vertebra).
+NERVES: tuple[str, ...] = (*VERTEBRAE[:7], "C8", *VERTEBRAE[7:])
+_NERVE_INDEX = {name: index for index, name in enumerate(NERVES)}
+JOINTS: tuple[str, ...] = tuple(f"{VERTEBRAE[i]}-{VERTEBRAE[i + 1]}" for i in range(1, len(VERTEBRAE) - 1))
+_JOINT_INDEX = {name: index for index, name in enumerate(JOINTS)}
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "for": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_NUM = r"(?:1[0-2]|[1-9]|one|two|three|four|for|five|six|seven|eight|nine|ten|eleven|twelve)"
+_ITEM = re.compile(rf"(?P<seg>[CTLS])\s?-?\s?(?P<num>{_NUM})(?!(?![CTLS][0-9])[a-z])|(?P<bare>{_NUM})(?!(?![CTLS][0-9])[a-z])", re.IGNORECASE)
+_RANGE_WORDS = re.compile(r"\b(?:to|through|thru)\b", re.IGNORECASE)
+_PAIR_MARKS = re.compile(r"[-\u2013\u2014/]|\bdash\b", re.IGNORECASE)
+_SEGMENT_MAX = {"C": 8, "T": 12, "L": 5, "S": 1}
+
+
+@dataclass(frozen=True)
+class LevelUnit:
+    """One piece of a level phrase: a joint pair, a range of vertebrae, or a single vertebra."""
+
+    kind: str  # "pair" | "range" | "single"
+    first: str
+    last: str
+
+
+def joint_index(joint: str) -> int:
+    return _JOINT_INDEX[joint]
+
+
+def vertebra_index(name: str) -> int:
+    return _VERTEBRA_INDEX[name]
+
+
+def region_of(joint: str) -> str:
+    """T12-L1 belongs to the cervical/thoracic family per CPT; L1-L2 and below are lumbar."""
+    return "lumbar_sacral" if joint.startswith("L") else "cervical_thoracic"
+
+
+def _number(text: str) -> int:
+    lowered = text.lower()
+    return _WORD_NUMBERS[lowered] if lowered in _WORD_NUMBERS else int(lowered)
+
+
+def _items(text: str) -> list[tuple[str, int, str]]:
+    """(segment, number, separator-before) triples; bare numbers inherit the segment before."""
+    items: list[tuple[str, int, str]] = []
+    position = 0
+    segment = None
+    for match in _ITEM.finditer(text):
+        separator = text[position : match.start()]
+        position = match.end()
+        if match.group("seg"):
+            segment = match.group("seg").upper()
+            number = _number(match.group("num"))
+        elif segment is None:
+            continue
+        else:
+            number = _number(match.group("bare"))
+        if segment == "L" and number > 5 and match.group("seg") and len(match.group("num")) == 2:
+            items.append((segment, int(match.group("num")[0]), separator))
+            items.append((segment, int(match.group("num")[1]), ""))
+            continue
+        if number > _SEGMENT_MAX[segment]:
+            continue
+        items.append((segment, number, separator))
+    return items
+
+
+def _name(segment: str, number: int) -> str:
+    return f"{segment}{number}"
+
+
+def _relation(separator: str, _unused: bool = True) -> str:
+    if _RANGE_WORDS.search(separator):
+        return "range"
+    if _PAIR_MARKS.search(separator) or separator == "":
+        return "pair"
+    return "list"
+
+
+def parse_level_phrase(text: str) -> list[LevelUnit]:
+    """Split a level phrase into units: 'L4-5 and L5-S1' -> two pairs; 'L3 through L5' -> a
+    range; 'C5, C6, C7' -> three singles; 'L2-3 to L4-5' -> one range L2..L5."""
+    items = _items(text)
+    units: list[LevelUnit] = []
+    i = 0
+    while i < len(items):
+        first = _name(items[i][0], items[i][1])
+        relation = _relation(items[i + 1][2], True) if i + 1 < len(items) else "end"
+        if relation == "list" and i + 1 < len(items) and items[i + 1][2].strip() == "":
+            consecutive = _VERTEBRA_INDEX.get(_name(items[i + 1][0], items[i + 1][1]), -1) == (
+                _VERTEBRA_INDEX.get(first, -9) + 1
+            )
+            relation = "pair" if consecutive and _is_spoken(text) else "list"
+        if relation in ("pair", "range"):
+            last = _name(items[i + 1][0], items[i + 1][1])
+            i += 2
+            kind = "pair" if relation == "pair" else "range"
+            # "L2-3 to L4-5": a pair followed by a range word and another pair is one range.
+            if i < len(items) and _relation(items[i][2], True) == "range":
+                last = _name(items[i][0], items[i][1])
+                i += 1
+                if i < len(items) and _relation(items[i][2], True) == "pair":
+                    last = _name(items[i][0], items[i][1])
+                    i += 1
+                kind = "range"
+            elif kind == "range" and i < len(items) and _relation(items[i][2], True) == "pair":
+                last = _name(items[i][0], items[i][1])
+                i += 1
+            units.append(LevelUnit(kind, first, last))
+            continue
+        units.append(LevelUnit("single", first, first))
+        i += 1
+    return units
+
+
+def _is_spoken(text: str) -> bool:
+    return bool(re.search(r"[CTLS]\s+(?:one|two|three|four|for|five|six|seven|eight|nine|ten|eleven|twelve)\b", text, re.I))
+
+
+def joints_between(first: str, last: str) -> list[str]:
+    """Joints from vertebra ``first`` down to vertebra ``last`` (C8 is read as T1's neighbour)."""
+    first = "C7" if first == "C8" else first
+    last = "T1" if last == "C8" else last
+    if first not in _VERTEBRA_INDEX or last not in _VERTEBRA_INDEX:
+        return []
+    a, b = _VERTEBRA_INDEX[first], _VERTEBRA_INDEX[last]
+    if b <= a:
+        return []
+    return [f"{VERTEBRAE[i]}-{VERTEBRAE[i + 1]}" for i in range(a, b) if f"{VERTEBRAE[i]}-{VERTEBRAE[i + 1]}" in _JOINT_INDEX]
+
+
+def unit_joints(unit: LevelUnit) -> list[str]:
+    """The joints a unit names when read as joints (singles name none)."""
+    if unit.kind == "single":
+        return []
+    return joints_between(unit.first, unit.last)
+
+
+def unit_vertebrae(unit: LevelUnit) -> list[str]:
+    """The vertebrae (or nerves) a unit names when read as a nerve list."""
+    if unit.kind == "single":
+        return [unit.first]
+    a, b = _NERVE_INDEX.get(unit.first), _NERVE_INDEX.get(unit.last)
+    if a is None or b is None or b < a:
+        return []
+    return list(NERVES[a : b + 1])
+
+
+def is_consecutive_pair(unit: LevelUnit) -> bool:
+    return unit.kind == "pair" and len(unit_joints(unit)) == 1
+
+
+def target_to_nerve(vertebra: str) -> str | None:
+    """A needle target at the transverse process of L(n)/T(n) lies on the L(n-1)/T(n-1) medial
+    branch; cervical targets (articular pillar of Cn) name the Cn branch itself."""
+    if vertebra.startswith("C"):
+        return vertebra
+    index = _NERVE_INDEX.get(vertebra)
+    if index is None or index == 0:
+        return None
+    return NERVES[index - 1]
+
+
+def nerves_to_joints(nerves: list[str], third_occipital: bool = False) -> list[str]:
+    """Consecutive nerve pairs -> joints (coding-rules §6); the TON alone -> C2-C3."""
+    ordered = sorted({n for n in nerves if n in _NERVE_INDEX}, key=_NERVE_INDEX.__getitem__)
+    joints: list[str] = []
+    if third_occipital:
+        joints.append("C2-C3")
+    for upper, lower in zip(ordered, ordered[1:], strict=False):
+        if _NERVE_INDEX[lower] != _NERVE_INDEX[upper] + 1:
+            continue
+        joint = _pair_joint(upper, lower)
+        if joint and joint not in joints:
+            joints.append(joint)
+    return sorted(joints, key=_JOINT_INDEX.__getitem__)
+
+
+def _pair_joint(upper: str, lower: str) -> str | None:
+    if upper.startswith("C"):
+        if upper == "C7":
+            return "C7-T1"
+        if upper == "C8":
+            return "T1-T2"
+        number = int(upper[1:])
+        return f"C{number}-C{number + 1}" if number >= 2 else None
+    if upper == "L5" and lower == "S1":
+        return "L5-S1"
+    index = _VERTEBRA_INDEX[upper]
+    if index + 2 >= len(VERTEBRAE):
+        return "L5-S1"
+    return f"{VERTEBRAE[index + 1]}-{VERTEBRAE[index + 2]}"

@@ -1,0 +1,196 @@
+"""Note-level facts: injected agents, sedation, today's pain scores and prior-block relief."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Agent, Dose, Evidence, Pain, PriorResponse
+from .note_view import Mention, NoteView, evidence_of
+from .rule_data import pain_patterns
+
+_SKIN = re.compile(
+    r"\b(?:skin|subcutaneous|subq|sub-q|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
+    r"needle\s+tracts?|local\s+infiltration|infiltrat\w*|local\s+anesthesia|local\s+anesthetic\s+for\s+the\s+skin)\b",
+    re.I,
+)
+_DOSE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>mg|mcg|ml|mL|cc|cc's|units?)\b", re.I)
+_CONCENTRATION = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*%")
+_SEDATION_RANK = {"general": 5, "mac": 4, "moderate": 3, "local_only": 2, "none": 1}
+_PRIOR_CONTEXT = re.compile(
+    r"\b(?:first|prior|previous|previously|last|initial|earlier|#1|#\s*1|block\s+1|"
+    r"gave|provided|afforded|reported|had|obtained|achieved|after\s+(?:the|her|his|their)\s+(?:first|initial|prior|previous|last))\b",
+    re.I,
+)
+_TODAY_CONTEXT = re.compile(
+    r"\b(?:post(?:-|\s)?(?:procedure|procedural|op|injection|block)|after\s+(?:the\s+)?(?:procedure|injection|block)s?\s*(?:today)?|"
+    r"minutes|today|immediately|at\s+discharge|in\s+recovery|recovery\s+area|this\s+(?:block|procedure))\b",
+    re.I,
+)
+_NOT_DIAGNOSTIC_PRIOR = re.compile(r"\b(?:RFA|radio\s?frequency|ablation|neurotomy|rhizotomy|steroid|epidural|ESI|surgery)\b", re.I)
+_WORD_SCORES = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+
+
+def _allowed(mention: Mention) -> bool:
+    return mention.today and not mention.negated
+
+
+def build_agents(view: NoteView) -> list[Agent]:
+    """Agents given today, one per (name, role); brand names are already mapped to generics."""
+    grouped: dict[tuple[str, str], list[Mention]] = {}
+    names_with_contrast = {
+        m.meta["name"] for m in view.of("AGENT") if _allowed(m) and m.meta["class"] == "contrast"
+    }
+    for m in view.of("AGENT"):
+        if not _allowed(m):
+            continue
+        name, agent_class = m.meta["name"], m.meta["class"]
+        if name == "contrast" and names_with_contrast - {"contrast"}:
+            continue
+        if agent_class == "contrast":
+            role = "contrast"
+        elif agent_class == "local_anesthetic" and _near_skin(view, m):
+            role = "skin_local"
+        else:
+            role = "target"
+        grouped.setdefault((name, role), []).append(m)
+    agents = []
+    for (name, role), mentions in sorted(grouped.items(), key=lambda item: item[1][0].start):
+        agents.append(
+            Agent(
+                name=name,
+                agent_class=mentions[0].meta["class"],
+                role=role,  # type: ignore[arg-type]
+                dose=_dose(view, mentions[0]),
+                evidence=evidence_of(mentions),
+            )
+        )
+    return agents
+
+
+def _near_skin(view: NoteView, mention: Mention) -> bool:
+    start, end = view.sentence_bounds(mention.sent)
+    window = view.text[max(start, mention.start - 60) : min(end, mention.end + 60)]
+    return _SKIN.search(window) is not None
+
+
+def _dose(view: NoteView, mention: Mention) -> Dose | None:
+    start, end = view.sentence_bounds(mention.sent)
+    before = view.text[max(start, mention.start - 35) : mention.start]
+    after = view.text[mention.end : min(end, mention.end + 35)]
+    dose = Dose()
+    for text in (after, before):
+        match = _DOSE.search(text)
+        if match and dose.value is None:
+            unit = match.group("unit").lower().replace("cc's", "ml").replace("cc", "ml")
+            if unit in ("ml",):
+                dose.volume_ml = float(match.group("value"))
+            dose.value, dose.unit = float(match.group("value")), unit
+        concentration = _CONCENTRATION.search(text)
+        if concentration and dose.concentration is None:
+            dose.concentration = f"{concentration.group('value')}%"
+    return dose if (dose.value is not None or dose.concentration) else None
+
+
+def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
+    """The highest level documented and not negated; a negated sedative counts as 'none'."""
+    found: dict[str, list[Mention]] = {}
+    for m in view.of("SEDATION"):
+        if not m.today:
+            continue
+        value = m.value
+        if m.negated and value != "none":
+            value = "none"
+        found.setdefault(value, []).append(m)
+    for value in ("general", "mac", "moderate", "local_only", "none"):
+        if value in found:
+            return value, evidence_of(found[value])
+    return None, []
+
+
+def _score(text: str | None) -> float | None:
+    if text is None:
+        return None
+    lowered = text.lower()
+    if lowered in _WORD_SCORES:
+        return float(_WORD_SCORES[lowered])
+    value = float(lowered)
+    return value if 0 <= value <= 10 else None
+
+
+def _is_prior_sentence(view: NoteView, sent: int) -> bool:
+    sentence = view.sentence_text(sent)
+    return bool(_PRIOR_CONTEXT.search(sentence)) and not _TODAY_CONTEXT.search(sentence)
+
+
+def build_pain(view: NoteView) -> Pain:
+    patterns = pain_patterns()
+    pain = Pain()
+    evidence: list[Evidence] = []
+    for sent, (start, end) in enumerate(view.sentences):
+        role = view.role_at(start)
+        if role not in ("pain", "description", "other_today", "untitled", "header", "medications", "anesthesia"):
+            continue
+        sentence = view.text[start:end]
+        if _is_prior_sentence(view, sent) and role != "pain":
+            continue
+        for name in ("arrow", "from_to", "pre_post_words", "pre_post_labels"):
+            for match in patterns[name].finditer(sentence):
+                pre, post = _score(match.group("pre")), _score(match.group("post"))
+                if pre is not None and post is not None and pain.pre is None:
+                    pain.pre, pain.post = pre, post
+                    evidence.append(_span(view, start + match.start(), start + match.end()))
+        for name, field in (("pre_only", "pre"), ("pre_only_after", "pre"), ("post_only", "post"), ("post_only_after", "post")):
+            if getattr(pain, field) is not None:
+                continue
+            match = patterns[name].search(sentence)
+            if match and _score(match.group("value")) is not None:
+                setattr(pain, field, _score(match.group("value")))
+                evidence.append(_span(view, start + match.start(), start + match.end()))
+        if pain.scale is None:
+            match = patterns["scale"].search(sentence)
+            if match:
+                pain.scale = _scale_name(match.group("scale"))
+    for m in view.of("RELIEF"):
+        if not m.today or m.negated or _is_prior_sentence(view, m.sent):
+            continue
+        if m.role not in ("pain", "description", "other_today", "untitled"):
+            continue
+        pain.percent_relief = float(re.search(r"\d+", m.text).group())  # type: ignore[union-attr]
+        evidence.append(m.evidence())
+        break
+    pain.evidence = sorted({(e.start, e.end): e for e in evidence}.values(), key=lambda e: e.start)
+    return pain
+
+
+def _scale_name(raw: str) -> str:
+    lowered = raw.lower()
+    if lowered.startswith("visual") or lowered == "vas":
+        return "VAS"
+    if lowered.startswith("oswestry") or lowered == "odi":
+        return "ODI"
+    return "NRS"
+
+
+def _span(view: NoteView, start: int, end: int) -> Evidence:
+    return Evidence(start=start, end=end, text=view.text[start:end])
+
+
+def build_prior_response(view: NoteView) -> PriorResponse | None:
+    """Relief from an earlier diagnostic block (never today's); the lowest one reported."""
+    candidates = []
+    for m in view.of("RELIEF"):
+        if m.hypothetical or m.role in ("plan",):
+            continue
+        sentence = view.sentence_text(m.sent)
+        prior = m.historical or m.role in ("history", "indication") or _is_prior_sentence(view, m.sent)
+        if not prior or _NOT_DIAGNOSTIC_PRIOR.search(sentence) and not re.search(r"\b(?:MBB|block|medial\s+branch)", sentence, re.I):
+            continue
+        value = float(re.search(r"\d+", m.text).group())  # type: ignore[union-attr]
+        candidates.append((value, m))
+    if not candidates:
+        return None
+    value, mention = min(candidates, key=lambda c: c[0])
+    return PriorResponse(percent_relief=value, evidence=[mention.evidence()])

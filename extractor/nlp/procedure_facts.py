@@ -1,0 +1,287 @@
+"""Today's procedures: kind, joints and sides, region, guidance, intent, session, technique,
+temperature, status and needle confirmation, each with its evidence."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import FACET_KINDS, Evidence, JointFact, LevelDiscrepancy, Procedure
+from .level_facts import PhraseReading, attach_sides, combine_sides, read_phrase, resolve_joints
+from .level_parser import region_of
+from .note_view import Mention, NoteView, evidence_of
+
+_SESSION_WORDS = [
+    (re.compile(r"\b(?:fourth|4th)\b|(?:#|no\.?\s*|number\s+|block\s+)(?:4|four)\b", re.I), 4),
+    (re.compile(r"\b(?:third|3rd)\b|(?:#|no\.?\s*|number\s+|block\s+)(?:3|three)\b", re.I), 3),
+    (re.compile(r"\b(?:second|2nd|confirmatory|repeat\s+diagnostic)\b|(?:#|no\.?\s*|number\s+|block\s+)(?:2|two)\b", re.I), 2),
+    (re.compile(r"\b(?:first|initial|1st)\b|(?:#|no\.?\s*|number\s+|block\s+)(?:1|one)\b", re.I), 1),
+]
+_SESSION_CONTEXT = re.compile(r"\b(?:block|MBB|injection|diagnostic|session|medial\s+branch|dx)\b", re.I)
+_WHOLE_CANCEL = re.compile(
+    r"\b(?:resched\w*|cancell?ed|postponed|deferred|before\s+(?:any|the\s+(?:first\s+)?needle|needle|starting|"
+    r"prep\w*|the\s+procedure\s+(?:began|started))|prior\s+to\s+(?:any|needle|starting)|not\s+(?:started|begun)|"
+    r"no\s+needles?\s+(?:was|were)\s+(?:placed|inserted))\b",
+    re.I,
+)
+_STRONG_ABORT = re.compile(r"\b(?:abort|halt|terminat|discontinu|stopp|unable|could\s+not|not\s+(?:performed|completed|done)|did\s+not|incomplete|cancel)", re.I)
+_NUMBER_WORDS = {
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+}  # fmt: skip
+_NEGATIVE_CONFIRMATION = re.compile(r"\b(?:not|unable|could\s+not|without\s+confirm)\b", re.I)
+_NEUROTOMY = {"rf_ablation_thermal", "rf_pulsed", "chemical_neurolysis", "cryoneurolysis"}
+
+
+def _usable(mention: Mention) -> bool:
+    return mention.today and not mention.negated
+
+
+def _facet_kind_mentions(view: NoteView) -> list[Mention]:
+    return [m for m in view.of("KIND") if _usable(m) and m.meta.get("kind") in FACET_KINDS]
+
+
+def _kind_of(mentions: list[Mention]) -> tuple[str, str | None, list[Mention]]:
+    """The most specific kind named; its technique preset; the mentions naming it."""
+    best = max(mentions, key=lambda m: (m.meta.get("specificity", 0), -m.start))
+    kind = best.meta["kind"]
+    technique = None
+    for m in mentions:
+        if m.meta.get("technique") and m.meta.get("kind") == kind:
+            technique = m.meta["technique"]
+    return kind, technique, [m for m in mentions if m.meta.get("kind") == kind]
+
+
+def _nearest_kind(view: NoteView, phrase: Mention, kinds: list[Mention]) -> Mention | None:
+    same = [k for k in kinds if k.sent == phrase.sent]
+    pool = same or [k for k in kinds if k.start < phrase.start and k.role == phrase.role]
+    if not pool:
+        return None
+    return min(pool, key=lambda k: abs(k.start - phrase.start))
+
+
+def _temperature(view: NoteView) -> tuple[float | None, list[Evidence]]:
+    values = []
+    for m in view.of("TEMPERATURE"):
+        if not _usable(m):
+            continue
+        digits = re.match(r"\d+", m.text)
+        if digits:
+            values.append((float(digits.group()), m))
+            continue
+        words = re.findall(r"[a-z]+", m.text.lower())
+        total = sum(_NUMBER_WORDS.get(w, 0) for w in words[:2])
+        if total:
+            values.append((float(total), m))
+    if not values:
+        return None, []
+    value, mention = max(values, key=lambda v: v[0])
+    return value, [mention.evidence()]
+
+
+def _guidance(view: NoteView) -> tuple[str | None, list[Evidence]]:
+    found: dict[str, list[Mention]] = {}
+    for m in view.of("GUIDANCE"):
+        if not m.today:
+            continue
+        if m.negated and m.value != "none":
+            continue
+        found.setdefault(m.value, []).append(m)
+    for value in ("ct", "fluoroscopy", "ultrasound", "none"):
+        if value in found:
+            return value, evidence_of(found[value])
+    return None, []
+
+
+def _intent(view: NoteView) -> tuple[str | None, list[Evidence]]:
+    tiers: dict[str, list[Mention]] = {"header": [], "body": [], "indication": []}
+    for m in view.of("INTENT"):
+        if m.negated or m.historical or m.hypothetical:
+            continue
+        if m.role == "header":
+            tiers["header"].append(m)
+        elif m.role == "indication":
+            tiers["indication"].append(m)
+        elif m.today:
+            tiers["body"].append(m)
+    for tier in ("header", "body", "indication"):
+        if tiers[tier]:
+            values = [m.value for m in tiers[tier]]
+            value = max(set(values), key=lambda v: (values.count(v), v == "diagnostic"))
+            return value, evidence_of(m for m in tiers[tier] if m.value == value)
+    return None, []
+
+
+def _session(view: NoteView) -> tuple[int | None, list[Evidence]]:
+    candidates: list[tuple[int, Mention]] = []
+    for m in view.of("SESSION"):
+        if m.historical or m.hypothetical or not (m.today or m.role == "indication"):
+            continue
+        sentence = view.sentence_text(m.sent)
+        if not _SESSION_CONTEXT.search(sentence):
+            continue
+        for pattern, number in _SESSION_WORDS:
+            if pattern.search(m.text):
+                candidates.append((number, m))
+                break
+    if not candidates:
+        return None, []
+    header = [c for c in candidates if c[1].role == "header"]
+    number, mention = (header or candidates)[0]
+    return number, [mention.evidence()]
+
+
+def _confirmation(view: NoteView) -> tuple[bool, list[Evidence]]:
+    good = [
+        m for m in view.of("CONFIRMATION")
+        if m.today and not m.hypothetical and not _NEGATIVE_CONFIRMATION.search(m.text)
+    ]
+    return bool(good), evidence_of(good[:3])
+
+
+def _rfa_reason(view: NoteView) -> tuple[bool, list[Evidence]]:
+    reasons = [m for m in view.of("RFA_REASON") if not m.negated and m.role not in ("excluded",)]
+    return bool(reasons), evidence_of(reasons[:2])
+
+
+def _abort(view: NoteView) -> tuple[str, set[str], set[str], list[Evidence]]:
+    """('completed' | 'incomplete' | 'cancelled', sides removed, joints removed, evidence)."""
+    cues = [m for m in view.of("ABORTED") if m.today and not m.negated]
+    if not cues:
+        return "completed", set(), set(), []
+    removed_sides: set[str] = set()
+    cancelled = False
+    for cue in cues:
+        sentence = view.sentence_text(cue.sent)
+        sides = [s for s in view.in_sentence(cue.sent, "SIDE") if s.value in ("left", "right")]
+        strong = _STRONG_ABORT.search(cue.text) is not None
+        if sides:
+            nearest = min(sides, key=lambda s: abs(s.start - cue.start))
+            if strong or len({s.value for s in sides}) == 1:
+                removed_sides.add(nearest.value)
+        elif _WHOLE_CANCEL.search(sentence):
+            cancelled = True
+    evidence = evidence_of(cues)
+    if cancelled and not removed_sides:
+        return "cancelled", set(), set(), evidence
+    return "incomplete", removed_sides, set(), evidence
+
+
+def _minus_side(side: str | None, removed: set[str]) -> str | None:
+    if not removed or side is None:
+        return side
+    if side == "bilateral":
+        remaining = {"left", "right"} - removed
+        return remaining.pop() if len(remaining) == 1 else None
+    return None if side in removed else side
+
+
+def default_side(view: NoteView) -> str | None:
+    """A side stated once for the whole procedure ("Side: Bilateral", a lone 'right')."""
+    values = [m.value for m in view.of("SIDE") if m.today and m.category == "SIDE"]
+    combined = combine_sides(values)
+    return combined if values and len(set(values)) == 1 else None
+
+
+def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy | None, list[str]]:
+    """Today's procedures (facet and other), a level discrepancy if any, and what was seen
+    only in history or plan (for NO_FACET_PROCEDURE)."""
+    facet_kinds = _facet_kind_mentions(view)
+    other_kinds = [m for m in view.of("KIND") if _usable(m) and m.meta.get("kind") == "other"]
+    elsewhere = sorted(
+        {
+            f"{m.rule} ({'history' if m.historical or m.role == 'history' else 'plan'})"
+            for m in view.of("KIND")
+            if not m.today and m.meta.get("kind") in FACET_KINDS
+        }
+    )
+    procedures: list[Procedure] = []
+    seen_other: set[str] = set()
+    for m in other_kinds:
+        description = m.meta["description"]
+        if description not in seen_other:
+            seen_other.add(description)
+            procedures.append(Procedure(kind="other", description=description, evidence=[m.evidence()]))
+
+    phrases = [m for m in view.of("LEVEL_PHRASE", "LEVEL_WORD") if m.today and not m.negated]
+    all_kinds = facet_kinds + other_kinds
+    facet_phrases = []
+    for phrase in phrases:
+        owner = _nearest_kind(view, phrase, all_kinds)
+        if owner is not None and owner.meta.get("kind") == "other":
+            if not any(k.sent == phrase.sent for k in facet_kinds):
+                continue
+        facet_phrases.append(phrase)
+
+    status, removed_sides, _removed_joints, abort_evidence = _abort(view)
+    specific = [k for k in facet_kinds if k.meta.get("specificity", 0) >= 2]
+    if not facet_kinds or (not specific and not facet_phrases) or status == "cancelled":
+        return procedures, None, elsewhere
+
+    kind, technique, kind_mentions = _kind_of(facet_kinds)
+    sides_by_phrase = attach_sides(view, facet_phrases)
+    readings: list[PhraseReading] = [read_phrase(view, p, sides_by_phrase.get(p.index)) for p in facet_phrases]
+    extras = [m for m in view.of("NERVE_TON", "SACRAL_ALA") if m.today]
+    joint_set = resolve_joints(view, readings, extras, default_side(view))
+    if any(m.category == "SIDE_REPEAT" and m.today for m in view.of("SIDE_REPEAT")):
+        joint_set.sides = {j: ("bilateral" if s in ("left", "right") else s) for j, s in joint_set.sides.items()}
+
+    guidance, guidance_ev = _guidance(view)
+    temperature, temperature_ev = _temperature(view) if kind in _NEUROTOMY else (None, [])
+    if kind in _NEUROTOMY:
+        intent, intent_ev = None, []
+        session, session_ev = None, []
+        technique = technique or {"rf_pulsed": "pulsed", "chemical_neurolysis": "chemical",
+                                  "cryoneurolysis": "cryo"}.get(kind, "conventional")
+    else:
+        intent, intent_ev = _intent(view)
+        session, session_ev = _session(view) if intent == "diagnostic" else (None, [])
+        technique = None
+    confirmed, confirmation_ev = _confirmation(view)
+    reason, reason_ev = _rfa_reason(view)
+    field_evidence = {
+        "guidance": guidance_ev,
+        "intent": intent_ev,
+        "diagnostic_session": session_ev,
+        "temperature_c": temperature_ev,
+        "status": abort_evidence if status == "incomplete" else [],
+        "needle_confirmation": confirmation_ev,
+        "rfa_unsuitable_reason": reason_ev,
+        "technique": evidence_of(m for m in kind_mentions if m.meta.get("technique")),
+    }
+    field_evidence = {k: v for k, v in field_evidence.items() if v}
+
+    joints_by_region: dict[str, list[JointFact]] = {}
+    for joint, side in joint_set.sides.items():
+        side = _minus_side(side, removed_sides) if status == "incomplete" else side
+        if status == "incomplete" and removed_sides and side is None:
+            continue
+        joints_by_region.setdefault(region_of(joint), []).append(
+            JointFact(joint=joint, side=side, evidence=joint_set.evidence.get(joint, []))
+        )
+    regions: list[str | None] = sorted(joints_by_region) or [None]
+    for region in regions:
+        procedures.append(
+            Procedure(
+                kind=kind,
+                region=region,  # type: ignore[arg-type]
+                joints=joints_by_region.get(region, []) if region else [],
+                joints_from_nerves=joint_set.from_nerves,
+                nerves=joint_set.nerves,
+                guidance=guidance,  # type: ignore[arg-type]
+                intent=intent,  # type: ignore[arg-type]
+                diagnostic_session=session,
+                technique=technique,  # type: ignore[arg-type]
+                temperature_c=temperature,
+                status="incomplete" if status == "incomplete" else "completed",
+                needle_confirmation=confirmed,
+                rfa_unsuitable_reason=reason,
+                evidence=evidence_of(kind_mentions),
+                field_evidence=field_evidence,
+            )
+        )
+    discrepancy = None
+    if joint_set.discrepancy:
+        header, body, evidence = joint_set.discrepancy
+        discrepancy = LevelDiscrepancy(header_joints=header, description_joints=body, evidence=evidence)
+    facet_first = sorted(procedures, key=lambda p: (p.kind == "other",))
+    return facet_first, discrepancy, elsewhere

@@ -1,0 +1,123 @@
+"""Loads the NLP rule data under ``patterns/nlp`` and compiles it once per process.
+
+Rules are stored in medspaCy's own JSON formats (TargetRule, ConTextRule, SectionRule) so a
+coder can read and review them; ``<<NAME>>`` fragments from ``macros.json`` are expanded
+here. Target rules of one file are compiled into a single alternation (one regex pass per
+file per note): within a file, earlier rules win at the same position.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+TARGET_FILES = ("levels", "sides", "procedures", "guidance", "agents", "sedation", "cues")
+_MACRO = re.compile(r"<<([A-Z_]+)>>")
+
+
+@dataclass(frozen=True)
+class TargetRuleData:
+    """One target rule as plain data (medspaCy's TargetRule fields we use)."""
+
+    literal: str
+    category: str
+    pattern: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CompiledTargetFile:
+    """The rules of one file compiled into one regex; group ``g<i>`` is ``rules[i]``."""
+
+    name: str
+    regex: re.Pattern[str]
+    rules: tuple[TargetRuleData, ...]
+
+
+def _read_json(name: str) -> dict[str, Any]:
+    return json.loads(files("extractor.patterns").joinpath("nlp", f"{name}.json").read_text("utf-8"))
+
+
+@cache
+def macros() -> dict[str, str]:
+    return dict(_read_json("macros")["macros"])
+
+
+def expand(pattern: str) -> str:
+    table = macros()
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in table:
+            raise KeyError(f"Unknown macro <<{name}>>; known: {', '.join(sorted(table))}")
+        return table[name]
+
+    return _MACRO.sub(replace, pattern)
+
+
+def _target_rules(name: str) -> tuple[TargetRuleData, ...]:
+    rules = []
+    for raw in _read_json(name)["target_rules"]:
+        unknown = set(raw) - {"literal", "category", "pattern", "metadata"}
+        if unknown:
+            raise KeyError(f"{name}.json: unknown keys {sorted(unknown)} in rule {raw.get('literal')!r}")
+        rules.append(
+            TargetRuleData(raw["literal"], raw["category"], expand(raw["pattern"]), dict(raw.get("metadata") or {}))
+        )
+    return tuple(rules)
+
+
+@cache
+def compiled_target_files() -> tuple[CompiledTargetFile, ...]:
+    compiled = []
+    for name in TARGET_FILES:
+        rules = _target_rules(name)
+        parts = []
+        for index, rule in enumerate(rules):
+            body = f"(?-i:{rule.pattern})" if rule.metadata.get("case_sensitive") else rule.pattern
+            parts.append(f"(?P<g{index}>{body})")
+        compiled.append(CompiledTargetFile(name, re.compile("|".join(parts), re.IGNORECASE), rules))
+    return tuple(compiled)
+
+
+@dataclass(frozen=True)
+class SectionRuleData:
+    literal: str
+    category: str
+    role: str
+
+
+@cache
+def section_rules() -> tuple[re.Pattern[str], tuple[SectionRuleData, ...]]:
+    """All section headers as one multiline regex; group ``s<i>`` is rule ``i``."""
+    rules = []
+    parts = []
+    for index, raw in enumerate(_read_json("sections")["section_rules"]):
+        pattern = raw["pattern"]
+        if pattern.startswith("(?im)"):
+            pattern = pattern[5:]
+        rules.append(SectionRuleData(raw["literal"], raw["category"], raw["metadata"]["role"]))
+        parts.append(f"(?P<s{index}>{pattern})")
+    return re.compile("|".join(parts), re.IGNORECASE | re.MULTILINE), tuple(rules)
+
+
+@cache
+def context_rule_dicts() -> tuple[dict[str, Any], ...]:
+    """ConTextRule dicts with macros expanded, ready for ``ConTextRule.from_dict``."""
+    out = []
+    for raw in _read_json("context_rules")["context_rules"]:
+        rule = dict(raw)
+        if "pattern" in rule and isinstance(rule["pattern"], str):
+            rule["pattern"] = expand(rule["pattern"])
+        out.append(rule)
+    return tuple(out)
+
+
+@cache
+def pain_patterns() -> dict[str, re.Pattern[str]]:
+    data = _read_json("pain")
+    return {name: re.compile(expand(pattern), re.IGNORECASE) for name, pattern in data["patterns"].items()}
