@@ -177,7 +177,7 @@
   }
 
   function warningItem(warning) {
-    const item = el("li", "warning " + (warning.severity || "info"));
+    const item = el("li", "issue sev-" + (warning.severity || "info"));
     item.dataset.id = warning.id || "";
     item.appendChild(el("span", "badge", warning.id || ""));
     item.appendChild(el("span", "message", warning.message || ""));
@@ -191,7 +191,7 @@
     SEVERITIES.forEach(([severity, title]) => {
       const group = warnings.filter((warning) => warning.severity === severity);
       if (!group.length) return;
-      const section = el("section", "severity-group " + severity);
+      const section = el("section", "severity-group sev-" + severity);
       section.dataset.severity = severity;
       section.appendChild(el("h3", null, title + " (" + group.length + ")"));
       const list = el("ul", "warning-list");
@@ -263,7 +263,7 @@
   }
 
   function findingItem(finding) {
-    const item = el("li", "finding " + (finding.severity || "info"));
+    const item = el("li", "issue finding sev-" + (finding.severity || "info"));
     item.dataset.id = finding.id || "";
     item.appendChild(el("span", "badge", finding.id || ""));
     item.appendChild(el("span", "message", finding.message || ""));
@@ -297,9 +297,14 @@
       const submitted = (audit.submitted || []).map(lineText).join(", ");
       $("audit-summary").textContent = findings.length + " finding" + (findings.length === 1 ? "" : "s") +
         (submitted ? " for the claim " + submitted : "") + ".";
+      $("audit-summary").className = "status";
       setStatus("Audit done.", "ok");
     } catch (error) {
       setStatus(error.message, "error");
+      $("audit-summary").textContent = error.message;
+      $("audit-summary").className = "status error";
+      $("findings").replaceChildren();
+      $("no-findings").hidden = true;
     } finally {
       $("audit-btn").disabled = false;
     }
@@ -348,6 +353,10 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     $("code-btn").addEventListener("click", codeNote);
+    $("api-key-label").addEventListener("submit", (event) => {
+      event.preventDefault();
+      codeNote();
+    });
     $("audit-btn").addEventListener("click", auditClaim);
     $("copy-btn").addEventListener("click", copyLines);
     $("edit-btn").addEventListener("click", () => {

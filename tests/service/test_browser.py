@@ -1,0 +1,238 @@
+"""The coder page in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright),
+against a real server with the real pipeline on a free loopback port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .service_support import SAMPLE_NOTE
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AUDIT_CLAIM = "64493-RT, 64493-LT, 77003"
+XSS_NOTE = (
+    "<script>window.__xss = 1; alert('script')</script>\n"
+    "<img src=x onerror=\"window.__xss = 2; alert('img')\">\n"
+    "<svg onload=\"alert('svg')\"></svg><iframe src=\"javascript:alert('iframe')\"></iframe>\n"
+)
+ACTIVE_GROUPS_JS = """() => {
+  const groups = [];
+  let current = null;
+  for (const segment of document.querySelectorAll('#note-view span[data-start]')) {
+    if (!segment.classList.contains('active')) { current = null; continue; }
+    const start = Number(segment.dataset.start), end = Number(segment.dataset.end);
+    if (current && current.end === start) { current.end = end; current.text += segment.textContent; }
+    else { current = {start, end, text: segment.textContent}; groups.push(current); }
+  }
+  return groups.map((group) => group.text);
+}"""
+
+
+def merged_evidence_texts(text: str, evidence: list[dict]) -> list[str]:
+    """The evidence spans merged where they overlap or touch, as the page shows them."""
+    spans = sorted((span["start"], span["end"]) for span in evidence if span["end"] > span["start"])
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [text[start:end] for start, end in merged]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "no browser could be found: /usr/bin/chromium is absent "
+            "(apt-get install chromium chromium-driver); the browser test did not run"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class PageWatch:
+    """What a page did that it must not: dialogs, script errors, requests leaving the server."""
+
+    def __init__(self, page, origin: str) -> None:
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.foreign_requests: list[str] = []
+        page.on("dialog", self._on_dialog)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on(
+            "request",
+            lambda request: (
+                None
+                if request.url.startswith((origin, "data:"))
+                else self.foreign_requests.append(request.url)
+            ),
+        )
+
+    def _on_dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 900}, permissions=["clipboard-read", "clipboard-write"]
+    )
+    page = context.new_page()
+    watch = PageWatch(page, live_server.url)
+    page.goto(live_server.url + "/")
+    yield page, watch
+    context.close()
+    assert watch.errors == []
+    assert watch.foreign_requests == []
+    assert watch.dialogs == []
+
+
+def api_code(live_server, text: str) -> dict:
+    response = httpx.post(live_server.url + "/v1/code", json={"text": text, "payer": "medicare"}, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def code_in_page(page, text: str) -> None:
+    page.fill("#note-input", text)
+    page.select_option("#payer", "medicare")
+    page.click("#code-btn")
+    page.wait_for_selector("#status.ok", timeout=30_000)
+
+
+def test_code_a_note_lines_and_evidence(page, live_server, tmp_path):
+    page, _ = page
+    from playwright.sync_api import expect
+
+    note = SAMPLE_NOTE.read_text(encoding="utf-8")
+    expected = api_code(live_server, note)
+    code_in_page(page, note)
+
+    codes = page.locator("#lines tbody td.code").all_text_contents()
+    assert codes == [line["code"] for line in expected["lines"]]
+    assert {"64493", "64494"} <= set(codes)
+    modifiers = page.locator("#lines tbody td.modifiers").all_text_contents()
+    assert modifiers == [" ".join(line["modifiers"]) for line in expected["lines"]]
+
+    with_evidence = [index for index, line in enumerate(expected["lines"]) if line["evidence"]]
+    assert with_evidence, "the sample's lines should carry evidence"
+    for index in with_evidence:
+        page.click(f"#lines tbody tr[data-index='{index}']")
+        shown = page.evaluate(ACTIVE_GROUPS_JS)
+        assert shown == merged_evidence_texts(note, expected["lines"][index]["evidence"])
+        expect(page.locator("#note-view .active").first).to_be_in_viewport()
+
+    for severity in {warning["severity"] for warning in expected["warnings"]}:
+        group = page.locator(f"#warnings .severity-group[data-severity='{severity}'] li")
+        ids = [w["id"] for w in expected["warnings"] if w["severity"] == severity]
+        assert [group.nth(i).get_attribute("data-id") for i in range(group.count())] == ids
+    for warning in expected["warnings"]:
+        if warning["evidence"]:
+            page.click(f"#warnings li[data-id='{warning['id']}']")
+            assert page.evaluate(ACTIVE_GROUPS_JS) == merged_evidence_texts(note, warning["evidence"])
+            break
+
+    page.click("#lines tbody tr[data-index='0']")
+    screenshot = tmp_path / "coder-page.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.stat().st_size > 10_000
+
+
+def test_copy_button_copies_the_lines_as_text(page, live_server):
+    page, _ = page
+    note = SAMPLE_NOTE.read_text(encoding="utf-8")
+    expected = api_code(live_server, note)
+    code_in_page(page, note)
+    page.click("#copy-btn")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('Copied')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.splitlines() == [
+        "-".join([line["code"], *line["modifiers"]]) + (f" x{line['units']}" if line["units"] != 1 else "")
+        for line in expected["lines"]
+    ]
+
+
+def test_audit_tab_shows_findings_next_to_the_supported_lines(page, live_server):
+    page, _ = page
+    note = SAMPLE_NOTE.read_text(encoding="utf-8")
+    response = httpx.post(
+        live_server.url + "/v1/audit", json={"text": note, "claim": AUDIT_CLAIM}, timeout=30
+    )
+    expected = response.json()
+    assert expected["findings"]
+    page.fill("#note-input", note)
+    page.click("#tab-audit")
+    page.fill("#claim-input", AUDIT_CLAIM)
+    page.click("#audit-btn")
+    page.wait_for_selector("#findings li", timeout=30_000)
+    assert page.locator("#audit-lines tbody td.code").all_text_contents() == [
+        line["code"] for line in expected["coding"]["lines"]
+    ]
+    shown = page.locator("#findings li")
+    assert [shown.nth(i).get_attribute("data-id") for i in range(shown.count())] == [
+        finding["id"] for finding in expected["findings"]
+    ]
+    assert page.is_visible("#audit-lines") and page.is_visible("#findings")
+
+
+def test_xss_note_and_claim_run_nothing(page, live_server, tmp_path):
+    page, watch = page
+    note = XSS_NOTE + SAMPLE_NOTE.read_text(encoding="utf-8")
+    code_in_page(page, note)
+    view = page.locator("#note-view")
+    assert view.text_content() == note
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("#note-view *:not(span)").count() == 0
+    assert page.evaluate("document.querySelectorAll('img, iframe, svg, script:not([src])').length") == 0
+
+    page.click("#tab-audit")
+    page.fill("#claim-input", "<img src=x onerror=\"alert('claim')\">")
+    page.click("#audit-btn")
+    page.wait_for_selector("#status.error", timeout=30_000)
+    assert "<img" in page.text_content("#status")
+    assert page.evaluate("document.querySelectorAll('img, iframe, svg').length") == 0
+    assert page.evaluate("window.__xss") is None
+    page.screenshot(path=str(tmp_path / "xss-note.png"), full_page=True)
+    assert watch.dialogs == []
+
+
+def test_drop_a_txt_file(page):
+    page, _ = page
+    note = SAMPLE_NOTE.read_text(encoding="utf-8")
+    transfer = page.evaluate_handle(
+        "(text) => { const dt = new DataTransfer();"
+        " dt.items.add(new File([text], 'note.txt', {type: 'text/plain'})); return dt; }",
+        note,
+    )
+    page.dispatch_event("#drop-zone", "drop", {"dataTransfer": transfer})
+    page.wait_for_function("document.getElementById('note-input').value.length > 0")
+    assert page.input_value("#note-input") == note
+    assert "note.txt" in page.text_content("#status")
+
+
+def test_docs_page_is_local(page, live_server):
+    page, _ = page
+    page.goto(live_server.url + "/docs")
+    page.wait_for_selector(".endpoint")
+    paths = page.locator(".endpoint .path").all_text_contents()
+    assert {"/v1/code", "/v1/audit", "/healthz"} <= set(paths)
