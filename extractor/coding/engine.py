@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..models import FACET_KINDS, ClaimLine, CodingWarning, NoteFacts
 from .checks import CheckContext, run_checks
-from .lines import build_claim_lines
+from .claim_lines import build_claim_lines
 from .profiles import Profile
 from .sessions import build_sessions
 from .tables import code_tables
