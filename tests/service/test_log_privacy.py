@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 
+import httpx
 from pydantic import BaseModel, ValidationError
 
 from extractor.service import ServiceSettings
 from extractor.service.guards import describe_exception
+
+from .service_support import ServerProcess
 
 MARKER = "Zq7-PATIENT-SECRET-TEXT"
 NOTE = f"Bilateral L4-L5 medial branch block. {MARKER}"
@@ -74,3 +77,27 @@ def test_describe_exception_drops_pydantic_input_values():
         described = describe_exception(error)
     assert MARKER not in described
     assert "ValidationError" in described
+
+
+def test_real_server_logs_no_note_text_at_debug_level(tmp_path):
+    """uvicorn itself, at debug level, over real sockets: only method, path and status."""
+    server = ServerProcess(tmp_path / "server.log", "--log-level", "debug", "--max-chars", "5000")
+    try:
+        server.wait_ready()
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            statuses = [
+                http.post("/v1/code", json={"text": NOTE}).status_code,
+                http.post("/v1/code", params={"note": MARKER}, json={"text": NOTE}).status_code,
+                http.post("/v1/code", json={"text": NOTE, "payer": MARKER}).status_code,
+                http.post("/v1/code", json={"text": NOTE, "format": MARKER}).status_code,
+                http.post("/v1/code", json={"text": NOTE * 200}).status_code,
+                http.post(
+                    "/v1/code", content=b"{" + MARKER.encode(), headers={"content-type": "application/json"}
+                ).status_code,
+                http.post("/v1/audit", json={"text": NOTE, "claim": MARKER}).status_code,
+            ]
+    finally:
+        log = server.stop()
+    assert statuses == [200, 200, 422, 422, 413, 400, 422]
+    assert MARKER not in log
+    assert "POST /v1/code 200" in log and "POST /v1/code 413" in log and "POST /v1/audit 422" in log
