@@ -35,7 +35,7 @@ def render_text(audit: AuditResult) -> str:
             continue
         out.append(f"{severity.upper()}S ({len(findings)})")
         for finding in findings:
-            concerns = f" on {finding.line}" if finding.line is not None else " (whole claim)"
+            concerns = f" on {finding.line}" if finding.line is not None else ""
             out.append(f"  {finding.id}{concerns}")
             out.append(f"    {finding.message}")
             if finding.suggestion:

@@ -182,7 +182,7 @@ def test_cli_text_format(coded, note_file, capsys):
     assert any(line.startswith("! 64493-RT-KX") and line.endswith("64493-50-KX") for line in lines)
     assert any(line.startswith("! 77003") for line in lines)
     assert text.index("ERRORS (2)") < text.index("WARNINGS (1)")
-    assert "  AUDIT_CODE_MISSING (whole claim)" in text or "AUDIT_CODE_MISSING" in text
+    assert "  AUDIT_CODE_MISSING\n    The note supports 64494-50-KX" in text
     assert "Suggestion: 64493-50-KX" in text
     assert 'Evidence: "fluoroscopy"' in text
     assert "MISSING_PAIN_SCORES" in text
@@ -194,7 +194,7 @@ def test_text_format_for_a_clean_claim_and_for_a_whole_claim_finding():
     assert "No findings: the claim matches what the note supports." in clean
     res.agents = [biologic()]
     flagged = render_text(audit_result(res, "64493-50"))
-    assert "AUDIT_BIOLOGIC (whole claim)" in flagged and 'Evidence: "PRP"' in flagged
+    assert "  AUDIT_BIOLOGIC\n" in flagged and 'Evidence: "PRP"' in flagged
 
 
 def test_text_format_quotes_long_evidence_on_one_line():
