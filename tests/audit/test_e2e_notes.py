@@ -2,6 +2,9 @@
 common mistakes, bad claims on notes of several styles give their findings, and each note's
 correct claim gives none. The expected values are the truth from the coding rules; a failure
 here is an extraction or coding miss, never a reason to loosen the case.
+
+Each case runs twice: from each note's gold facts through the coding engine (no NLP: checks the
+case and the audit), and from the note text through ``audit_claim`` (needs the NLP).
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.audit import parse_claim
+from extractor.audit import audit_lines, parse_claim
 from extractor.audit.catalogue import finding_definitions
+from extractor.models import CodingResult, NoteFacts
 
 HERE = Path(__file__).parent
 CASES = json.loads((HERE / "cases.json").read_text(encoding="utf-8"))
@@ -67,6 +71,42 @@ def test_case_table_is_consistent():
         parse_claim(note["correct_claim"])
 
 
+# -- from the gold facts, through the coding engine (no NLP) -----------------------------------------
+
+
+def gold_result(name: str) -> tuple[CodingResult, object]:
+    from extractor.coding import code_facts, load_profile
+
+    compact = NOTES[name]["facts"]
+    procedures = [
+        {
+            **procedure,
+            "joints": [{"joint": joint, "side": side} for joint, side in procedure["joints"].items()],
+        }
+        for procedure in compact["procedures"]
+    ]
+    facts = NoteFacts.model_validate({**compact, "procedures": procedures})
+    profile = load_profile("medicare")
+    lines, warnings = code_facts(facts, profile)
+    return CodingResult(**dict(facts), payer=profile.name, lines=lines, warnings=warnings), profile
+
+
+@pytest.mark.parametrize("case", CASES["cases"], ids=[case["id"] for case in CASES["cases"]])
+def test_bad_claim_from_gold_facts(case):
+    result, profile = gold_result(case["note"])
+    findings = audit_lines(result, parse_claim(case["bad_claim"]), profile)
+    assert Counter(finding.id for finding in findings) == Counter(case["expected"]), _explain(
+        result, findings
+    )
+
+
+@pytest.mark.parametrize("name", sorted(NOTES))
+def test_correct_claim_from_gold_facts(name):
+    result, profile = gold_result(name)
+    findings = audit_lines(result, parse_claim(NOTES[name]["correct_claim"]), profile)
+    assert findings == [], _explain(result, findings)
+
+
 # -- end to end ----------------------------------------------------------------------------------------
 
 
@@ -75,23 +115,19 @@ def test_case_table_is_consistent():
 def test_bad_claim_gives_its_findings(case):
     result = audit(case["note"], case["bad_claim"])
     found = Counter(finding.id for finding in result.findings)
-    assert found == Counter(case["expected"]), (
-        f"supported lines: {[str(_line) for _line in _lines(result)]}; "
-        f"findings: {[(f.id, f.line and str(f.line), f.suggestion) for f in result.findings]}"
-    )
+    assert found == Counter(case["expected"]), _explain(result.coding, result.findings)
 
 
 @needs_nlp
 @pytest.mark.parametrize("name", sorted(NOTES))
 def test_correct_claim_gives_no_finding(name):
     result = audit(name, NOTES[name]["correct_claim"])
-    assert result.findings == [], (
-        f"supported lines: {[str(_line) for _line in _lines(result)]}; "
-        f"findings: {[(f.id, f.line and str(f.line), f.suggestion) for f in result.findings]}"
-    )
+    assert result.findings == [], _explain(result.coding, result.findings)
 
 
-def _lines(result):
+def _explain(coding: CodingResult, findings) -> str:
     from extractor.audit import format_line
 
-    return [format_line(line.code, line.modifiers, line.units) for line in result.coding.lines]
+    supported = [format_line(line.code, line.modifiers, line.units) for line in coding.lines]
+    found = [(f.id, f.line and str(f.line), f.suggestion) for f in findings]
+    return f"supported lines: {supported}; findings: {found}"
