@@ -98,7 +98,7 @@ class CheckContext:
 def joint_list(levels: list[Level], sides: bool = False) -> str:
     if not sides:
         return ", ".join(level.joint for level in levels)
-    return ", ".join(f"{level.joint} {level.side or 'side not stated'}" for level in levels)
+    return ", ".join(f"{level.joint} ({level.side or 'side not stated'})" for level in levels)
 
 
 def field_spans(procedure: Procedure, *names: str) -> list[Evidence]:
