@@ -29,8 +29,10 @@ for _name in ("facet_sentences", "facet_sections", "facet_mentions"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
+_LIST_MARK = re.compile(r"^(?:[-*\u2022]|\d+[.)]\s)")
 _SENT_END = re.compile(r"[.!?]+[\"')\]]*$")
 _NEWLINE_JOIN_MIN_LINE = 70
+_ABBREVIATIONS = frozenset({"Dr.", "Mr.", "Ms.", "Mrs.", "vs.", "approx.", "e.g.", "i.e.", "approx", "resp", "incl"})
 
 
 @Language.factory("facet_sentences", default_config={})
@@ -56,8 +58,11 @@ class FacetSentenceSplitter:
                     boundary = not self._is_hard_wrap(text, previous, token)
                 elif _SENT_END.search(previous.text) and previous.whitespace_ and (
                     token.text[:1].isupper() or token.text[:1].isdigit() or token.text[:1] in "#-*•("
+                    or self._after_word(doc, previous)
                 ):
-                    boundary = previous.text not in {"Dr.", "Mr.", "Ms.", "Mrs.", "vs.", "approx.", "e.g.", "i.e."}
+                    boundary = previous.text not in _ABBREVIATIONS
+                elif previous.lower_ in ("period", "paragraph") and token.lower_ not in ("of", "the", "was"):
+                    boundary = True
                 token.is_sent_start = boundary
                 if boundary:
                     starts.append(token.idx)
@@ -67,6 +72,14 @@ class FacetSentenceSplitter:
         bounds = [[start, end] for start, end in zip(starts, starts[1:] + [len(text)], strict=True)]
         doc._.facet_sentences = bounds
         return doc
+
+    @staticmethod
+    def _after_word(doc: Doc, stop) -> bool:
+        """A full stop after a real word ends a sentence even before a lower-case word (dictation)."""
+        if stop.text != "." or stop.i == 0:
+            return False
+        word = doc[stop.i - 1]
+        return word.is_alpha and len(word.text) >= 4 and word.lower_ not in _ABBREVIATIONS
 
     @staticmethod
     def _is_hard_wrap(text: str, previous, token) -> bool:
@@ -105,8 +118,31 @@ class FacetSectionizer:
                 "header_end": match.end(),
             }
         sections.append(current)
-        doc._.facet_sections = sections
+        doc._.facet_sections = self._end_inline_sections(text, sections)
         return doc
+
+    @staticmethod
+    def _end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
+        """A header with its content on the same line ('Hx: 1st MBB gave 85%') covers only that
+        line when the next line starts a new statement; the rest is untitled (coded) text."""
+        out: list[dict] = []
+        for section in sections:
+            out.append(section)
+            if section["category"] is None or section["role"] in ("header", "untitled", "description"):
+                continue
+            line_end = text.find("\n", section["header_end"])
+            if line_end == -1 or line_end >= section["end"] or not text[section["header_end"] : line_end].strip():
+                continue
+            next_line_end = text.find("\n", line_end + 1)
+            next_line = text[line_end + 1 : next_line_end if next_line_end != -1 else len(text)]
+            stripped = next_line.strip()
+            if not stripped or stripped[:1].islower() or _LIST_MARK.match(stripped):
+                continue
+            rest = {"category": None, "role": "untitled", "start": line_end + 1, "end": section["end"],
+                    "header_end": line_end + 1}
+            section["end"] = line_end + 1
+            out.append(rest)
+        return out
 
 
 @Language.factory("facet_targets", default_config={})

@@ -27,6 +27,7 @@ _TODAY_CONTEXT = re.compile(
     re.I,
 )
 _NOT_DIAGNOSTIC_PRIOR = re.compile(r"\b(?:RFA|radio\s?frequency|ablation|neurotomy|rhizotomy|steroid|epidural|ESI|surgery)\b", re.I)
+_PAIN_ROLES = frozenset({"pain", "description", "other_today", "untitled", "header", "medications", "anesthesia"})
 _WORD_SCORES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -125,44 +126,86 @@ def _is_prior_sentence(view: NoteView, sent: int) -> bool:
     return bool(_PRIOR_CONTEXT.search(sentence)) and not _TODAY_CONTEXT.search(sentence)
 
 
+def _pain_sentence_ok(view: NoteView, sent: int, role: str) -> bool:
+    if role not in _PAIN_ROLES:
+        return False
+    return role == "pain" or not _is_prior_sentence(view, sent) or bool(_TODAY_CONTEXT.search(view.sentence_text(sent)))
+
+
 def build_pain(view: NoteView) -> Pain:
+    """Today's pre/post scores: an arrow or 'from X to Y' pair, else the scores of a sentence in
+    order (pre then post), a lone score placed by the cue word nearest before or after it."""
     patterns = pain_patterns()
     pain = Pain()
     evidence: list[Evidence] = []
     for sent, (start, end) in enumerate(view.sentences):
         role = view.role_at(start)
-        if role not in ("pain", "description", "other_today", "untitled", "header", "medications", "anesthesia"):
+        if not _pain_sentence_ok(view, sent, role):
             continue
         sentence = view.text[start:end]
-        if _is_prior_sentence(view, sent) and role != "pain":
+        if pain.scale is None and (match := patterns["scale"].search(sentence)):
+            pain.scale = _scale_name(match.group("scale"))
+        if pain.pre is not None and pain.post is not None:
             continue
-        for name in ("arrow", "from_to", "pre_post_words", "pre_post_labels"):
-            for match in patterns[name].finditer(sentence):
-                pre, post = _score(match.group("pre")), _score(match.group("post"))
-                if pre is not None and post is not None and pain.pre is None:
-                    pain.pre, pain.post = pre, post
-                    evidence.append(_span(view, start + match.start(), start + match.end()))
-        for name, field in (("pre_only", "pre"), ("pre_only_after", "pre"), ("post_only", "post"), ("post_only_after", "post")):
-            if getattr(pain, field) is not None:
+        pair = next(
+            (m for name in ("from_to", "pre_post", "labels", "arrow") if (m := patterns[name].search(sentence))), None
+        )
+        if pair and pain.pre is None and pain.post is None and (
+            pair.re is not patterns["arrow"] and pair.re is not patterns["from_to"] or _has_pain_context(sentence, pair)
+        ):
+            pre, post = _score(pair.group("pre")), _score(pair.group("post"))
+            if pre is not None and post is not None:
+                pain.pre, pain.post = pre, post
+                evidence.append(_span(view, start + pair.start(), start + pair.end()))
                 continue
-            match = patterns[name].search(sentence)
-            if match and _score(match.group("value")) is not None:
-                setattr(pain, field, _score(match.group("value")))
-                evidence.append(_span(view, start + match.start(), start + match.end()))
-        if pain.scale is None:
-            match = patterns["scale"].search(sentence)
-            if match:
-                pain.scale = _scale_name(match.group("scale"))
-    for m in view.of("RELIEF"):
-        if not m.today or m.negated or _is_prior_sentence(view, m.sent):
+        scores = [m for m in patterns["score"].finditer(sentence) if _score(m.group("a") or m.group("b")) is not None]
+        if not scores:
             continue
-        if m.role not in ("pain", "description", "other_today", "untitled"):
+        if len(scores) >= 2 and pain.pre is None and pain.post is None:
+            first, second = scores[0], scores[1]
+            pain.pre, pain.post = _score(first.group("a") or first.group("b")), _score(second.group("a") or second.group("b"))
+            evidence += [_span(view, start + first.start(), start + first.end()),
+                         _span(view, start + second.start(), start + second.end())]
+            continue
+        for match in scores[:1]:
+            which = _which_score(sentence, match, patterns)
+            if which and getattr(pain, which) is None:
+                setattr(pain, which, _score(match.group("a") or match.group("b")))
+                evidence.append(_span(view, start + match.start(), start + match.end()))
+    for m in view.of("RELIEF"):
+        if m.negated or m.hypothetical or m.historical or not m.today:
+            continue
+        if not (m.role == "pain" or _TODAY_CONTEXT.search(view.sentence_text(m.sent))):
+            continue
+        if _is_prior_sentence(view, m.sent) and m.role != "pain":
             continue
         pain.percent_relief = float(re.search(r"\d+", m.text).group())  # type: ignore[union-attr]
         evidence.append(m.evidence())
         break
     pain.evidence = sorted({(e.start, e.end): e for e in evidence}.values(), key=lambda e: e.start)
     return pain
+
+
+def _has_pain_context(sentence: str, match: re.Match[str]) -> bool:
+    text = match.group(0)
+    return bool(re.search(r"/\s*10|out\s+of|over\s+(?:10|ten)|NRS|NPRS|VAS|pain|score", text, re.I)) or bool(
+        re.search(r"\b(?:NRS|NPRS|VAS|pain|score)\b", sentence, re.I)
+    )
+
+
+def _which_score(sentence: str, match: re.Match[str], patterns: dict[str, re.Pattern[str]]) -> str | None:
+    """'pre' or 'post' from the nearest cue word around a lone score."""
+    before = sentence[max(0, match.start() - 45) : match.start()]
+    after = sentence[match.end() : match.end() + 35]
+    candidates = []
+    for name, field in (("pre_cue", "pre"), ("post_cue", "post")):
+        for cue in patterns[name].finditer(before):
+            candidates.append((len(before) - cue.end(), field))
+        for cue in patterns[name].finditer(after):
+            candidates.append((cue.start(), field))
+    if not candidates:
+        return None
+    return min(candidates)[1]
 
 
 def _scale_name(raw: str) -> str:

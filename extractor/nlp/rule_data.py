@@ -97,9 +97,7 @@ def section_rules() -> tuple[re.Pattern[str], tuple[SectionRuleData, ...]]:
     rules = []
     parts = []
     for index, raw in enumerate(_read_json("sections")["section_rules"]):
-        pattern = raw["pattern"]
-        if pattern.startswith("(?im)"):
-            pattern = pattern[5:]
+        pattern = rf"^[ \t]*(?:{raw['pattern']})(?:[ \t]*\([^)\n]{{0,25}}\))?(?:[ \t]*:|[ \t]+-[ \t]|[ \t]*$)"
         rules.append(SectionRuleData(raw["literal"], raw["category"], raw["metadata"]["role"]))
         parts.append(f"(?P<s{index}>{pattern})")
     return re.compile("|".join(parts), re.IGNORECASE | re.MULTILINE), tuple(rules)
