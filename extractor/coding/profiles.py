@@ -75,8 +75,8 @@ def load_profile(name_or_path: str) -> Profile:
     for a file that cannot be read or does not validate.
     """
     key = name_or_path.strip()
-    if key in known_profiles():
-        return _load_builtin(key)
+    if key.lower() in known_profiles():
+        return _load_builtin(key.lower())
     if key.lower().endswith(_SUFFIXES) or "/" in key or "\\" in key:
         path = Path(key).expanduser().resolve()
         if not path.is_file():

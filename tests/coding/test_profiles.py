@@ -54,6 +54,7 @@ def test_rt_lt_extends_commercial() -> None:
 def test_built_in_profiles_are_cached() -> None:
     assert load_profile("medicare") is load_profile("medicare")
     assert load_profile(" medicare ") is load_profile("medicare")
+    assert load_profile("Medicare") is load_profile("medicare")
 
 
 def test_unknown_payer_lists_known_names() -> None:
