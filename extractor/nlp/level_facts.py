@@ -22,7 +22,13 @@ from .level_parser import (
 )
 from .note_view import Mention, NoteView
 
-_POSTFIX_GAP = re.compile(r"^[\s,(]*(?:on\s+the|on|at\s+the|,)?[\s(]*$", re.IGNORECASE)
+_POSTFIX_GAP = re.compile(
+    r"^[\s,(]*(?:(?:facet\s+)?(?:joints?|levels?|facets?|medial\s+branch(?:es)?(?:\s+nerves?)?|MBs?|"
+    r"dorsal\s+ram(?:us|i)|nerves?|(?:were|was)\s+(?:blocked|injected|treated|lesioned|targeted|performed))\s*)*"
+    r"(?:,\s*)?(?:on\s+the|on|at\s+the|,)?[\s(]*$",
+    re.IGNORECASE,
+)
+_SIDE_CHAIN = re.compile(r"^(?:\s|,|/|&|\band\b|\bthen\b|\balso\b|\bon\b|\bthe\b)*$", re.IGNORECASE)
 _PREFIX_WINDOW = 70
 _POSTFIX_WINDOW = 40
 _CUE_WINDOW = 40
@@ -42,7 +48,7 @@ class LevelObservation:
 @dataclass
 class PhraseReading:
     phrase: Mention
-    side: Mention | None
+    sides: list[Mention]
     joints: list[str] = field(default_factory=list)
     nerves: list[str] = field(default_factory=list)
 
@@ -56,43 +62,51 @@ def combine_sides(sides: list[str | None]) -> str | None:
     return found.pop()
 
 
-def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, Mention]:
-    """For each level phrase (by mention index), the side mention that governs it."""
-    attached: dict[int, Mention] = {}
+def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Mention]]:
+    """For each level phrase (by mention index), the side mentions that govern it.
+
+    A side word directly before a phrase is its prefix ('right L4-5'); one right after a phrase
+    ('L4-5 bilaterally', 'L4-5 on the left', 'L4-5 (R)') is its postfix; a phrase with no side
+    of its own shares the side of a list it continues ('bilateral L4-5, L5-S1')."""
+    attached: dict[int, list[Mention]] = {}
     by_sentence: dict[int, list[Mention]] = {}
     for phrase in phrases:
         by_sentence.setdefault(phrase.sent, []).append(phrase)
     for sent, group in by_sentence.items():
         group.sort(key=lambda m: m.start)
         sides = [s for s in view.in_sentence(sent, "SIDE") if not s.historical]
-        prefix: dict[int, Mention] = {}
-        postfix: dict[int, Mention] = {}
+        own: dict[int, list[Mention]] = {}
+        last: tuple[Mention, int] | None = None
         for side in sides:
+            if last is not None and _SIDE_CHAIN.match(view.text[last[0].end : side.start]):
+                own[last[1]].append(side)
+                last = (side, last[1])
+                continue
             before = [p for p in group if p.end <= side.start]
             after = [p for p in group if p.start >= side.end]
             previous = before[-1] if before else None
             following = after[0] if after else None
-            attaches_to_previous = previous is not None and (
-                side.start - previous.end <= _POSTFIX_WINDOW
-                and (
-                    _POSTFIX_GAP.match(view.text[previous.end : side.start]) is not None
-                    or side.text.lower().endswith("ly")
-                    or following is None
-                    or side.text.startswith("(")
-                )
+            adverb = side.text.lower().endswith("ly") or side.text.startswith("(")
+            tight_prefix = following is not None and following.start - side.end <= 2 and not adverb
+            postfix_ok = previous is not None and side.start - previous.end <= _POSTFIX_WINDOW and (
+                _POSTFIX_GAP.match(view.text[previous.end : side.start]) is not None or adverb or following is None
             )
-            if attaches_to_previous and previous.index not in postfix:
-                postfix[previous.index] = side
+            if postfix_ok and not tight_prefix:
+                own.setdefault(previous.index, []).append(side)  # type: ignore[union-attr]
+                last = (side, previous.index)  # type: ignore[union-attr]
             elif following is not None and following.start - side.end <= _PREFIX_WINDOW:
-                prefix[following.index] = side
-        carried: Mention | None = None
+                own.setdefault(following.index, []).append(side)
+                last = (side, following.index)
+            else:
+                last = None
+        carried: list[Mention] = []
         for phrase in group:
-            side = prefix.get(phrase.index) or postfix.get(phrase.index)
-            if side is None and carried is not None and _joined_by_list(view, carried, phrase):
-                side = carried
-            if side is not None:
-                attached[phrase.index] = side
-            carried = side
+            found = own.get(phrase.index, [])
+            if not found and carried and _joined_by_list(view, carried[-1], phrase):
+                found = carried
+            if found:
+                attached[phrase.index] = found
+            carried = found
     return attached
 
 
@@ -121,8 +135,8 @@ def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
     return best[1] if best else None
 
 
-def read_phrase(view: NoteView, phrase: Mention, side: Mention | None) -> PhraseReading:
-    reading = PhraseReading(phrase=phrase, side=side)
+def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> PhraseReading:
+    reading = PhraseReading(phrase=phrase, sides=sides)
     if phrase.category == "LEVEL_WORD":
         reading.joints = list(phrase.meta.get("joints", []))
         return reading
@@ -141,8 +155,8 @@ def read_phrase(view: NoteView, phrase: Mention, side: Mention | None) -> Phrase
     return reading
 
 
-def _side_value(side: Mention | None) -> str | None:
-    return side.value if side is not None else None
+def _side_value(sides: list[Mention]) -> str | None:
+    return combine_sides([s.value for s in sides])
 
 
 @dataclass
@@ -175,7 +189,7 @@ def resolve_joints(view: NoteView, readings: list[PhraseReading], extra_nerves: 
         readings_by_side: dict[str | None, list[PhraseReading]] = {}
         for reading in group:
             if reading.nerves:
-                key = _side_value(reading.side)
+                key = _side_value(reading.sides)
                 per_side.setdefault(key, []).extend(reading.nerves)
                 readings_by_side.setdefault(key, []).append(reading)
         ton = any(m.category == "NERVE_TON" for m in extras)
@@ -193,7 +207,7 @@ def resolve_joints(view: NoteView, readings: list[PhraseReading], extra_nerves: 
             if ala:
                 nerves = [*nerves, "L5"]
             for joint in nerves_to_joints(nerves, third_occipital=ton):
-                for reading in readings_by_side.get(key, []) or [PhraseReading(extras[0], None)]:
+                for reading in readings_by_side.get(key, []) or [PhraseReading(extras[0], [])]:
                     out.setdefault(joint, []).append(reading)
         return out
 
@@ -233,10 +247,10 @@ def resolve_joints(view: NoteView, readings: list[PhraseReading], extra_nerves: 
         all_by_joint[joint] = all_by_joint.get(joint, []) + rs
     for joint in sorted(chosen, key=joint_index):
         rs = all_by_joint.get(joint, chosen[joint])
-        side = combine_sides([_side_value(r.side) for r in rs]) or default_side
+        side = combine_sides([_side_value(r.sides) for r in rs]) or default_side
         sides[joint] = side
-        spans = [r.phrase.evidence() for r in rs if r.phrase.category != "NERVE_TON" or True]
-        spans += [r.side.evidence() for r in rs if r.side is not None]
+        spans = [r.phrase.evidence() for r in rs]
+        spans += [s.evidence() for r in rs for s in r.sides]
         evidence[joint] = _dedupe(spans)
     nerves = sorted({n for r in readings for n in r.nerves})
     return JointSet(sides, evidence, from_nerves, nerves, discrepancy)

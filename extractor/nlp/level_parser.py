@@ -62,7 +62,8 @@ def _number(text: str) -> int:
 
 
 def _items(text: str) -> list[tuple[str, int, str]]:
-    """(segment, number, separator-before) triples; bare numbers inherit the segment before."""
+    """(segment, number, separator-before) triples; bare numbers inherit the segment before, and
+    their separator is marked with a leading '~' (a bare number after a space continues a pair)."""
     items: list[tuple[str, int, str]] = []
     position = 0
     segment = None
@@ -76,6 +77,8 @@ def _items(text: str) -> list[tuple[str, int, str]]:
             continue
         else:
             number = _number(match.group("bare"))
+            if separator.strip() == "":
+                separator = "~" + separator
         if segment == "L" and number > 5 and match.group("seg") and len(match.group("num")) == 2:
             items.append((segment, int(match.group("num")[0]), separator))
             items.append((segment, int(match.group("num")[1]), ""))
@@ -93,7 +96,7 @@ def _name(segment: str, number: int) -> str:
 def _relation(separator: str, _unused: bool = True) -> str:
     if _RANGE_WORDS.search(separator):
         return "range"
-    if _PAIR_MARKS.search(separator) or separator == "":
+    if _PAIR_MARKS.search(separator) or separator == "" or separator.startswith("~"):
         return "pair"
     return "list"
 

@@ -219,7 +219,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
 
     kind, technique, kind_mentions = _kind_of(facet_kinds)
     sides_by_phrase = attach_sides(view, facet_phrases)
-    readings: list[PhraseReading] = [read_phrase(view, p, sides_by_phrase.get(p.index)) for p in facet_phrases]
+    readings: list[PhraseReading] = [read_phrase(view, p, sides_by_phrase.get(p.index, [])) for p in facet_phrases]
     extras = [m for m in view.of("NERVE_TON", "SACRAL_ALA") if m.today]
     joint_set = resolve_joints(view, readings, extras, default_side(view))
     if any(m.category == "SIDE_REPEAT" and m.today for m in view.of("SIDE_REPEAT")):
