@@ -57,7 +57,7 @@ def _parse_part(position: int, part: str) -> SubmittedLine:
     )
 
 
-def _parse_item(position: int, item: Mapping[str, Any] | SubmittedLine) -> SubmittedLine:
+def _parse_item(position: int, item: object) -> SubmittedLine:
     where = f"Claim line {position}"
     if isinstance(item, SubmittedLine):
         item = item.model_dump()

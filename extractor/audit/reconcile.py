@@ -225,7 +225,7 @@ class _Reconciliation:
             equivalent = ultrasound_equivalent(sub.line.code)
             if equivalent is None:
                 continue
-            region = code_info(sub.line.code).region
+            region = _region(sub.line.code)
             same_region = [code_info(exp.line.code) for exp in self.exps]
             fluoro_lines = [i for i in same_region if i and i.family == "injection" and i.region == region]
             us_lines = [
@@ -325,7 +325,7 @@ class _Reconciliation:
             sub.state = "settled"
 
     def _units_per_nerve(self) -> None:
-        groups = {self._group(sub.line.code) for sub in self._open()} - {None}
+        groups = {group for sub in self._open() if (group := self._group(sub.line.code)) is not None}
         for group in sorted(groups, key=str):
             family, _region = group
             if family not in FACET_FAMILIES:
@@ -341,11 +341,11 @@ class _Reconciliation:
             if not eligible or claimed <= supported:
                 continue
             joints = sorted({joint for exp in exps for joint in exp.line.joints}) or ["not named"]
-            fields = {"claimed": claimed, "supported": supported, "joints": ", ".join(joints)}
+            fields: dict[str, Any] = {"claimed": claimed, "supported": supported, "joints": ", ".join(joints)}
             for sub in [s for s in subs if s.state == "open"]:
                 exp = self._best(sub, self._untaken(sub.line.code))
                 if exp is None:
-                    if code_info(sub.line.code).rank == "primary":
+                    if _rank(sub.line.code) == "primary":
                         continue
                     self._emit(
                         "AUDIT_UNITS_PER_NERVE", "extra_line", sub=sub, suggestion="Remove the line", **fields
@@ -483,12 +483,13 @@ class _Reconciliation:
         return "the note does not document a diagnostic session"
 
     def _replacement(self, sub: _Submitted, same_rank: bool) -> _Expected | None:
-        kind, info = replacement_kind(sub.line.code), code_info(sub.line.code)
-        if kind is None or info is None:
+        kind = replacement_kind(sub.line.code)
+        if kind is None:
             return None
         for exp in self._untaken():
-            exp_info = code_info(exp.line.code)
-            if replacement_kind(exp.line.code) == kind and (not same_rank or exp_info.rank == info.rank):
+            if replacement_kind(exp.line.code) == kind and (
+                not same_rank or _rank(exp.line.code) == _rank(sub.line.code)
+            ):
                 return exp
         return None
 
@@ -553,6 +554,16 @@ def _levels(lines: Iterable[SubmittedLine | ClaimLine]) -> int:
     for line in lines:
         units[line.code] = max(units.get(line.code, 0), line.units)
     return sum(units.values())
+
+
+def _rank(code: str) -> str | None:
+    info = code_info(code)
+    return info.rank if info else None
+
+
+def _region(code: str) -> str | None:
+    info = code_info(code)
+    return info.region if info else None
 
 
 def _bilateral_units(sub: _Submitted, exp: _Expected) -> bool:

@@ -40,8 +40,9 @@ def render_text(audit: AuditResult) -> str:
             out.append(f"    {finding.message}")
             if finding.suggestion:
                 out.append(f"    Suggestion: {finding.suggestion}")
-            for evidence in finding.evidence:
-                out.append(f"    Evidence: {_quote(evidence.text)}")
+            quotes = list(dict.fromkeys(_quote(evidence.text) for evidence in finding.evidence))
+            if quotes:
+                out.append(f"    Evidence: {', '.join(quotes)}")
         out.append("")
     if audit.coding.warnings:
         ids = ", ".join(sorted({warning.id for warning in audit.coding.warnings}))
