@@ -74,7 +74,7 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
         by_sentence.setdefault(phrase.sent, []).append(phrase)
     for sent, group in by_sentence.items():
         group.sort(key=lambda m: m.start)
-        sides = [s for s in view.in_sentence(sent, "SIDE") if not s.historical]
+        sides = [s for s in view.in_sentence(sent, "SIDE") if not s.historical and not _corrected(view, s)]
         own: dict[int, list[Mention]] = {}
         last: tuple[Mention, int] | None = None
         for side in sides:
@@ -110,6 +110,14 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
     return attached
 
 
+_CORRECTION = re.compile(r"^\W*(?:correction|scratch\s+that|I\s+mean|sorry|strike\s+that|make\s+that)\b", re.I)
+
+
+def _corrected(view: NoteView, side: Mention) -> bool:
+    """'left, correction, right L5-S1': the side the speaker took back."""
+    return _CORRECTION.match(view.text[side.end : side.end + 25]) is not None
+
+
 def _joined_by_list(view: NoteView, side: Mention, phrase: Mention) -> bool:
     """'bilateral L4-5, L5-S1 and L3-4': a list after one side word shares it."""
     gap = view.text[side.end : phrase.start]
@@ -137,6 +145,9 @@ def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
 
 def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> PhraseReading:
     reading = PhraseReading(phrase=phrase, sides=sides)
+    if phrase.category == "NERVE_TON":
+        reading.nerves = ["TON"]
+        return reading
     if phrase.category == "LEVEL_WORD":
         reading.joints = list(phrase.meta.get("joints", []))
         return reading
@@ -192,7 +203,7 @@ def resolve_joints(view: NoteView, readings: list[PhraseReading], extra_nerves: 
                 key = _side_value(reading.sides)
                 per_side.setdefault(key, []).extend(reading.nerves)
                 readings_by_side.setdefault(key, []).append(reading)
-        ton = any(m.category == "NERVE_TON" for m in extras)
+        ton = any(m.category == "NERVE_TON" for m in extras) or any("TON" in r.nerves for r in group)
         ala = any(m.category == "SACRAL_ALA" for m in extras)
         if not per_side and (ton or ala):
             per_side[None] = []

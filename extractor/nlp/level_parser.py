@@ -189,7 +189,7 @@ def nerves_to_joints(nerves: list[str], third_occipital: bool = False) -> list[s
     """Consecutive nerve pairs -> joints (coding-rules §6); the TON alone -> C2-C3."""
     ordered = sorted({n for n in nerves if n in _NERVE_INDEX}, key=_NERVE_INDEX.__getitem__)
     joints: list[str] = []
-    if third_occipital:
+    if third_occipital or "TON" in nerves:
         joints.append("C2-C3")
     for upper, lower in zip(ordered, ordered[1:], strict=False):
         if _NERVE_INDEX[lower] != _NERVE_INDEX[upper] + 1:

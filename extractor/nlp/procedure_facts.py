@@ -175,11 +175,23 @@ def _minus_side(side: str | None, removed: set[str]) -> str | None:
     return None if side in removed else side
 
 
+_SIDE_FIELD = re.compile(r"^\W*(?:sides?|laterality)\s*[:\-]", re.I)
+
+
 def default_side(view: NoteView) -> str | None:
     """A side stated once for the whole procedure ("Side: Bilateral", a lone 'right')."""
-    values = [m.value for m in view.of("SIDE") if m.today and m.category == "SIDE"]
+    values = [m.value for m in view.of("SIDE") if m.today and "FINDING" not in m.status]
     combined = combine_sides(values)
     return combined if values and len(set(values)) == 1 else None
+
+
+def side_field(view: NoteView) -> str | None:
+    """The value of a 'Side:' / 'Laterality:' field, which applies to every joint."""
+    values = [
+        m.value for m in view.of("SIDE")
+        if m.today and _SIDE_FIELD.match(view.sentence_text(m.sent)) and not any(view.in_sentence(m.sent, "LEVEL_PHRASE"))
+    ]
+    return combine_sides(values)
 
 
 def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy | None, list[str]]:
@@ -202,7 +214,11 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
             seen_other.add(description)
             procedures.append(Procedure(kind="other", description=description, evidence=[m.evidence()]))
 
-    phrases = [m for m in view.of("LEVEL_PHRASE", "LEVEL_WORD") if m.today and not m.negated]
+    kind_sentences = {k.sent for k in facet_kinds}
+    phrases = [
+        m for m in view.of("LEVEL_PHRASE", "LEVEL_WORD", "NERVE_TON")
+        if m.today and not m.negated and ("FINDING" not in m.status or m.sent in kind_sentences)
+    ]
     all_kinds = facet_kinds + other_kinds
     facet_phrases = []
     for phrase in phrases:
@@ -220,8 +236,11 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     kind, technique, kind_mentions = _kind_of(facet_kinds)
     sides_by_phrase = attach_sides(view, facet_phrases)
     readings: list[PhraseReading] = [read_phrase(view, p, sides_by_phrase.get(p.index, [])) for p in facet_phrases]
-    extras = [m for m in view.of("NERVE_TON", "SACRAL_ALA") if m.today]
+    extras = [m for m in view.of("SACRAL_ALA") if m.today]
     joint_set = resolve_joints(view, readings, extras, default_side(view))
+    field_side = side_field(view)
+    if field_side:
+        joint_set.sides = {j: combine_sides([s, field_side]) for j, s in joint_set.sides.items()}
     if any(m.category == "SIDE_REPEAT" and m.today for m in view.of("SIDE_REPEAT")):
         joint_set.sides = {j: ("bilateral" if s in ("left", "right") else s) for j, s in joint_set.sides.items()}
 
