@@ -38,7 +38,7 @@ _SEGMENT_MAX = {"C": 8, "T": 12, "L": 5, "S": 1}
 class LevelUnit:
     """One piece of a level phrase: a joint pair, a range of vertebrae, or a single vertebra."""
 
-    kind: str  # "pair" | "range" | "single"
+    kind: str  # "pair" | "range" (of vertebrae) | "joint_range" ("L2-3 to L4-5") | "single"
     first: str
     last: str
 
@@ -126,7 +126,7 @@ def parse_level_phrase(text: str) -> list[LevelUnit]:
                 if i < len(items) and _relation(items[i][2], True) == "pair":
                     last = _name(items[i][0], items[i][1])
                     i += 1
-                kind = "range"
+                kind = "joint_range" if kind == "pair" else "range"
             elif kind == "range" and i < len(items) and _relation(items[i][2], True) == "pair":
                 last = _name(items[i][0], items[i][1])
                 i += 1
@@ -171,7 +171,8 @@ def unit_vertebrae(unit: LevelUnit) -> list[str]:
 
 
 def is_consecutive_pair(unit: LevelUnit) -> bool:
-    return unit.kind == "pair" and len(unit_joints(unit)) == 1
+    """Units that name joints whatever words stand around them: 'L4-5', 'L2-3 to L4-5'."""
+    return unit.kind == "joint_range" or (unit.kind == "pair" and len(unit_joints(unit)) == 1)
 
 
 def target_to_nerve(vertebra: str) -> str | None:
