@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .service_support import SAMPLE_NOTE
+from .service_support import SAMPLE_NOTE, corpus_notes
 
 pytestmark = pytest.mark.browser
 
@@ -146,16 +146,43 @@ def test_code_a_note_lines_and_evidence(page, live_server, tmp_path):
         group = page.locator(f"#warnings .severity-group[data-severity='{severity}'] li")
         ids = [w["id"] for w in expected["warnings"] if w["severity"] == severity]
         assert [group.nth(i).get_attribute("data-id") for i in range(group.count())] == ids
-    for warning in expected["warnings"]:
-        if warning["evidence"]:
-            page.click(f"#warnings li[data-id='{warning['id']}']")
-            assert page.evaluate(ACTIVE_GROUPS_JS) == merged_evidence_texts(note, warning["evidence"])
-            break
-
     page.click("#lines tbody tr[data-index='0']")
     screenshot = tmp_path / "coder-page.png"
     page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.stat().st_size > 10_000
+
+
+def note_with_warning_evidence(live_server) -> tuple[str, dict]:
+    """The first corpus note whose coding has lines and a warning with evidence."""
+    for path in corpus_notes():
+        text = path.read_text(encoding="utf-8")
+        result = api_code(live_server, text)
+        if result["lines"] and any(warning["evidence"] for warning in result["warnings"]):
+            return text, result
+    pytest.fail("no corpus note has both claim lines and a warning with evidence")
+
+
+def test_warnings_grouped_by_severity_and_selectable(page, live_server):
+    page, _ = page
+    note, expected = note_with_warning_evidence(live_server)
+    code_in_page(page, note)
+    order = [
+        group.get_attribute("data-severity") for group in page.locator("#warnings .severity-group").all()
+    ]
+    assert order == [
+        s for s in ("error", "warning", "info") if any(w["severity"] == s for w in expected["warnings"])
+    ]
+    for severity in order:
+        shown = page.locator(f"#warnings .severity-group[data-severity='{severity}'] li")
+        assert [item.get_attribute("data-id") for item in shown.all()] == [
+            warning["id"] for warning in expected["warnings"] if warning["severity"] == severity
+        ]
+    warning = next(warning for warning in expected["warnings"] if warning["evidence"])
+    page.click(f"#warnings li[data-id='{warning['id']}']")
+    assert page.evaluate(ACTIVE_GROUPS_JS) == merged_evidence_texts(note, warning["evidence"])
+    assert (
+        page.locator(f"#warnings li[data-id='{warning['id']}']").get_attribute("class").endswith("selected")
+    )
 
 
 def test_copy_button_copies_the_lines_as_text(page, live_server):
