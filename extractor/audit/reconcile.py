@@ -134,8 +134,8 @@ class _Reconciliation(CodeChecks):
             sub=sub,
             suggestion=suggestion,
             evidence=[ev for e in lines for ev in e.line.evidence],
-            got="-".join(sorted(sub.side)) or "none",
-            wanted=" and ".join("-".join(sorted(e.side)) or "none" for e in lines),
+            got=_laterality_words(sub.side),
+            wanted=" and ".join(_laterality_words(e.side) for e in lines),
             expected=suggestion,
         )
         return False
@@ -212,6 +212,10 @@ class _Reconciliation(CodeChecks):
             evidence=self.context.biologic_evidence(),
             agents=", ".join(agents) or "see BIOLOGIC_INJECTATE",
         )
+
+
+def _laterality_words(side: frozenset[str]) -> str:
+    return f"modifier {'-'.join(sorted(side))}" if side else "no laterality modifier"
 
 
 def _second_level_of(code: str) -> str | None:

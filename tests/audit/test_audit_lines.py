@@ -398,7 +398,10 @@ def test_wrong_side_is_a_modifier_mismatch():
 def test_no_laterality_on_a_bilateral_line_is_a_modifier_mismatch_only():
     findings = audit_lines(result(["64493-50-KX"]), claim("64493-KX"))
     assert [f.id for f in findings] == ["AUDIT_MODIFIER_MISMATCH"]
-    assert "laterality none" in findings[0].message
+    assert (
+        "64493-KX has no laterality modifier; the note and the medicare profile support modifier 50"
+        in findings[0].message
+    )
 
 
 @pytest.mark.parametrize(

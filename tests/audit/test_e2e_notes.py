@@ -114,6 +114,9 @@ def test_correct_claim_from_gold_facts(name):
 @pytest.mark.parametrize("case", CASES["cases"], ids=[case["id"] for case in CASES["cases"]])
 def test_bad_claim_gives_its_findings(case):
     result = audit(case["note"], case["bad_claim"])
+    text = note_text(case["note"])
+    for finding in result.findings:
+        assert all(text[e.start : e.end] == e.text for e in finding.evidence), finding.id
     found = Counter(finding.id for finding in result.findings)
     assert found == Counter(case["expected"]), _explain(result.coding, result.findings)
 
