@@ -81,28 +81,21 @@ def _facet(procedures: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [p for p in procedures if p.get("kind") in FACET_KINDS]
 
 
-def _region(procedure: dict[str, Any]) -> str:
-    joints = procedure.get("joints") or []
-    if not joints:
-        return "?"
-    return "lumbar_sacral" if joints[0]["joint"].startswith("L") else "cervical_thoracic"
-
-
 def field_items(annotation: dict[str, Any]) -> dict[str, set[str]]:
     """The scored items of one annotation (gold JSON or a CodingResult dumped with aliases)."""
     procedures = annotation.get("procedures") or []
     facet = _facet(procedures)
     items: dict[str, set[str]] = {name: set() for name in FIELDS}
     for procedure in facet:
-        region = _region(procedure)
         for joint in procedure.get("joints") or []:
             items["joint_side"].add(f"{joint['joint']}:{joint.get('side')}")
+        # values, not per region: annotators may keep T12-L1 + L1-L2 as one procedure or two
         if procedure.get("guidance") is not None:
-            items["guidance"].add(f"{region}:{procedure['guidance']}")
+            items["guidance"].add(str(procedure["guidance"]))
         if procedure.get("intent") is not None:
-            items["intent"].add(f"{region}:{procedure['intent']}")
+            items["intent"].add(str(procedure["intent"]))
         if procedure.get("diagnostic_session") is not None:
-            items["session"].add(f"{region}:{procedure['diagnostic_session']}")
+            items["session"].add(str(procedure["diagnostic_session"]))
     for procedure in procedures:
         items["kind"].add(str(procedure.get("kind")))
     for agent in annotation.get("agents") or []:

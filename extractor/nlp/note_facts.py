@@ -72,9 +72,13 @@ def build_agents(view: NoteView) -> list[Agent]:
 
 
 def _near_skin(view: NoteView, mention: Mention) -> bool:
+    """A skin word in the agent's own clause ('1% lidocaine for the skin; bupivacaine at each')."""
     start, end = view.sentence_bounds(mention.sent)
-    window = view.text[max(start, mention.start - 60) : min(end, mention.end + 60)]
-    return _SKIN.search(window) is not None
+    before = view.text[max(start, mention.start - 70) : mention.start]
+    after = view.text[mention.end : min(end, mention.end + 50)]
+    before = re.split(r"[;,\n]", before)[-1]
+    after = re.split(r"[;\n]", after)[0]
+    return _SKIN.search(before) is not None or _SKIN.search(after) is not None
 
 
 def _dose(view: NoteView, mention: Mention) -> Dose | None:
