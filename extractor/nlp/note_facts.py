@@ -26,7 +26,13 @@ _TODAY_CONTEXT = re.compile(
     r"minutes|today|immediately|at\s+discharge|in\s+recovery|recovery\s+area|this\s+(?:block|procedure))\b",
     re.I,
 )
-_NOT_DIAGNOSTIC_PRIOR = re.compile(r"\b(?:RFA|radio\s?frequency|ablation|neurotomy|rhizotomy|steroid|epidural|ESI|surgery)\b", re.I)
+_OTHER_PROCEDURE = re.compile(
+    r"\b(?:RFA|RF|radio\s?frequency|ablation|neurotomy|rhizotomy|epidural|ESI|TFESI|sacroiliac|SI\s+joint|SIJ|"
+    r"botox|onabotulinum\w*|surgery|fusion|trigger\s+point|occipital\s+nerve\s+block|physical\s+therapy|PT|"
+    r"NSAIDs?|medication|lesion\w*|cryo\w*|pulsed)\b",
+    re.I,
+)
+_BLOCK_WORDS = re.compile(r"\b(?:MBBs?|blocks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA)\b", re.I)
 _PAIN_ROLES = frozenset({"pain", "description", "other_today", "untitled", "header", "medications", "anesthesia"})
 _WORD_SCORES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -226,14 +232,20 @@ def _span(view: NoteView, start: int, end: int) -> Evidence:
 
 
 def build_prior_response(view: NoteView) -> PriorResponse | None:
-    """Relief from an earlier diagnostic block (never today's); the lowest one reported."""
+    """Relief from an earlier diagnostic facet block (never today's; never an RFA, SI joint,
+    epidural or other procedure's relief); the lowest one reported."""
     candidates = []
     for m in view.of("RELIEF"):
-        if m.hypothetical or m.role in ("plan",):
+        if m.hypothetical or m.role == "plan":
             continue
-        sentence = view.sentence_text(m.sent)
-        prior = m.historical or m.role in ("history", "indication") or _is_prior_sentence(view, m.sent)
-        if not prior or _NOT_DIAGNOSTIC_PRIOR.search(sentence) and not re.search(r"\b(?:MBB|block|medial\s+branch)", sentence, re.I):
+        start, end = view.sentence_bounds(m.sent)
+        clause = _clause(view.text, start, end, m.start, m.end)
+        sentence = view.text[start:end]
+        if _TODAY_CONTEXT.search(clause) and not m.historical:
+            continue
+        if _OTHER_PROCEDURE.search(clause):
+            continue
+        if not (_BLOCK_WORDS.search(clause) or (_BLOCK_WORDS.search(sentence) and not _OTHER_PROCEDURE.search(sentence))):
             continue
         value = float(re.search(r"\d+", m.text).group())  # type: ignore[union-attr]
         candidates.append((value, m))
@@ -241,3 +253,10 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
         return None
     value, mention = min(candidates, key=lambda c: c[0])
     return PriorResponse(percent_relief=value, evidence=[mention.evidence()])
+
+
+def _clause(text: str, start: int, end: int, mention_start: int, mention_end: int) -> str:
+    """The part of a sentence between semicolons that holds the mention."""
+    left = text.rfind(";", start, mention_start)
+    right = text.find(";", mention_end, end)
+    return text[left + 1 if left != -1 else start : right if right != -1 else end]
