@@ -135,12 +135,13 @@ def create_app(
 
     @api.post(
         "/code",
+        summary="Code a note",
         responses={
             200: {"model": CodingResult, "description": "The CodingResult (json) or a FHIR R4B Bundle (fhir)"}
         },
     )
     def code_endpoint(body: CodeRequest) -> Response:
-        """Code one note: the same JSON as ``code_note`` (or, with format fhir, a FHIR R4B Bundle)."""
+        """Code one note: the same JSON as code_note returns (or, with format fhir, a FHIR R4B Bundle)."""
         check_note(body.text, settings.max_chars)
         payer = check_payer_name(body.payer, payers)
         result = pipeline.code(body.text, payer, max_chars=settings.max_chars)
@@ -153,7 +154,7 @@ def create_app(
     audit_model = _audit_model()
     audit_responses = {200: {"model": audit_model, "description": "The AuditResult"}} if audit_model else None
 
-    @api.post("/audit", responses=audit_responses)
+    @api.post("/audit", summary="Audit a claim", responses=audit_responses)
     def audit_endpoint(body: AuditRequest) -> Response:
         """Check a claim string against what the note supports."""
         check_note(body.text, settings.max_chars)
@@ -161,7 +162,7 @@ def create_app(
         result = pipeline.audit(body.text, body.claim, payer)
         return Response(result.model_dump_json(by_alias=True), media_type="application/json")
 
-    @api.get("/schema")
+    @api.get("/schema", summary="JSON Schema of the results")
     def schema_endpoint(model: Literal["coding", "audit"] = Query("coding")) -> JSONResponse:
         """The JSON Schema of the CodingResult (or, with model=audit, of the AuditResult)."""
         schema_model = CodingResult if model == "coding" else audit_model or _audit_model()
@@ -171,7 +172,7 @@ def create_app(
 
     app.include_router(api)
 
-    @app.get("/healthz", response_model=Health)
+    @app.get("/healthz", summary="Health and settings", response_model=Health)
     def healthz() -> Health:
         return Health(
             status="ok",

@@ -37,9 +37,9 @@
     });
     Object.entries(operation.responses || {}).forEach(([status, response]) => {
       const content = response.content && response.content["application/json"];
+      const name = content ? refName(content.schema) : "";
       facts.appendChild(el("dt", null, status));
-      facts.appendChild(el("dd", null, (response.description || "") +
-        (content && content.schema ? " (" + refName(content.schema) + ")" : "")));
+      facts.appendChild(el("dd", null, (response.description || "") + (name ? " (" + name + ")" : "")));
     });
     box.appendChild(facts);
     return box;
