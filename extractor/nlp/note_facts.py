@@ -112,7 +112,7 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
         if not m.today:
             continue
         value = m.value
-        if m.negated and value != "none":
+        if m.negated and value not in ("none", "local_only"):
             value = "none"
         found.setdefault(value, []).append(m)
     for value in ("general", "mac", "moderate", "local_only", "none"):

@@ -11,10 +11,10 @@ from .level_parser import region_of
 from .note_view import Mention, NoteView, evidence_of
 
 _SESSION_WORDS = [
-    (re.compile(r"\b(?:fourth|4th)\b|(?:#|no\.?\s*|number\s+|block\s+)(?:4|four)\b", re.I), 4),
-    (re.compile(r"\b(?:third|3rd)\b|(?:#|no\.?\s*|number\s+|block\s+)(?:3|three)\b", re.I), 3),
-    (re.compile(r"\b(?:second|2nd|confirmatory|repeat\s+diagnostic)\b|(?:#|no\.?\s*|number\s+|block\s+)(?:2|two)\b", re.I), 2),
-    (re.compile(r"\b(?:first|initial|1st)\b|(?:#|no\.?\s*|number\s+|block\s+)(?:1|one)\b", re.I), 1),
+    (re.compile(r"\b(?:fourth|4th)\b|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:4|four)\b", re.I), 4),
+    (re.compile(r"\b(?:third|3rd)\b(?!\s+occipital)|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:3|three)\b", re.I), 3),
+    (re.compile(r"\b(?:second|2nd|confirmatory|repeat\s+diagnostic)\b|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:2|two)\b", re.I), 2),
+    (re.compile(r"\b(?:first|initial|1st)\b|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:1|one)\b", re.I), 1),
 ]
 _SESSION_CONTEXT = re.compile(r"\b(?:block|MBB|injection|diagnostic|session|medial\s+branch|dx)\b", re.I)
 _WHOLE_CANCEL = re.compile(
@@ -86,24 +86,29 @@ def _guidance(view: NoteView) -> tuple[str | None, list[Evidence]]:
         if m.negated and m.value != "none":
             continue
         found.setdefault(m.value, []).append(m)
-    for value in ("ct", "fluoroscopy", "ultrasound", "none"):
+    for value in ("none", "ct", "fluoroscopy", "ultrasound"):
         if value in found:
             return value, evidence_of(found[value])
     return None, []
 
 
 def _intent(view: NoteView) -> tuple[str | None, list[Evidence]]:
-    tiers: dict[str, list[Mention]] = {"header": [], "body": [], "indication": []}
+    """Intent stated in the procedure header, else beside today's procedure name, else in the
+    body or indication; the most frequent value within the first tier that has one."""
+    tiers: dict[str, list[Mention]] = {"header": [], "kind_sentence": [], "body": [], "indication": []}
+    kind_sentences = {k.sent for k in _facet_kind_mentions(view)}
     for m in view.of("INTENT"):
         if m.negated or m.historical or m.hypothetical:
             continue
         if m.role == "header":
             tiers["header"].append(m)
+        elif m.today and m.sent in kind_sentences:
+            tiers["kind_sentence"].append(m)
         elif m.role == "indication":
             tiers["indication"].append(m)
         elif m.today:
             tiers["body"].append(m)
-    for tier in ("header", "body", "indication"):
+    for tier in ("header", "kind_sentence", "body", "indication"):
         if tiers[tier]:
             values = [m.value for m in tiers[tier]]
             value = max(set(values), key=lambda v: (values.count(v), v == "diagnostic"))
