@@ -16,7 +16,7 @@ from ..models import Evidence
 # Section roles whose text describes what was done today.
 TODAY_ROLES = frozenset({"header", "description", "anesthesia", "medications", "pain", "other_today", "untitled"})
 BODY_ROLES = TODAY_ROLES - {"header"}
-NOT_TODAY_STATUS = frozenset({"HISTORICAL", "HYPOTHETICAL"})
+NOT_TODAY_PREFIXES = ("HISTORICAL", "HYPOTHETICAL")
 
 
 @dataclass
@@ -43,16 +43,16 @@ class Mention:
 
     @property
     def historical(self) -> bool:
-        return "HISTORICAL" in self.status
+        return any(s.startswith("HISTORICAL") for s in self.status)
 
     @property
     def hypothetical(self) -> bool:
-        return "HYPOTHETICAL" in self.status
+        return any(s.startswith("HYPOTHETICAL") for s in self.status)
 
     @property
     def today(self) -> bool:
         """In a section about today's procedure and not modified as history or plan."""
-        return self.role in TODAY_ROLES and not (NOT_TODAY_STATUS & set(self.status))
+        return self.role in TODAY_ROLES and not any(s.startswith(NOT_TODAY_PREFIXES) for s in self.status)
 
     def evidence(self) -> Evidence:
         return Evidence(start=self.start, end=self.end, text=self.text)
