@@ -1,0 +1,201 @@
+"""Batch scaling benchmark: notes/s with 1 and 2 workers, and the RSS of each worker over the run.
+
+    /work/venv/bin/python bench/batch_scaling.py [--notes 3000] [--workers 1,2] [--chunk-size 8]
+
+The corpus notes (corpora/dev and corpora/sample) are repeated to ``--notes`` records in a
+JSONL file and coded with the real ``code_note`` by ``run_batch``. Two rates are printed per run:
+end to end (wall time, pool start and pipeline build included) and steady state (from the first
+line written to the last). The target is a 2-worker / 1-worker ratio of at least 1.8 on 2 cores.
+RSS of each pool worker is sampled from /proc every 0.5 s: "flat" means the last quarter of the
+run is within a few percent of the first quarter after warm-up. The CPU share of the workers
+tells a busy machine apart from poor scaling: run it on an otherwise idle machine. Linux only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from extractor.batch import BatchOptions, run_batch
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def corpus_notes() -> list[str]:
+    paths = sorted((ROOT / "corpora" / "dev").glob("*/*.txt")) + [ROOT / "corpora" / "sample" / "sample.txt"]
+    return [path.read_text(encoding="utf-8") for path in paths if path.is_file()]
+
+
+def write_archive(path: Path, notes: list[str], count: int) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for index in range(count):
+            handle.write(json.dumps({"id": f"note-{index:06d}", "text": notes[index % len(notes)]}) + "\n")
+
+
+def _rss_kib(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _pool_workers() -> list[int]:
+    workers = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        try:
+            children = (task / "children").read_text().split()
+        except FileNotFoundError:
+            continue
+        for child in children:
+            try:
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            except FileNotFoundError:
+                continue
+            if b"multiprocessing" in cmdline and b"resource_tracker" not in cmdline:
+                workers.append(int(child))
+    return workers
+
+
+class Sampler(threading.Thread):
+    """Samples worker RSS and notes when the first output line appears."""
+
+    def __init__(self, output: Path) -> None:
+        super().__init__(daemon=True)
+        self.output = output
+        self.stop = threading.Event()
+        self.rss: dict[int, list[tuple[float, int]]] = {}
+        self.cpu: dict[int, float] = {}
+        self.parent_rss: list[int] = []
+        self.first_line_at: float | None = None
+        self.lines_at_first: int = 0
+
+    def run(self) -> None:
+        while not self.stop.wait(0.5):
+            now = time.perf_counter()
+            if self.first_line_at is None and self.output.exists() and self.output.stat().st_size > 0:
+                self.first_line_at = now
+                self.lines_at_first = self.output.read_bytes().count(b"\n")
+            for pid in _pool_workers():
+                rss = _rss_kib(pid)
+                if rss is not None:
+                    self.rss.setdefault(pid, []).append((now, rss))
+                cpu = _cpu_seconds(pid)
+                if cpu is not None:
+                    self.cpu[pid] = cpu
+            parent = _rss_kib(os.getpid())
+            if parent is not None:
+                self.parent_rss.append(parent)
+
+
+def measure(archive: Path, count: int, workers: int, chunk_size: int, workdir: Path) -> dict:
+    output = workdir / f"out-{workers}.jsonl"
+    sampler = Sampler(output)
+    sampler.start()
+    started = time.perf_counter()
+    parent_cpu = os.times()
+    summary = run_batch(archive, output, BatchOptions(workers=workers, chunk_size=chunk_size, quiet=True))
+    ended = time.perf_counter()
+    parent_cpu_s = sum(os.times()[:2]) - sum(parent_cpu[:2])
+    sampler.stop.set()
+    sampler.join()
+    steady_from = sampler.first_line_at or started
+    steady = (count - sampler.lines_at_first) / max(ended - steady_from, 1e-9)
+    per_worker = []
+    for pid, samples in sorted(sampler.rss.items()):
+        warm = [rss for at, rss in samples if at >= steady_from] or [rss for _, rss in samples]
+        quarter = max(1, len(warm) // 4)
+        first, last = statistics.median(warm[:quarter]), statistics.median(warm[-quarter:])
+        per_worker.append(
+            {
+                "pid": pid,
+                "samples": len(warm),
+                "first_mib": first / 1024,
+                "last_mib": last / 1024,
+                "max_mib": max(warm) / 1024,
+                "growth_pct": 100.0 * (last - first) / first,
+            }
+        )
+    return {
+        "workers": workers,
+        "seconds": ended - started,
+        "end_to_end": count / (ended - started),
+        "steady": steady,
+        "startup_s": steady_from - started,
+        "errors": summary["errors"],
+        "per_worker": per_worker,
+        "parent_max_mib": max(sampler.parent_rss, default=0) / 1024,
+        "worker_cpu_s": sum(sampler.cpu.values()),
+        "parent_cpu_s": parent_cpu_s,
+        "cpu_share": sum(sampler.cpu.values()) / (workers * (ended - started)),
+    }
+
+
+def describe(result: dict) -> str:
+    out = [
+        f"\n{result['workers']} worker(s): {result['seconds']:.1f}s, "
+        f"end to end {result['end_to_end']:.1f} notes/s, steady {result['steady']:.1f} notes/s "
+        f"(startup {result['startup_s']:.1f}s), errors {result['errors']}, "
+        f"parent RSS max {result['parent_max_mib']:.0f} MiB",
+        f"  CPU: workers {result['worker_cpu_s']:.1f}s ({100 * result['cpu_share']:.0f}% of their wall time: "
+        f"the rest is waiting for a core), parent {result['parent_cpu_s']:.1f}s",
+    ]
+    for worker in result["per_worker"]:
+        out.append(
+            f"  worker {worker['pid']}: RSS {worker['first_mib']:.0f} -> {worker['last_mib']:.0f} MiB "
+            f"(max {worker['max_mib']:.0f}, {worker['growth_pct']:+.1f}%, {worker['samples']} samples)"
+        )
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notes", type=int, default=3000)
+    parser.add_argument("--workers", default="1,2", help="comma-separated worker counts")
+    parser.add_argument("--chunk-size", type=int, default=8)
+    args = parser.parse_args()
+    notes = corpus_notes()
+    print(
+        f"corpus: {len(notes)} distinct notes repeated to {args.notes}; cores: {os.cpu_count()}; "
+        f"load average at start: {os.getloadavg()[0]:.2f}"
+    )
+    results = []
+    with tempfile.TemporaryDirectory(prefix="facet-bench-") as tmp:
+        workdir = Path(tmp)
+        archive = workdir / "archive.jsonl"
+        write_archive(archive, notes, args.notes)
+        for workers in (int(value) for value in args.workers.split(",")):
+            result = measure(archive, args.notes, workers, args.chunk_size, workdir)
+            results.append(result)
+            print(describe(result))
+    if len(results) >= 2:
+        base = results[0]
+        for other in results[1:]:
+            ratio_steady = other["steady"] / base["steady"]
+            ratio_e2e = other["end_to_end"] / base["end_to_end"]
+            verdict = "meets" if ratio_steady >= 1.8 else "misses"
+            print(
+                f"\n{other['workers']} vs {base['workers']} workers: steady x{ratio_steady:.2f} "
+                f"({verdict} the 1.8x target), end to end x{ratio_e2e:.2f}"
+            )
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
