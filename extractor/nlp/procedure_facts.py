@@ -234,7 +234,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         facet_phrases.append(phrase)
 
     status, removed_sides, _removed_joints, abort_evidence = _abort(view)
-    specific = [k for k in facet_kinds if k.meta.get("specificity", 0) >= 2]
+    specific = [k for k in facet_kinds if k.meta.get("specificity", 0) >= 2 and not k.meta.get("needs_levels")]
     if not facet_kinds or (not specific and not facet_phrases) or status == "cancelled":
         return procedures, None, elsewhere
 
