@@ -28,25 +28,15 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env
 
 
-# Runs ``facetcode batch`` the way ``extractor.cli.main`` does, without building the other
-# sub-commands (they belong to other modules and must not make these tests fail).
-_DRIVER = """
-import argparse, sys
-from extractor.cli import batch_command
-from extractor.errors import FacetCoderError
-parser = argparse.ArgumentParser(prog="facetcode")
-batch_command.register(parser.add_subparsers(dest="command", required=True))
-args = parser.parse_args(sys.argv[1:])
-try:
-    sys.exit(args.run(args))
-except FacetCoderError as error:
-    print(f"facetcode: {error.code}: {error}", file=sys.stderr)
-    sys.exit(error.exit_code)
-"""
-
-
 def cli_command(*args: str) -> list[str]:
-    return [sys.executable, "-c", _DRIVER, "batch", *args]
+    """``facetcode batch ARGS`` through the real entry point (``extractor.cli:main``)."""
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from extractor.cli import main; sys.exit(main())",
+        "batch",
+        *args,
+    ]
 
 
 def run_cli(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:

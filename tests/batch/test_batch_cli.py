@@ -165,6 +165,8 @@ def test_run_level_problems_have_their_own_exit_codes(tmp_path: Path) -> None:
     assert first.returncode == 0 and "3 records this run" in first.stdout
     again = run_cli(str(source), "-o", str(out), "--coder", FAKE_CODER)
     assert again.returncode == 12 and "OUTPUT_EXISTS" in again.stderr
+    payer = run_cli(str(source), "-o", str(tmp_path / "p.jsonl"), "--payer", "nobody")
+    assert payer.returncode == 7 and "UNKNOWN_PAYER" in payer.stderr
     missing = run_cli(str(tmp_path / "nope"), "-o", str(out))
     assert missing.returncode == 9
     other = tmp_path / "notes.xml"
