@@ -3,11 +3,13 @@ against a real server with the real pipeline on a free loopback port."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 from .service_support import SAMPLE_NOTE, corpus_notes
 
@@ -61,8 +63,6 @@ def browser() -> Iterator:
             "no browser could be found: /usr/bin/chromium is absent "
             "(apt-get install chromium chromium-driver); the browser test did not run"
         )
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -93,18 +93,37 @@ class PageWatch:
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(
-        viewport={"width": 1400, "height": 900}, permissions=["clipboard-read", "clipboard-write"]
-    )
-    page = context.new_page()
-    watch = PageWatch(page, live_server.url)
-    page.goto(live_server.url + "/")
-    yield page, watch
-    context.close()
-    assert watch.errors == []
-    assert watch.foreign_requests == []
-    assert watch.dialogs == []
+def open_page(browser, live_server) -> Iterator:
+    """Opens the coder page in a fresh context; after the test, checks it did nothing it must not.
+
+    ``bypass_csp`` turns the page's Content-Security-Policy off, so that only the page's own
+    rendering (text nodes, never HTML) stands between a hostile note and the browser.
+    """
+    contexts = []
+
+    def open_(bypass_csp: bool = False):
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 900},
+            permissions=["clipboard-read", "clipboard-write"],
+            bypass_csp=bypass_csp,
+        )
+        page = context.new_page()
+        watch = PageWatch(page, live_server.url)
+        contexts.append((context, watch))
+        page.goto(live_server.url + "/")
+        return page, watch
+
+    yield open_
+    for context, watch in contexts:
+        context.close()
+        assert watch.errors == []
+        assert watch.foreign_requests == []
+        assert watch.dialogs == []
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
 
 
 def api_code(live_server, text: str) -> dict:
@@ -122,8 +141,6 @@ def code_in_page(page, text: str) -> None:
 
 def test_code_a_note_lines_and_evidence(page, live_server, tmp_path):
     page, _ = page
-    from playwright.sync_api import expect
-
     note = SAMPLE_NOTE.read_text(encoding="utf-8")
     expected = api_code(live_server, note)
     code_in_page(page, note)
@@ -191,7 +208,7 @@ def test_copy_button_copies_the_lines_as_text(page, live_server):
     expected = api_code(live_server, note)
     code_in_page(page, note)
     page.click("#copy-btn")
-    page.wait_for_function("document.getElementById('status').textContent.startsWith('Copied')")
+    expect(page.locator("#status")).to_have_text(re.compile("^Copied"))
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.splitlines() == [
         "-".join([line["code"], *line["modifiers"]]) + (f" x{line['units']}" if line["units"] != 1 else "")
@@ -222,8 +239,8 @@ def test_audit_tab_shows_findings_next_to_the_supported_lines(page, live_server)
     assert page.is_visible("#audit-lines") and page.is_visible("#findings")
 
 
-def test_xss_note_and_claim_run_nothing(page, live_server, tmp_path):
-    page, watch = page
+def test_xss_note_and_claim_run_nothing(open_page, tmp_path):
+    page, watch = open_page(bypass_csp=True)
     note = XSS_NOTE + SAMPLE_NOTE.read_text(encoding="utf-8")
     code_in_page(page, note)
     view = page.locator("#note-view")
@@ -252,8 +269,7 @@ def test_drop_a_txt_file(page):
         note,
     )
     page.dispatch_event("#drop-zone", "drop", {"dataTransfer": transfer})
-    page.wait_for_function("document.getElementById('note-input').value.length > 0")
-    assert page.input_value("#note-input") == note
+    expect(page.locator("#note-input")).to_have_value(note)
     assert "note.txt" in page.text_content("#status")
 
 
@@ -263,3 +279,14 @@ def test_docs_page_is_local(page, live_server):
     page.wait_for_selector(".endpoint")
     paths = page.locator(".endpoint .path").all_text_contents()
     assert {"/v1/code", "/v1/audit", "/healthz"} <= set(paths)
+
+
+def test_offsets_count_code_points_like_python(page, live_server):
+    """Characters outside the BMP are two UTF-16 units in JS but one code point in the offsets."""
+    page, _ = page
+    note = "Pt 😀🦴 says “ok” — café\n" + SAMPLE_NOTE.read_text(encoding="utf-8")
+    expected = api_code(live_server, note)
+    code_in_page(page, note)
+    line = next(index for index, line in enumerate(expected["lines"]) if line["evidence"])
+    page.click(f"#lines tbody tr[data-index='{line}']")
+    assert page.evaluate(ACTIVE_GROUPS_JS) == merged_evidence_texts(note, expected["lines"][line]["evidence"])
