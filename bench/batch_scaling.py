@@ -2,10 +2,11 @@
 
     /work/venv/bin/python bench/batch_scaling.py [--notes 3000] [--workers 1,2] [--chunk-size 8]
 
-The corpus notes (corpora/dev and corpora/sample) are repeated to ``--notes`` records in a
-JSONL file and coded with the real ``code_note`` by ``run_batch``. Two rates are printed per run:
-end to end (wall time, pool start and pipeline build included) and steady state (from the first
-line written to the last). The target is a 2-worker / 1-worker ratio of at least 1.8 on 2 cores.
+The corpus notes (corpora/dev and corpora/sample) are repeated to ``--notes`` records (each copy
+with a unique trailer line unless ``--exact``) in a JSONL file and coded with the real
+``code_note`` by ``run_batch``. Two rates are printed per run: end to end (wall time, pool start
+and pipeline build included) and steady state (from the first line written to the last). The
+target is a 2-worker / 1-worker ratio of at least 1.8 on 2 cores.
 RSS of each pool worker is sampled from /proc every 0.5 s: "flat" means the last quarter of the
 run is within a few percent of the first quarter after warm-up. The CPU share of the workers
 tells a busy machine apart from poor scaling: run it on an otherwise idle machine. Linux only.
@@ -20,6 +21,7 @@ import statistics
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 from extractor.batch import BatchOptions, run_batch
@@ -32,10 +34,15 @@ def corpus_notes() -> list[str]:
     return [path.read_text(encoding="utf-8") for path in paths if path.is_file()]
 
 
-def write_archive(path: Path, notes: list[str], count: int) -> None:
+def write_archive(path: Path, notes: list[str], count: int, exact: bool) -> None:
+    """Repeat the notes; unless ``exact``, each copy gets a unique trailer line, as real notes have
+    unique names and numbers (new strings are what could make a spaCy worker grow)."""
     with path.open("w", encoding="utf-8") as handle:
         for index in range(count):
-            handle.write(json.dumps({"id": f"note-{index:06d}", "text": notes[index % len(notes)]}) + "\n")
+            text = notes[index % len(notes)]
+            if not exact:
+                text += f"\nTranscription job T{index:06d}-{uuid.uuid4().hex[:10]}.\n"
+            handle.write(json.dumps({"id": f"note-{index:06d}", "text": text}) + "\n")
 
 
 def _rss_kib(pid: int) -> int | None:
@@ -169,6 +176,7 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=3000)
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts")
     parser.add_argument("--chunk-size", type=int, default=8)
+    parser.add_argument("--exact", action="store_true", help="repeat notes verbatim (no unique trailer)")
     args = parser.parse_args()
     notes = corpus_notes()
     print(
@@ -179,7 +187,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="facet-bench-") as tmp:
         workdir = Path(tmp)
         archive = workdir / "archive.jsonl"
-        write_archive(archive, notes, args.notes)
+        write_archive(archive, notes, args.notes, args.exact)
         for workers in (int(value) for value in args.workers.split(",")):
             result = measure(archive, args.notes, workers, args.chunk_size, workdir)
             results.append(result)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import DEFAULT_MAX_CHARS
-from .errors import BatchAborted
+from .errors import BatchAborted, UnsupportedInput
 from .output import ExistingOutput, ResultWriter, prepare_output
 from .progress import Progress
 from .sources import NoteRecord, NoteSource, open_source
@@ -72,12 +72,18 @@ def run_batch(
     output_path: str | os.PathLike[str],
     options: BatchOptions | None = None,
 ) -> dict[str, Any]:
-    """Code every record of ``input_path`` into ``output_path`` (JSONL); return the summary dict."""
+    """Code every record of ``input_path`` into ``output_path`` (JSONL); return the summary dict.
+
+    Workers are started with ``spawn``: a script calling this needs the usual
+    ``if __name__ == "__main__":`` guard.
+    """
     return _BatchRun(Path(input_path), Path(output_path), options or BatchOptions()).run()
 
 
 class _BatchRun:
     def __init__(self, input_path: Path, output_path: Path, options: BatchOptions) -> None:
+        if output_path.resolve() == input_path.resolve():
+            raise UnsupportedInput(f"{output_path} is the input: give another file for the results.")
         self.options = options
         self.output_path = output_path
         self.workers = max(1, options.workers or available_cores())

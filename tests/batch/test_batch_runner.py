@@ -12,7 +12,7 @@ import pytest
 from batch_fakes import expected_codes, fake_code_note
 from batch_helpers import read_output, write_jsonl
 
-from extractor.batch import BatchAborted, BatchOptions, OutputExists, run_batch
+from extractor.batch import BatchAborted, BatchOptions, OutputExists, UnsupportedInput, run_batch
 from extractor.batch import runner as runner_module
 from extractor.batch.sources import NoteRecord
 
@@ -72,6 +72,8 @@ def test_an_existing_output_is_kept_unless_resume_or_overwrite(tmp_path: Path) -
         run_batch(source, out, options(workers=1))
     summary = run_batch(source, out, options(workers=1, overwrite=True))
     assert summary["this_run"]["processed"] == 6 and len(read_output(out)) == 6
+    with pytest.raises(UnsupportedInput, match="is the input"):
+        run_batch(source, source, options(workers=1, resume=True))
 
 
 def test_resume_skips_done_ids_repairs_a_torn_line_and_counts_the_whole_file(tmp_path: Path) -> None:
