@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from ..models import FACET_KINDS, Evidence, JointFact, LevelDiscrepancy, Procedure
-from .level_facts import PhraseReading, attach_sides, combine_sides, read_phrase, resolve_joints
+from .kind_choice import group_phrases
+from .level_facts import attach_sides, combine_sides, read_phrase, resolve_joints
 from .level_parser import region_of
 from .note_view import Mention, NoteView, evidence_of
 
@@ -38,17 +39,6 @@ def _usable(mention: Mention) -> bool:
 
 def _facet_kind_mentions(view: NoteView) -> list[Mention]:
     return [m for m in view.of("KIND") if _usable(m) and m.meta.get("kind") in FACET_KINDS]
-
-
-def _kind_of(mentions: list[Mention]) -> tuple[str, str | None, list[Mention]]:
-    """The most specific kind named; its technique preset; the mentions naming it."""
-    best = max(mentions, key=lambda m: (m.meta.get("specificity", 0), -m.start))
-    kind = best.meta["kind"]
-    technique = None
-    for m in mentions:
-        if m.meta.get("technique") and m.meta.get("kind") == kind:
-            technique = m.meta["technique"]
-    return kind, technique, [m for m in mentions if m.meta.get("kind") == kind]
 
 
 def _nearest_kind(view: NoteView, phrase: Mention, kinds: list[Mention]) -> Mention | None:
@@ -238,74 +228,78 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     if not facet_kinds or (not specific and not facet_phrases) or status == "cancelled":
         return procedures, None, elsewhere
 
-    kind, technique, kind_mentions = _kind_of(facet_kinds)
-    sides_by_phrase = attach_sides(view, facet_phrases)
-    readings: list[PhraseReading] = [read_phrase(view, p, sides_by_phrase.get(p.index, [])) for p in facet_phrases]
-    extras = [m for m in view.of("SACRAL_ALA") if m.today]
-    joint_set = resolve_joints(view, readings, extras, default_side(view))
-    field_side = side_field(view)
-    if field_side:
-        joint_set.sides = {j: combine_sides([s, field_side]) for j, s in joint_set.sides.items()}
-    if any(m.category == "SIDE_REPEAT" and m.today for m in view.of("SIDE_REPEAT")):
-        joint_set.sides = {j: ("bilateral" if s in ("left", "right") else s) for j, s in joint_set.sides.items()}
-
     guidance, guidance_ev = _guidance(view)
-    temperature, temperature_ev = _temperature(view) if kind in _NEUROTOMY else (None, [])
-    if kind in _NEUROTOMY:
-        intent, intent_ev = None, []
-        session, session_ev = None, []
-        technique = technique or {"rf_pulsed": "pulsed", "chemical_neurolysis": "chemical",
-                                  "cryoneurolysis": "cryo"}.get(kind, "conventional")
-    else:
-        intent, intent_ev = _intent(view)
-        session, session_ev = _session(view) if intent == "diagnostic" else (None, [])
-        technique = None
     confirmed, confirmation_ev = _confirmation(view)
     reason, reason_ev = _rfa_reason(view)
-    field_evidence = {
+    shared = {
         "guidance": guidance_ev,
-        "intent": intent_ev,
-        "diagnostic_session": session_ev,
-        "temperature_c": temperature_ev,
         "status": abort_evidence if status == "incomplete" else [],
         "needle_confirmation": confirmation_ev,
         "rfa_unsuitable_reason": reason_ev,
-        "technique": evidence_of(m for m in kind_mentions if m.meta.get("technique")),
     }
-    field_evidence = {k: v for k, v in field_evidence.items() if v}
-
-    joints_by_region: dict[str, list[JointFact]] = {}
-    for joint, side in joint_set.sides.items():
-        side = _minus_side(side, removed_sides) if status == "incomplete" else side
-        if status == "incomplete" and removed_sides and side is None:
-            continue
-        joints_by_region.setdefault(region_of(joint), []).append(
-            JointFact(joint=joint, side=side, evidence=joint_set.evidence.get(joint, []))
-        )
-    regions: list[str | None] = sorted(joints_by_region) or [None]
-    for region in regions:
-        procedures.append(
-            Procedure(
-                kind=kind,
-                region=region,  # type: ignore[arg-type]
-                joints=joints_by_region.get(region, []) if region else [],
-                joints_from_nerves=joint_set.from_nerves,
-                nerves=joint_set.nerves,
-                guidance=guidance,  # type: ignore[arg-type]
-                intent=intent,  # type: ignore[arg-type]
-                diagnostic_session=session,
-                technique=technique,  # type: ignore[arg-type]
-                temperature_c=temperature,
-                status="incomplete" if status == "incomplete" else "completed",
-                needle_confirmation=confirmed,
-                rfa_unsuitable_reason=reason,
-                evidence=evidence_of(kind_mentions),
-                field_evidence=field_evidence,
+    sides_by_phrase = attach_sides(view, facet_phrases)
+    extras = [m for m in view.of("SACRAL_ALA") if m.today]
+    fallback_side, field_side = default_side(view), side_field(view)
+    repeat = any(m.today for m in view.of("SIDE_REPEAT"))
+    discrepancy_found = None
+    facet_procedures: list[Procedure] = []
+    for group in group_phrases(view, facet_kinds, facet_phrases):
+        readings = [read_phrase(view, p, sides_by_phrase.get(p.index, [])) for p in group.phrases]
+        joint_set = resolve_joints(view, readings, extras, fallback_side)
+        if field_side:
+            joint_set.sides = {j: combine_sides([s, field_side]) for j, s in joint_set.sides.items()}
+        if repeat:
+            joint_set.sides = {j: ("bilateral" if s in ("left", "right") else s) for j, s in joint_set.sides.items()}
+        discrepancy_found = discrepancy_found or joint_set.discrepancy
+        kind = group.kind
+        if kind in _NEUROTOMY:
+            temperature, temperature_ev = _temperature(view)
+            intent, intent_ev, session, session_ev = None, [], None, []
+            technique = group.technique or {"rf_pulsed": "pulsed", "chemical_neurolysis": "chemical",
+                                            "cryoneurolysis": "cryo"}.get(kind, "conventional")
+        else:
+            temperature, temperature_ev, technique = None, [], None
+            intent, intent_ev = _intent(view)
+            session, session_ev = _session(view) if intent == "diagnostic" else (None, [])
+        field_evidence = {
+            **shared,
+            "intent": intent_ev,
+            "diagnostic_session": session_ev,
+            "temperature_c": temperature_ev,
+            "technique": evidence_of(m for m in group.mentions if m.meta.get("technique")),
+        }
+        field_evidence = {k: v for k, v in field_evidence.items() if v}
+        joints_by_region: dict[str, list[JointFact]] = {}
+        for joint, side in joint_set.sides.items():
+            side = _minus_side(side, removed_sides) if status == "incomplete" else side
+            if status == "incomplete" and removed_sides and side is None:
+                continue
+            joints_by_region.setdefault(region_of(joint), []).append(
+                JointFact(joint=joint, side=side, evidence=joint_set.evidence.get(joint, []))
             )
-        )
+        regions: list[str | None] = sorted(joints_by_region) or [None]
+        for region in regions:
+            facet_procedures.append(
+                Procedure(
+                    kind=kind,  # type: ignore[arg-type]
+                    region=region,  # type: ignore[arg-type]
+                    joints=joints_by_region.get(region, []) if region else [],
+                    joints_from_nerves=joint_set.from_nerves,
+                    nerves=joint_set.nerves,
+                    guidance=guidance,  # type: ignore[arg-type]
+                    intent=intent,  # type: ignore[arg-type]
+                    diagnostic_session=session,
+                    technique=technique,  # type: ignore[arg-type]
+                    temperature_c=temperature,
+                    status="incomplete" if status == "incomplete" else "completed",
+                    needle_confirmation=confirmed,
+                    rfa_unsuitable_reason=reason,
+                    evidence=evidence_of(group.mentions),
+                    field_evidence=field_evidence,
+                )
+            )
     discrepancy = None
-    if joint_set.discrepancy:
-        header, body, evidence = joint_set.discrepancy
+    if discrepancy_found:
+        header, body, evidence = discrepancy_found
         discrepancy = LevelDiscrepancy(header_joints=header, description_joints=body, evidence=evidence)
-    facet_first = sorted(procedures, key=lambda p: (p.kind == "other",))
-    return facet_first, discrepancy, elsewhere
+    return facet_procedures + procedures, discrepancy, elsewhere

@@ -1,0 +1,109 @@
+"""Which facet procedure(s) were done today, and which level phrases belong to each.
+
+Notes about blocks talk about RFA all the time ("to determine candidacy for RFA") and RFA notes
+recall the blocks that qualified the patient, so the kind is not simply the most specific word:
+mentions in the procedure header or beside today's levels weigh more, and a neurotomy wins
+over an injection only with evidence that lesioning happened. A second kind becomes its own
+procedure only when it owns level phrases in its own sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .note_view import Mention, NoteView
+
+_NEUROTOMY = frozenset({"rf_ablation_thermal", "rf_pulsed", "chemical_neurolysis", "cryoneurolysis"})
+_LESION_EVIDENCE = re.compile(
+    r"\b(?:lesion(?:s|ed|ing)?|cannula(?:e|s)?|probes?|generator|electrodes?|thermal|denervat\w*|"
+    r"ablat(?:ed|ion\s+was|ions\s+were)|sensory\s+(?:stim\w*|testing)|motor\s+(?:stim\w*|testing)|"
+    r"neurotomy\s+(?:was|were)\s+performed|coagulat\w*|neurolys\w*|phenol|alcohol|freez\w*|cryo\w*|pulsed)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class KindGroup:
+    kind: str
+    technique: str | None
+    mentions: list[Mention]
+    phrases: list[Mention] = field(default_factory=list)
+
+
+def family(kind: str) -> str:
+    return "neurotomy" if kind in _NEUROTOMY else "injection"
+
+
+def _weight(view: NoteView, mention: Mention, level_sentences: set[int]) -> int:
+    if mention.role == "header":
+        return 3
+    if mention.sent in level_sentences or mention.sent <= 2:
+        return 2
+    return 1
+
+
+def _has_lesion_evidence(view: NoteView) -> bool:
+    if any(m.today and not m.negated for m in view.of("TEMPERATURE")):
+        return True
+    for start, end in view.sentences:
+        if view.role_at(start) in ("description", "untitled", "other_today", "header", "pain"):
+            if _LESION_EVIDENCE.search(view.text[start:end]):
+                return True
+    return False
+
+
+def dominant_kind(view: NoteView, kinds: list[Mention], phrases: list[Mention]) -> str:
+    level_sentences = {p.sent for p in phrases}
+    scores: dict[str, float] = {}
+    for mention in kinds:
+        kind = mention.meta["kind"]
+        bonus = 0.1 * mention.meta.get("specificity", 0)
+        scores[kind] = scores.get(kind, 0.0) + _weight(view, mention, level_sentences) + bonus
+    families = {family(k) for k in scores}
+    if len(families) == 2 and not _has_lesion_evidence(view):
+        scores = {k: v for k, v in scores.items() if family(k) == "injection"}
+    best_family = family(max(scores, key=scores.__getitem__))
+    candidates = {k: v for k, v in scores.items() if family(k) == best_family}
+    specific = {
+        k: v for k, v in candidates.items()
+        if any(m.meta["kind"] == k and m.meta.get("specificity", 0) >= 2 for m in kinds)
+    }
+    pool = specific or candidates
+    if best_family == "neurotomy":
+        special = [k for k in pool if k != "rf_ablation_thermal"]
+        if special:
+            return max(special, key=pool.__getitem__)
+    return max(pool, key=pool.__getitem__)
+
+
+def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) -> list[KindGroup]:
+    """The dominant kind takes every phrase not owned by another specific kind in its sentence."""
+    main = dominant_kind(view, kinds, phrases)
+    groups: dict[str, KindGroup] = {}
+
+    def group(kind: str) -> KindGroup:
+        if kind not in groups:
+            mentions = [m for m in kinds if m.meta["kind"] == kind]
+            technique = next((m.meta["technique"] for m in mentions if m.meta.get("technique")), None)
+            groups[kind] = KindGroup(kind, technique, mentions)
+        return groups[kind]
+
+    group(main)
+    for phrase in phrases:
+        owners = [k for k in kinds if k.sent == phrase.sent and k.meta.get("specificity", 0) >= 2]
+        owner = min(owners, key=lambda k: abs(k.start - phrase.start)) if owners else None
+        if owner is None or owner.meta["kind"] == main or not _separate_kind(view, owner.meta["kind"], main):
+            group(main).phrases.append(phrase)
+        else:
+            group(owner.meta["kind"]).phrases.append(phrase)
+    ordered = [groups[main]] + [g for k, g in groups.items() if k != main and g.phrases]
+    return ordered
+
+
+def _separate_kind(view: NoteView, kind: str, main: str) -> bool:
+    """A second kind stands on its own unless it is a neurotomy without lesioning evidence, or
+    both are injections named loosely (a 'facet injection' in a medial branch block note)."""
+    if family(kind) == "neurotomy" and not _has_lesion_evidence(view):
+        return False
+    return not (family(kind) == family(main) == "neurotomy")
