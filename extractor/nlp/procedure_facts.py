@@ -108,7 +108,9 @@ def _intent(view: NoteView) -> tuple[str | None, list[Evidence]]:
 
 def _session(view: NoteView) -> tuple[int | None, list[Evidence]]:
     candidates: list[tuple[int, Mention]] = []
-    for m in view.of("SESSION"):
+    # "confirmatory" is matched as an INTENT cue (same rule file); it also names session 2
+    confirmatory = [m for m in view.of("INTENT") if m.text.lower().startswith("confirmatory")]
+    for m in sorted([*view.of("SESSION"), *confirmatory], key=lambda m: m.start):
         if m.historical or m.hypothetical or not (m.today or m.role == "indication"):
             continue
         sentence = view.sentence_text(m.sent)

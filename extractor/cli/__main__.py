@@ -1,0 +1,7 @@
+"""Allows `python -m extractor.cli`."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
