@@ -151,8 +151,12 @@ def evaluate(folder: Path, coder: Callable[[str, str], CodingResult], payer: str
             report.claims_exact += 1
         else:
             report.misses.append(
-                Miss(note_id, "claim", sorted(set(gold_claim) - set(predicted_claim)),
-                     sorted(set(predicted_claim) - set(gold_claim)))
+                Miss(
+                    note_id,
+                    "claim",
+                    sorted(set(gold_claim) - set(predicted_claim)),
+                    sorted(set(predicted_claim) - set(gold_claim)),
+                )
             )
     return report
 

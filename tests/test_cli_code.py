@@ -10,19 +10,28 @@ SAMPLE = ROOT / "corpora" / "sample" / "sample.txt"
 
 
 def run(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "extractor.cli", *args], input=stdin, capture_output=True,
-                          text=True, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "extractor.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def test_code_json_sample():
     proc = run("code", str(SAMPLE))
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
-    assert [(l["code"], l["modifiers"]) for l in result["lines"]] == [("64493", ["50", "KX"]), ("64494", ["50", "KX"])]
+    assert [(line["code"], line["modifiers"]) for line in result["lines"]] == [
+        ("64493", ["50", "KX"]),
+        ("64494", ["50", "KX"]),
+    ]
     text = SAMPLE.read_text()
     for joint in result["procedures"][0]["joints"]:
         for span in joint["evidence"]:
-            assert text[span["start"]:span["end"]] == span["text"]
+            assert text[span["start"] : span["end"]] == span["text"]
 
 
 def test_code_from_stdin_text_format():
@@ -43,21 +52,40 @@ def test_bad_inputs_exit_non_zero_with_one_line():
 def test_schema_lists_contract_fields():
     proc = run("schema")
     schema = json.loads(proc.stdout)
-    assert {"procedures", "agents", "sedation", "pain", "lines", "warnings", "schema_version"} <= set(schema["properties"])
+    assert {"procedures", "agents", "sedation", "pain", "lines", "warnings", "schema_version"} <= set(
+        schema["properties"]
+    )
 
 
 def test_eval_reports_fields(tmp_path):
     gold_dir = tmp_path / "c"
     gold_dir.mkdir()
     (gold_dir / "n1.txt").write_text(SAMPLE.read_text())
-    (gold_dir / "n1.gold.json").write_text(json.dumps({
-        "id": "n1", "style": "templated",
-        "procedures": [{"kind": "medial_branch_block", "joints": [{"joint": "L4-L5", "side": "bilateral"},
-                                                                  {"joint": "L5-S1", "side": "bilateral"}]}],
-        "agents": [], "sedation": "local_only", "pain": {"pre": 7, "post": 1},
-        "lines": [{"code": "64493", "modifiers": ["50", "KX"], "units": 1},
-                  {"code": "64494", "modifiers": ["50", "KX"], "units": 1}],
-        "warnings": []}))
+    (gold_dir / "n1.gold.json").write_text(
+        json.dumps(
+            {
+                "id": "n1",
+                "style": "templated",
+                "procedures": [
+                    {
+                        "kind": "medial_branch_block",
+                        "joints": [
+                            {"joint": "L4-L5", "side": "bilateral"},
+                            {"joint": "L5-S1", "side": "bilateral"},
+                        ],
+                    }
+                ],
+                "agents": [],
+                "sedation": "local_only",
+                "pain": {"pre": 7, "post": 1},
+                "lines": [
+                    {"code": "64493", "modifiers": ["50", "KX"], "units": 1},
+                    {"code": "64494", "modifiers": ["50", "KX"], "units": 1},
+                ],
+                "warnings": [],
+            }
+        )
+    )
     proc = run("eval", str(gold_dir), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)

@@ -9,8 +9,15 @@ from extractor.nlp.level_parser import JOINTS
 
 ROOT = Path(__file__).resolve().parents[1] / "corpora"
 GOLD = sorted(ROOT.rglob("*.gold.json"))
-KINDS = {"intra_articular", "medial_branch_block", "rf_ablation_thermal", "rf_pulsed", "chemical_neurolysis",
-         "cryoneurolysis", "other"}
+KINDS = {
+    "intra_articular",
+    "medial_branch_block",
+    "rf_ablation_thermal",
+    "rf_pulsed",
+    "chemical_neurolysis",
+    "cryoneurolysis",
+    "other",
+}
 REQUIRED = {"id", "style", "procedures", "agents", "sedation", "pain", "lines", "warnings"}
 
 

@@ -7,7 +7,10 @@ import pytest
 from extractor import EmptyNote, NoteTooLarge, UnreadableInput, code_note
 
 MARKER = "ZEBRA-QUOKKA-7741"
-NOTE = f"Patient {MARKER}. Bilateral L4-5 medial branch blocks under fluoroscopy, diagnostic #1. NRS 7/10 -> 1/10."
+NOTE = (
+    f"Patient {MARKER}. Bilateral L4-5 medial branch blocks under fluoroscopy, diagnostic #1. "
+    "NRS 7/10 -> 1/10."
+)
 
 
 def test_coding_is_silent_and_logs_no_note_text(capfd, caplog):

@@ -16,7 +16,9 @@ class CorpusNotFound(FacetCoderError):
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("eval", help="score the extractor and coder against a gold corpus folder")
-    parser.add_argument("folder", help="folder of <id>.txt notes with <id>.gold.json annotations (searched recursively)")
+    parser.add_argument(
+        "folder", help="folder of <id>.txt notes with <id>.gold.json annotations (searched recursively)"
+    )
     parser.add_argument("--payer", default="medicare")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument("--no-misses", action="store_true", help="print only the scores")

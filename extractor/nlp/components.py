@@ -12,8 +12,6 @@
   serialisable and break multiprocessing).
 """
 
-
-
 import bisect
 import re
 import warnings
@@ -32,7 +30,9 @@ for _name in ("facet_sentences", "facet_sections", "facet_mentions"):
 _LIST_MARK = re.compile(r"^(?:[-*\u2022]|\d+[.)]\s)")
 _SENT_END = re.compile(r"[.!?]+[\"')\]]*$")
 _NEWLINE_JOIN_MIN_LINE = 70
-_ABBREVIATIONS = frozenset({"Dr.", "Mr.", "Ms.", "Mrs.", "vs.", "approx.", "e.g.", "i.e.", "approx", "resp", "incl"})
+_ABBREVIATIONS = frozenset(
+    {"Dr.", "Mr.", "Ms.", "Mrs.", "vs.", "approx.", "e.g.", "i.e.", "approx", "resp", "incl"}
+)
 
 
 @Language.factory("facet_sentences", default_config={})
@@ -56,9 +56,15 @@ class FacetSentenceSplitter:
                 boundary = False
                 if "\n" in previous.text or ("\n" in previous.whitespace_ and not token.is_space):
                     boundary = not self._is_hard_wrap(text, previous, token)
-                elif _SENT_END.search(previous.text) and previous.whitespace_ and (
-                    token.text[:1].isupper() or token.text[:1].isdigit() or token.text[:1] in "#-*•("
-                    or self._after_word(doc, previous)
+                elif (
+                    _SENT_END.search(previous.text)
+                    and previous.whitespace_
+                    and (
+                        token.text[:1].isupper()
+                        or token.text[:1].isdigit()
+                        or token.text[:1] in "#-*•("
+                        or self._after_word(doc, previous)
+                    )
                 ):
                     boundary = previous.text not in _ABBREVIATIONS
                 elif previous.lower_ in ("period", "paragraph") and token.lower_ not in ("of", "the", "was"):
@@ -131,15 +137,24 @@ class FacetSectionizer:
             if section["category"] is None or section["role"] in ("header", "untitled", "description"):
                 continue
             line_end = text.find("\n", section["header_end"])
-            if line_end == -1 or line_end >= section["end"] or not text[section["header_end"] : line_end].strip():
+            if (
+                line_end == -1
+                or line_end >= section["end"]
+                or not text[section["header_end"] : line_end].strip()
+            ):
                 continue
             next_line_end = text.find("\n", line_end + 1)
             next_line = text[line_end + 1 : next_line_end if next_line_end != -1 else len(text)]
             stripped = next_line.strip()
             if not stripped or stripped[:1].islower() or _LIST_MARK.match(stripped):
                 continue
-            rest = {"category": None, "role": "untitled", "start": line_end + 1, "end": section["end"],
-                    "header_end": line_end + 1}
+            rest = {
+                "category": None,
+                "role": "untitled",
+                "start": line_end + 1,
+                "end": section["end"],
+                "header_end": line_end + 1,
+            }
             section["end"] = line_end + 1
             out.append(rest)
         return out

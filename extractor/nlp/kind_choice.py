@@ -66,7 +66,8 @@ def dominant_kind(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
     best_family = family(max(scores, key=scores.__getitem__))
     candidates = {k: v for k, v in scores.items() if family(k) == best_family}
     specific = {
-        k: v for k, v in candidates.items()
+        k: v
+        for k, v in candidates.items()
         if any(m.meta["kind"] == k and m.meta.get("specificity", 0) >= 2 for m in kinds)
     }
     pool = specific or candidates

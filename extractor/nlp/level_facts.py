@@ -88,8 +88,14 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
             following = after[0] if after else None
             adverb = side.text.lower().endswith("ly") or side.text.startswith("(")
             tight_prefix = following is not None and following.start - side.end <= 2 and not adverb
-            postfix_ok = previous is not None and side.start - previous.end <= _POSTFIX_WINDOW and (
-                _POSTFIX_GAP.match(view.text[previous.end : side.start]) is not None or adverb or following is None
+            postfix_ok = (
+                previous is not None
+                and side.start - previous.end <= _POSTFIX_WINDOW
+                and (
+                    _POSTFIX_GAP.match(view.text[previous.end : side.start]) is not None
+                    or adverb
+                    or following is None
+                )
             )
             if postfix_ok and not tight_prefix:
                 own.setdefault(previous.index, []).append(side)  # type: ignore[union-attr]
@@ -110,7 +116,9 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
     return attached
 
 
-_CORRECTION = re.compile(r"^\W*(?:correction|scratch\s+that|I\s+mean|sorry|strike\s+that|make\s+that)\b", re.I)
+_CORRECTION = re.compile(
+    r"^\W*(?:correction|scratch\s+that|I\s+mean|sorry|strike\s+that|make\s+that)\b", re.I
+)
 
 
 def _corrected(view: NoteView, side: Mention) -> bool:
@@ -181,8 +189,9 @@ class JointSet:
     discrepancy: tuple[list[str], list[str], list[Evidence]] | None
 
 
-def resolve_joints(view: NoteView, readings: list[PhraseReading], extra_nerves: list[Mention],
-                   default_side: str | None) -> JointSet:
+def resolve_joints(
+    view: NoteView, readings: list[PhraseReading], extra_nerves: list[Mention], default_side: str | None
+) -> JointSet:
     """Named joints win; otherwise nerves and targets are mapped (coding-rules §6). The
     description wins over the header when the two name different joints."""
     header = [r for r in readings if r.phrase.role == "header"]

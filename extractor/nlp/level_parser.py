@@ -28,7 +28,10 @@ _WORD_NUMBERS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
 _NUM = r"(?:1[0-2]|[1-9]|one|two|three|four|for|five|six|seven|eight|nine|ten|eleven|twelve)"
-_ITEM = re.compile(rf"(?P<seg>[CTLS])\s?-?\s?(?P<num>{_NUM})(?!(?![CTLS][0-9])[a-z])|(?P<bare>{_NUM})(?!(?![CTLS][0-9])[a-z])", re.IGNORECASE)
+_ITEM = re.compile(
+    rf"(?P<seg>[CTLS])\s?-?\s?(?P<num>{_NUM})(?!(?![CTLS][0-9])[a-z])|(?P<bare>{_NUM})(?!(?![CTLS][0-9])[a-z])",
+    re.IGNORECASE,
+)
 _RANGE_WORDS = re.compile(r"\b(?:to|through|thru)\b", re.IGNORECASE)
 _PAIR_MARKS = re.compile(r"[-\u2013\u2014/]|\bdash\b", re.IGNORECASE)
 _SEGMENT_MAX = {"C": 8, "T": 12, "L": 5, "S": 1}
@@ -138,7 +141,11 @@ def parse_level_phrase(text: str) -> list[LevelUnit]:
 
 
 def _is_spoken(text: str) -> bool:
-    return bool(re.search(r"[CTLS]\s+(?:one|two|three|four|for|five|six|seven|eight|nine|ten|eleven|twelve)\b", text, re.I))
+    return bool(
+        re.search(
+            r"[CTLS]\s+(?:one|two|three|four|for|five|six|seven|eight|nine|ten|eleven|twelve)\b", text, re.I
+        )
+    )
 
 
 def joints_between(first: str, last: str) -> list[str]:
@@ -150,7 +157,11 @@ def joints_between(first: str, last: str) -> list[str]:
     a, b = _VERTEBRA_INDEX[first], _VERTEBRA_INDEX[last]
     if b <= a:
         return []
-    return [f"{VERTEBRAE[i]}-{VERTEBRAE[i + 1]}" for i in range(a, b) if f"{VERTEBRAE[i]}-{VERTEBRAE[i + 1]}" in _JOINT_INDEX]
+    return [
+        f"{VERTEBRAE[i]}-{VERTEBRAE[i + 1]}"
+        for i in range(a, b)
+        if f"{VERTEBRAE[i]}-{VERTEBRAE[i + 1]}" in _JOINT_INDEX
+    ]
 
 
 def unit_joints(unit: LevelUnit) -> list[str]:

@@ -32,8 +32,12 @@ _OTHER_PROCEDURE = re.compile(
     r"NSAIDs?|medication|lesion\w*|cryo\w*|pulsed)\b",
     re.I,
 )
-_BLOCK_WORDS = re.compile(r"\b(?:MBBs?|blocks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA)\b", re.I)
-_PAIN_ROLES = frozenset({"pain", "description", "other_today", "untitled", "header", "medications", "anesthesia"})
+_BLOCK_WORDS = re.compile(
+    r"\b(?:MBBs?|blocks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA)\b", re.I
+)
+_PAIN_ROLES = frozenset(
+    {"pain", "description", "other_today", "untitled", "header", "medications", "anesthesia"}
+)
 _WORD_SCORES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -139,7 +143,11 @@ def _is_prior_sentence(view: NoteView, sent: int) -> bool:
 def _pain_sentence_ok(view: NoteView, sent: int, role: str) -> bool:
     if role not in _PAIN_ROLES:
         return False
-    return role == "pain" or not _is_prior_sentence(view, sent) or bool(_TODAY_CONTEXT.search(view.sentence_text(sent)))
+    return (
+        role == "pain"
+        or not _is_prior_sentence(view, sent)
+        or bool(_TODAY_CONTEXT.search(view.sentence_text(sent)))
+    )
 
 
 def build_pain(view: NoteView) -> Pain:
@@ -158,24 +166,45 @@ def build_pain(view: NoteView) -> Pain:
         if pain.pre is not None and pain.post is not None:
             continue
         pair = next(
-            (m for name in ("from_to", "pre_post", "labels", "arrow") if (m := patterns[name].search(sentence))), None
+            (
+                m
+                for name in ("from_to", "pre_post", "labels", "arrow")
+                if (m := patterns[name].search(sentence))
+            ),
+            None,
         )
-        if pair and pain.pre is None and pain.post is None and (
-            pair.re is not patterns["arrow"] and pair.re is not patterns["from_to"] or _has_pain_context(sentence, pair)
+        if (
+            pair
+            and pain.pre is None
+            and pain.post is None
+            and (
+                pair.re is not patterns["arrow"]
+                and pair.re is not patterns["from_to"]
+                or _has_pain_context(sentence, pair)
+            )
         ):
             pre, post = _score(pair.group("pre")), _score(pair.group("post"))
             if pre is not None and post is not None:
                 pain.pre, pain.post = pre, post
                 evidence.append(_span(view, start + pair.start(), start + pair.end()))
                 continue
-        scores = [m for m in patterns["score"].finditer(sentence) if _score(m.group("a") or m.group("b")) is not None]
+        scores = [
+            m
+            for m in patterns["score"].finditer(sentence)
+            if _score(m.group("a") or m.group("b")) is not None
+        ]
         if not scores:
             continue
         if len(scores) >= 2 and pain.pre is None and pain.post is None:
             first, second = scores[0], scores[1]
-            pain.pre, pain.post = _score(first.group("a") or first.group("b")), _score(second.group("a") or second.group("b"))
-            evidence += [_span(view, start + first.start(), start + first.end()),
-                         _span(view, start + second.start(), start + second.end())]
+            pain.pre, pain.post = (
+                _score(first.group("a") or first.group("b")),
+                _score(second.group("a") or second.group("b")),
+            )
+            evidence += [
+                _span(view, start + first.start(), start + first.end()),
+                _span(view, start + second.start(), start + second.end()),
+            ]
             continue
         for match in scores[:1]:
             which = _which_score(sentence, match, patterns)
@@ -245,7 +274,10 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
             continue
         if _OTHER_PROCEDURE.search(clause):
             continue
-        if not (_BLOCK_WORDS.search(clause) or (_BLOCK_WORDS.search(sentence) and not _OTHER_PROCEDURE.search(sentence))):
+        if not (
+            _BLOCK_WORDS.search(clause)
+            or (_BLOCK_WORDS.search(sentence) and not _OTHER_PROCEDURE.search(sentence))
+        ):
             continue
         value = float(re.search(r"\d+", m.text).group())  # type: ignore[union-attr]
         candidates.append((value, m))

@@ -14,7 +14,9 @@ from typing import Any
 from ..models import Evidence
 
 # Section roles whose text describes what was done today.
-TODAY_ROLES = frozenset({"header", "description", "anesthesia", "medications", "pain", "other_today", "untitled"})
+TODAY_ROLES = frozenset(
+    {"header", "description", "anesthesia", "medications", "pain", "other_today", "untitled"}
+)
 BODY_ROLES = TODAY_ROLES - {"header"}
 NOT_TODAY_PREFIXES = ("HISTORICAL", "HYPOTHETICAL")
 

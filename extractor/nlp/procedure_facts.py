@@ -12,10 +12,32 @@ from .level_parser import region_of
 from .note_view import Mention, NoteView, evidence_of
 
 _SESSION_WORDS = [
-    (re.compile(r"\b(?:fourth|4th)\b|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:4|four)\b", re.I), 4),
-    (re.compile(r"\b(?:third|3rd)\b(?!\s+occipital)|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:3|three)\b", re.I), 3),
-    (re.compile(r"\b(?:second|2nd|confirmatory|repeat\s+diagnostic)\b|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:2|two)\b", re.I), 2),
-    (re.compile(r"\b(?:first|initial|1st)\b|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:1|one)\b", re.I), 1),
+    (
+        re.compile(
+            r"\b(?:fourth|4th)\b|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:4|four)\b", re.I
+        ),
+        4,
+    ),
+    (
+        re.compile(
+            r"\b(?:third|3rd)\b(?!\s+occipital)|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:3|three)\b",
+            re.I,
+        ),
+        3,
+    ),
+    (
+        re.compile(
+            r"\b(?:second|2nd|confirmatory|repeat\s+diagnostic)\b|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:2|two)\b",
+            re.I,
+        ),
+        2,
+    ),
+    (
+        re.compile(
+            r"\b(?:first|initial|1st)\b|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:1|one)\b", re.I
+        ),
+        1,
+    ),
 ]
 _SESSION_CONTEXT = re.compile(r"\b(?:block|MBB|injection|diagnostic|session|medial\s+branch|dx)\b", re.I)
 _WHOLE_CANCEL = re.compile(
@@ -24,7 +46,10 @@ _WHOLE_CANCEL = re.compile(
     r"no\s+needles?\s+(?:was|were)\s+(?:placed|inserted))\b",
     re.I,
 )
-_STRONG_ABORT = re.compile(r"\b(?:abort|halt|terminat|discontinu|stopp|unable|could\s+not|not\s+(?:performed|completed|done)|did\s+not|incomplete|cancel)", re.I)
+_STRONG_ABORT = re.compile(
+    r"\b(?:abort|halt|terminat|discontinu|stopp|unable|could\s+not|not\s+(?:performed|completed|done)|did\s+not|incomplete|cancel)",
+    re.I,
+)
 _NUMBER_WORDS = {
     "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -129,7 +154,8 @@ def _session(view: NoteView) -> tuple[int | None, list[Evidence]]:
 
 def _confirmation(view: NoteView) -> tuple[bool, list[Evidence]]:
     good = [
-        m for m in view.of("CONFIRMATION")
+        m
+        for m in view.of("CONFIRMATION")
         if m.today and not m.hypothetical and not _NEGATIVE_CONFIRMATION.search(m.text)
     ]
     return bool(good), evidence_of(good[:3])
@@ -185,8 +211,11 @@ def default_side(view: NoteView) -> str | None:
 def side_field(view: NoteView) -> str | None:
     """The value of a 'Side:' / 'Laterality:' field, which applies to every joint."""
     values = [
-        m.value for m in view.of("SIDE")
-        if m.today and _SIDE_FIELD.match(view.sentence_text(m.sent)) and not any(view.in_sentence(m.sent, "LEVEL_PHRASE"))
+        m.value
+        for m in view.of("SIDE")
+        if m.today
+        and _SIDE_FIELD.match(view.sentence_text(m.sent))
+        and not any(view.in_sentence(m.sent, "LEVEL_PHRASE"))
     ]
     return combine_sides(values)
 
@@ -213,7 +242,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
 
     kind_sentences = {k.sent for k in facet_kinds}
     phrases = [
-        m for m in view.of("LEVEL_PHRASE", "LEVEL_WORD", "NERVE_TON")
+        m
+        for m in view.of("LEVEL_PHRASE", "LEVEL_WORD", "NERVE_TON")
         if m.today and not m.negated and ("FINDING" not in m.status or m.sent in kind_sentences)
     ]
     all_kinds = facet_kinds + other_kinds
@@ -226,7 +256,9 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         facet_phrases.append(phrase)
 
     status, removed_sides, _removed_joints, abort_evidence = _abort(view)
-    specific = [k for k in facet_kinds if k.meta.get("specificity", 0) >= 2 and not k.meta.get("needs_levels")]
+    specific = [
+        k for k in facet_kinds if k.meta.get("specificity", 0) >= 2 and not k.meta.get("needs_levels")
+    ]
     if not facet_kinds or (not specific and not facet_phrases) or status == "cancelled":
         return procedures, None, elsewhere
 
@@ -251,14 +283,19 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         if field_side:
             joint_set.sides = {j: combine_sides([s, field_side]) for j, s in joint_set.sides.items()}
         if repeat:
-            joint_set.sides = {j: ("bilateral" if s in ("left", "right") else s) for j, s in joint_set.sides.items()}
+            joint_set.sides = {
+                j: ("bilateral" if s in ("left", "right") else s) for j, s in joint_set.sides.items()
+            }
         discrepancy_found = discrepancy_found or joint_set.discrepancy
         kind = group.kind
         if kind in _NEUROTOMY:
             temperature, temperature_ev = _temperature(view)
             intent, intent_ev, session, session_ev = None, [], None, []
-            technique = group.technique or {"rf_pulsed": "pulsed", "chemical_neurolysis": "chemical",
-                                            "cryoneurolysis": "cryo"}.get(kind, "conventional")
+            technique = group.technique or {
+                "rf_pulsed": "pulsed",
+                "chemical_neurolysis": "chemical",
+                "cryoneurolysis": "cryo",
+            }.get(kind, "conventional")
         else:
             temperature, temperature_ev, technique = None, [], None
             intent, intent_ev = _intent(view)

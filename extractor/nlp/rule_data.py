@@ -66,7 +66,9 @@ def _target_rules(name: str) -> tuple[TargetRuleData, ...]:
         if unknown:
             raise KeyError(f"{name}.json: unknown keys {sorted(unknown)} in rule {raw.get('literal')!r}")
         rules.append(
-            TargetRuleData(raw["literal"], raw["category"], expand(raw["pattern"]), dict(raw.get("metadata") or {}))
+            TargetRuleData(
+                raw["literal"], raw["category"], expand(raw["pattern"]), dict(raw.get("metadata") or {})
+            )
         )
     return tuple(rules)
 

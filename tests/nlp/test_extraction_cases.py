@@ -32,9 +32,16 @@ def test_extraction_case(case):
         assert found == expect["joints"]
     if "regions" in expect:
         assert sorted(p.region for p in facet) == expect["regions"]
-    for key, attr in [("guidance", "guidance"), ("intent", "intent"), ("session", "diagnostic_session"),
-                      ("technique", "technique"), ("temperature", "temperature_c"), ("status", "status"),
-                      ("joints_from_nerves", "joints_from_nerves"), ("needle_confirmation", "needle_confirmation")]:
+    for key, attr in [
+        ("guidance", "guidance"),
+        ("intent", "intent"),
+        ("session", "diagnostic_session"),
+        ("technique", "technique"),
+        ("temperature", "temperature_c"),
+        ("status", "status"),
+        ("joints_from_nerves", "joints_from_nerves"),
+        ("needle_confirmation", "needle_confirmation"),
+    ]:
         if key in expect:
             assert getattr(first, attr) == expect[key], key
     if "sedation" in expect:

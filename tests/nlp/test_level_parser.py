@@ -43,7 +43,12 @@ def test_joint_ranges_stay_joints_beside_nerve_words():
 
 @pytest.mark.parametrize(
     ("joint", "region"),
-    [("C7-T1", "cervical_thoracic"), ("T12-L1", "cervical_thoracic"), ("L1-L2", "lumbar_sacral"), ("L5-S1", "lumbar_sacral")],
+    [
+        ("C7-T1", "cervical_thoracic"),
+        ("T12-L1", "cervical_thoracic"),
+        ("L1-L2", "lumbar_sacral"),
+        ("L5-S1", "lumbar_sacral"),
+    ],
 )
 def test_region_boundaries(joint, region):
     assert region_of(joint) == region
