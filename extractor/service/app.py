@@ -156,10 +156,11 @@ def create_app(
 
     @api.post("/audit", summary="Audit a claim", responses=audit_responses)
     def audit_endpoint(body: AuditRequest) -> Response:
-        """Check a claim string against what the note supports."""
+        """Check a claim ("64493-50-KX, 64494-50-KX", or a list of lines) against the note."""
         check_note(body.text, settings.max_chars)
         payer = check_payer_name(body.payer, payers)
-        result = pipeline.audit(body.text, body.claim, payer)
+        claim = body.claim if isinstance(body.claim, str) else [line.model_dump() for line in body.claim]
+        result = pipeline.audit(body.text, claim, payer, max_chars=settings.max_chars)
         return Response(result.model_dump_json(by_alias=True), media_type="application/json")
 
     @api.get("/schema", summary="JSON Schema of the results")

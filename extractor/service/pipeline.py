@@ -16,7 +16,7 @@ from ..errors import UnknownPayer
 from .settings import BUILTIN_PAYERS
 
 CodeFunction = Callable[..., Any]
-AuditFunction = Callable[[str, str, str], Any]
+AuditFunction = Callable[..., Any]
 
 # A tiny synthetic note: enough to load every pipe and rule table once.
 WARM_UP_NOTE = (
@@ -96,9 +96,9 @@ class Pipeline:
         except UnknownPayer as error:
             raise UnknownBuiltInPayer(error.name, error.known) from None
 
-    def audit(self, text: str, claim: str, payer: str) -> Any:
+    def audit(self, text: str, claim: Any, payer: str, *, max_chars: int) -> Any:
         try:
             with self._lock:
-                return self.audit_function(text, claim, payer)
+                return self.audit_function(text, claim, payer, max_chars=max_chars)
         except UnknownPayer as error:
             raise UnknownBuiltInPayer(error.name, error.known) from None

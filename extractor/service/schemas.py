@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,10 +19,20 @@ class CodeRequest(_Request):
     )
 
 
+class ClaimLineIn(_Request):
+    code: str = Field(max_length=16)
+    modifiers: list[str] = Field(default_factory=list, max_length=8)
+    units: int = Field(default=1, ge=1)
+
+
+ClaimText = Annotated[str, Field(max_length=10_000)]
+ClaimLines = Annotated[list[ClaimLineIn], Field(max_length=100)]
+
+
 class AuditRequest(_Request):
     text: str = Field(description="The procedure note, as plain text.")
-    claim: str = Field(
-        max_length=10_000, description='The claim to check, e.g. "64493-50-KX, 64494-50-KX x1".'
+    claim: ClaimText | ClaimLines = Field(
+        description='The claim: "64493-50-KX, 64494-50-KX x1", or a list of {code, modifiers, units}.'
     )
     payer: str = Field(default="medicare", description="Built-in payer profile: medicare, commercial, rt_lt.")
 

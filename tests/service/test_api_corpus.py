@@ -56,5 +56,12 @@ def test_real_audit_endpoint(real_client):
     assert response.status_code == 200, response.text
     assert response.json() == audit_claim(text, claim, "medicare").model_dump(mode="json", by_alias=True)
     assert response.json()["findings"]
+    as_lines = [
+        {"code": "64493", "modifiers": ["RT"]},
+        {"code": "64493", "modifiers": ["LT"]},
+        {"code": "77003"},
+    ]
+    same = real_client.post("/v1/audit", json={"text": text, "claim": as_lines})
+    assert same.status_code == 200 and same.json()["findings"] == response.json()["findings"]
     bad = real_client.post("/v1/audit", json={"text": text, "claim": "<img src=x onerror=alert(1)>"})
     assert bad.status_code == 422 and bad.json()["error"]["type"] == "INVALID_CLAIM"

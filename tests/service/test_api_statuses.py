@@ -189,15 +189,18 @@ class FakeAuditResult(BaseModel):
 def test_audit_returns_the_audit_result(make_client, fake_coder):
     seen = []
 
-    def fake_audit(text, claim, payer):
-        seen.append((claim, payer))
+    def fake_audit(text, claim, payer, *, max_chars):
+        seen.append((claim, payer, max_chars))
         return FakeAuditResult(coding=fake_coder(text, payer), findings=[{"id": "AUDIT_CODE_MISSING"}])
 
     client = make_client(audit=fake_audit)
     response = client.post("/v1/audit", json={"text": NOTE, "claim": "64493-RT", "payer": "rt_lt"})
     assert response.status_code == 200
     assert response.json()["findings"] == [{"id": "AUDIT_CODE_MISSING"}]
-    assert seen == [("64493-RT", "rt_lt")]
+    assert seen == [("64493-RT", "rt_lt", 200_000)]
+    lines = [{"code": "64493", "modifiers": ["RT"], "units": 1}]
+    assert client.post("/v1/audit", json={"text": NOTE, "claim": lines}).status_code == 200
+    assert seen[-1] == (lines, "medicare", 200_000)
 
 
 def test_audit_checks_the_note_and_payer_first(make_client):
@@ -216,7 +219,7 @@ def test_audit_checks_the_note_and_payer_first(make_client):
 
 
 def test_audit_invalid_claim_is_422(make_client):
-    def reject(text, claim, payer):
+    def reject(text, claim, payer, **_):
         raise InvalidClaim("Claim line 1 is not a CPT code.")
 
     client = make_client(audit=reject)
