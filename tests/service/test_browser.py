@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from .service_support import SAMPLE_NOTE, corpus_notes
+from .service_support import SAMPLE_NOTE, ServerProcess, corpus_notes
 
 pytestmark = pytest.mark.browser
 
@@ -290,3 +290,24 @@ def test_offsets_count_code_points_like_python(page, live_server):
     line = next(index for index, line in enumerate(expected["lines"]) if line["evidence"])
     page.click(f"#lines tbody tr[data-index='{line}']")
     assert page.evaluate(ACTIVE_GROUPS_JS) == merged_evidence_texts(note, expected["lines"][line]["evidence"])
+
+
+def test_page_asks_for_the_api_key_when_the_service_has_one(browser, tmp_path):
+    server = ServerProcess(tmp_path / "keyed.log", env={"FACETCODE_API_KEY": "page-key"})
+    try:
+        server.wait_ready()
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.url + "/")
+        expect(page.locator("#api-key")).to_be_visible()
+        page.fill("#note-input", SAMPLE_NOTE.read_text(encoding="utf-8"))
+        page.click("#code-btn")
+        expect(page.locator("#status.error")).to_contain_text("UNAUTHORIZED")
+        page.fill("#api-key", "page-key")
+        page.click("#code-btn")
+        expect(page.locator("#status.ok")).to_be_visible(timeout=30_000)
+        assert page.locator("#lines tbody tr").count() > 0
+        context.close()
+    finally:
+        log = server.stop()
+    assert "page-key" not in log

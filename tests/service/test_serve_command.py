@@ -52,3 +52,11 @@ def test_other_address_without_key_is_refused(monkeypatch):
 def test_key_from_environment(monkeypatch):
     monkeypatch.setenv("FACETCODE_API_KEY", "from-env")
     assert settings_from_args(parse("--host", "0.0.0.0")).api_key == "from-env"
+
+
+def test_facetcode_serve_refuses_a_public_address_without_a_key(monkeypatch, capsys):
+    from extractor.cli import main
+
+    monkeypatch.delenv("FACETCODE_API_KEY", raising=False)
+    assert main(["serve", "--host", "0.0.0.0"]) == UnsafeBinding.exit_code
+    assert "UNSAFE_BINDING" in capsys.readouterr().err
