@@ -104,10 +104,18 @@ def _relation(separator: str, _unused: bool = True) -> str:
     return "list"
 
 
+_REGION_WORDS = re.compile(r"\b(?:(lumbar)|(cervical)|(thoracic)|(sacral))(?:\s+levels?)?\s*", re.IGNORECASE)
+
+
+def _region_letters(text: str) -> str:
+    """'lumbar 4-5' reads as 'L4-5'."""
+    return _REGION_WORDS.sub(lambda m: "L" if m.group(1) else "C" if m.group(2) else "T" if m.group(3) else "S", text)
+
+
 def parse_level_phrase(text: str) -> list[LevelUnit]:
     """Split a level phrase into units: 'L4-5 and L5-S1' -> two pairs; 'L3 through L5' -> a
     range; 'C5, C6, C7' -> three singles; 'L2-3 to L4-5' -> one range L2..L5."""
-    items = _items(text)
+    items = _items(_region_letters(text))
     units: list[LevelUnit] = []
     i = 0
     while i < len(items):
