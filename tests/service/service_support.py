@@ -82,7 +82,7 @@ class ServerProcess:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             env=environment,
-            cwd=ROOT,
+            cwd=log_path.parent,  # import extractor as this test process does, not from a checkout in cwd
         )
 
     def wait_ready(self, timeout: float = 120.0) -> None:
