@@ -152,7 +152,9 @@ def create_app(
         return Response(result.model_dump_json(by_alias=True), media_type="application/json")
 
     audit_model = _audit_model()
-    audit_responses = {200: {"model": audit_model, "description": "The AuditResult"}} if audit_model else None
+    audit_responses: dict[int | str, dict[str, Any]] | None = (
+        {200: {"model": audit_model, "description": "The AuditResult"}} if audit_model else None
+    )
 
     @api.post("/audit", summary="Audit a claim", responses=audit_responses)
     def audit_endpoint(body: AuditRequest) -> Response:

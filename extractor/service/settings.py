@@ -10,6 +10,7 @@ import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ..errors import DEFAULT_MAX_CHARS, FacetCoderError
 
@@ -78,7 +79,7 @@ class ServiceSettings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServiceSettings:
         env = os.environ if environ is None else environ
         settings = cls()
-        overrides: dict[str, object] = {}
+        overrides: dict[str, Any] = {}
         if f"{ENV_PREFIX}HOST" in env:
             overrides["host"] = env[f"{ENV_PREFIX}HOST"]
         for name in ("port", "workers", "max_chars"):
