@@ -23,6 +23,9 @@ _LESION_EVIDENCE = re.compile(
 )
 
 
+_OWNER_REACH = 80
+
+
 @dataclass
 class KindGroup:
     kind: str
@@ -92,7 +95,10 @@ def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
 
     group(main)
     for phrase in phrases:
-        owners = [k for k in kinds if k.sent == phrase.sent and k.meta.get("specificity", 0) >= 2]
+        owners = [
+            k for k in kinds
+            if k.sent == phrase.sent and k.meta.get("specificity", 0) >= 2 and abs(k.start - phrase.start) <= _OWNER_REACH
+        ]
         owner = min(owners, key=lambda k: abs(k.start - phrase.start)) if owners else None
         if owner is None or owner.meta["kind"] == main or not _separate_kind(view, owner.meta["kind"], main):
             group(main).phrases.append(phrase)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..models import Evidence
 from .level_parser import (
+    LevelUnit,
     is_consecutive_pair,
     joint_index,
     nerves_to_joints,
@@ -162,6 +163,8 @@ def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> Phrase
     units = parse_level_phrase(phrase.text)
     mode = _cue_mode(view, phrase)
     for unit in units:
+        if unit.kind == "loose_pair" and mode is not None:
+            unit = LevelUnit("range", unit.first, unit.last)
         if is_consecutive_pair(unit) or (mode is None and unit.kind != "single"):
             reading.joints.extend(unit_joints(unit))
         elif mode == "nerve":

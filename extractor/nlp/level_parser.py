@@ -41,7 +41,7 @@ _SEGMENT_MAX = {"C": 8, "T": 12, "L": 5, "S": 1}
 class LevelUnit:
     """One piece of a level phrase: a joint pair, a range of vertebrae, or a single vertebra."""
 
-    kind: str  # "pair" | "range" (of vertebrae) | "joint_range" ("L2-3 to L4-5") | "single"
+    kind: str  # "pair" | "loose_pair" (spoken "L four L five") | "range" | "joint_range" | "single"
     first: str
     last: str
 
@@ -125,7 +125,14 @@ def parse_level_phrase(text: str) -> list[LevelUnit]:
             consecutive = _VERTEBRA_INDEX.get(_name(items[i + 1][0], items[i + 1][1]), -1) == (
                 _VERTEBRA_INDEX.get(first, -9) + 1
             )
-            relation = "pair" if consecutive and _is_spoken(text) else "list"
+            relation = "loose_pair" if consecutive and _is_spoken(text) else "list"
+        if relation == "loose_pair":
+            if items[i + 1][0] != items[i][0]:  # "L five S one": the letters change, so one joint
+                relation = "pair"
+            else:  # "L four L five": a joint, or two nerves beside medial-branch words
+                units.append(LevelUnit("loose_pair", first, _name(items[i + 1][0], items[i + 1][1])))
+                i += 2
+                continue
         if relation in ("pair", "range"):
             last = _name(items[i + 1][0], items[i + 1][1])
             i += 2
