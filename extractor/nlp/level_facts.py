@@ -52,6 +52,7 @@ class PhraseReading:
     sides: list[Mention]
     joints: list[str] = field(default_factory=list)
     nerves: list[str] = field(default_factory=list)
+    mode: str | None = None
 
 
 def combine_sides(sides: list[str | None]) -> str | None:
@@ -162,6 +163,7 @@ def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> Phrase
         return reading
     units = parse_level_phrase(phrase.text)
     mode = _cue_mode(view, phrase)
+    reading.mode = mode
     for unit in units:
         if unit.kind == "loose_pair" and mode is not None:
             unit = LevelUnit("range", unit.first, unit.last)
@@ -208,6 +210,8 @@ def resolve_joints(
         return out
 
     def mapped(group: list[PhraseReading], extras: list[Mention]) -> dict[str, list[PhraseReading]]:
+        if any(r.mode == "nerve" and r.nerves for r in group):
+            group = [r for r in group if r.mode != "target"]  # named nerves win over needle targets
         per_side: dict[str | None, list[str]] = {}
         readings_by_side: dict[str | None, list[PhraseReading]] = {}
         for reading in group:
