@@ -50,6 +50,11 @@ _STRONG_ABORT = re.compile(
     r"\b(?:abort|halt|terminat|discontinu|stopp|unable|could\s+not|not\s+(?:performed|completed|done)|did\s+not|incomplete|cancel)",
     re.I,
 )
+_RESUMED = re.compile(
+    r"\b(?:resum\w*|reset|continued|restarted|lowered|reduced|re-?positioned|redirected|then\s+(?:done|performed|"
+    r"completed)|successfully\s+completed|was\s+completed)\b",
+    re.I,
+)
 _NUMBER_WORDS = {
     "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -133,8 +138,8 @@ def _intent(view: NoteView) -> tuple[str | None, list[Evidence]]:
 
 def _session(view: NoteView) -> tuple[int | None, list[Evidence]]:
     candidates: list[tuple[int, Mention]] = []
-    # "confirmatory" is matched as an INTENT cue (same rule file); it also names session 2
-    confirmatory = [m for m in view.of("INTENT") if m.text.lower().startswith("confirmatory")]
+    # INTENT cues ("confirmatory", "dx #1") share a rule file with SESSION and may hold the number
+    confirmatory = [m for m in view.of("INTENT") if any(p.search(m.text) for p, _ in _SESSION_WORDS)]
     for m in sorted([*view.of("SESSION"), *confirmatory], key=lambda m: m.start):
         if m.historical or m.hypothetical or not (m.today or m.role == "indication"):
             continue
@@ -173,6 +178,9 @@ def _abort(view: NoteView) -> tuple[str, set[str], set[str], list[Evidence]]:
         return "completed", set(), set(), []
     removed_sides: set[str] = set()
     cancelled = False
+    cues = [c for c in cues if not _RESUMED.search(view.sentence_text(c.sent))]
+    if not cues:
+        return "completed", set(), set(), []
     for cue in cues:
         sentence = view.sentence_text(cue.sent)
         sides = [s for s in view.in_sentence(cue.sent, "SIDE") if s.value in ("left", "right")]
