@@ -41,7 +41,7 @@ class Mention:
 
     @property
     def negated(self) -> bool:
-        return "NEGATED_EXISTENCE" in self.status
+        return any(s.startswith("NEGATED_EXISTENCE") for s in self.status)
 
     @property
     def historical(self) -> bool:
