@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..models import Agent, Dose, Evidence, Pain, PriorResponse
+from ..models import Agent, Dose, Evidence, PriorResponse
 from .note_view import Mention, NoteView, evidence_of
-from .rule_data import pain_patterns
 
 _SKIN = re.compile(
     r"\b(?:skin|subcutaneous|subq|sub-q|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
@@ -21,7 +20,7 @@ _PRIOR_CONTEXT = re.compile(
     r"gave|provided|afforded|reported|had|obtained|achieved|after\s+(?:the|her|his|their)\s+(?:first|initial|prior|previous|last))\b",
     re.I,
 )
-_TODAY_CONTEXT = re.compile(
+TODAY_CONTEXT = re.compile(
     r"\b(?:post(?:-|\s)?(?:procedure|procedural|op|injection|block)|after\s+(?:the\s+)?(?:procedure|injection|block)s?\s*(?:today)?|"
     r"minutes|today|immediately|at\s+discharge|in\s+recovery|recovery\s+area|this\s+(?:block|procedure))\b",
     re.I,
@@ -34,9 +33,6 @@ _OTHER_PROCEDURE = re.compile(
 )
 _BLOCK_WORDS = re.compile(
     r"\b(?:MBBs?|blocks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA)\b", re.I
-)
-_PAIN_ROLES = frozenset(
-    {"pain", "description", "other_today", "untitled", "header", "medications", "anesthesia"}
 )
 _WORD_SCORES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -125,7 +121,7 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
     return None, []
 
 
-def _score(text: str | None) -> float | None:
+def score_value(text: str | None) -> float | None:
     if text is None:
         return None
     lowered = text.lower()
@@ -135,128 +131,12 @@ def _score(text: str | None) -> float | None:
     return value if 0 <= value <= 10 else None
 
 
-def _is_prior_sentence(view: NoteView, sent: int) -> bool:
+def is_prior_sentence(view: NoteView, sent: int) -> bool:
     sentence = view.sentence_text(sent)
-    return bool(_PRIOR_CONTEXT.search(sentence)) and not _TODAY_CONTEXT.search(sentence)
+    return bool(_PRIOR_CONTEXT.search(sentence)) and not TODAY_CONTEXT.search(sentence)
 
 
-def _pain_sentence_ok(view: NoteView, sent: int, role: str) -> bool:
-    if role not in _PAIN_ROLES:
-        return False
-    return (
-        role == "pain"
-        or not _is_prior_sentence(view, sent)
-        or bool(_TODAY_CONTEXT.search(view.sentence_text(sent)))
-    )
-
-
-def build_pain(view: NoteView) -> Pain:
-    """Today's pre/post scores: an arrow or 'from X to Y' pair, else the scores of a sentence in
-    order (pre then post), a lone score placed by the cue word nearest before or after it."""
-    patterns = pain_patterns()
-    pain = Pain()
-    evidence: list[Evidence] = []
-    for sent, (start, end) in enumerate(view.sentences):
-        role = view.role_at(start)
-        if not _pain_sentence_ok(view, sent, role):
-            continue
-        sentence = view.text[start:end]
-        if pain.scale is None and (match := patterns["scale"].search(sentence)):
-            pain.scale = _scale_name(match.group("scale"))
-        if pain.pre is not None and pain.post is not None:
-            continue
-        pair = next(
-            (
-                m
-                for name in ("from_to", "pre_post", "labels", "arrow")
-                if (m := patterns[name].search(sentence))
-            ),
-            None,
-        )
-        if (
-            pair
-            and pain.pre is None
-            and pain.post is None
-            and (
-                pair.re is not patterns["arrow"]
-                and pair.re is not patterns["from_to"]
-                or _has_pain_context(sentence, pair)
-            )
-        ):
-            pre, post = _score(pair.group("pre")), _score(pair.group("post"))
-            if pre is not None and post is not None:
-                pain.pre, pain.post = pre, post
-                evidence.append(_span(view, start + pair.start(), start + pair.end()))
-                continue
-        scores = [
-            m
-            for m in patterns["score"].finditer(sentence)
-            if _score(m.group("a") or m.group("b")) is not None
-        ]
-        if not scores:
-            continue
-        if len(scores) >= 2 and pain.pre is None and pain.post is None:
-            first, second = scores[0], scores[1]
-            pain.pre, pain.post = (
-                _score(first.group("a") or first.group("b")),
-                _score(second.group("a") or second.group("b")),
-            )
-            evidence += [
-                _span(view, start + first.start(), start + first.end()),
-                _span(view, start + second.start(), start + second.end()),
-            ]
-            continue
-        for match in scores[:1]:
-            which = _which_score(sentence, match, patterns)
-            if which and getattr(pain, which) is None:
-                setattr(pain, which, _score(match.group("a") or match.group("b")))
-                evidence.append(_span(view, start + match.start(), start + match.end()))
-    for m in view.of("RELIEF"):
-        if m.negated or m.hypothetical or m.historical or not m.today:
-            continue
-        if not (m.role == "pain" or _TODAY_CONTEXT.search(view.sentence_text(m.sent))):
-            continue
-        if _is_prior_sentence(view, m.sent) and m.role != "pain":
-            continue
-        pain.percent_relief = float(re.search(r"\d+", m.text).group())  # type: ignore[union-attr]
-        evidence.append(m.evidence())
-        break
-    pain.evidence = sorted({(e.start, e.end): e for e in evidence}.values(), key=lambda e: e.start)
-    return pain
-
-
-def _has_pain_context(sentence: str, match: re.Match[str]) -> bool:
-    text = match.group(0)
-    return bool(re.search(r"/\s*10|out\s+of|over\s+(?:10|ten)|NRS|NPRS|VAS|pain|score", text, re.I)) or bool(
-        re.search(r"\b(?:NRS|NPRS|VAS|pain|score)\b", sentence, re.I)
-    )
-
-
-def _which_score(sentence: str, match: re.Match[str], patterns: dict[str, re.Pattern[str]]) -> str | None:
-    """'pre' or 'post' from the nearest cue word around a lone score."""
-    before = sentence[max(0, match.start() - 45) : match.start()]
-    after = sentence[match.end() : match.end() + 35]
-    candidates = []
-    for name, field in (("pre_cue", "pre"), ("post_cue", "post")):
-        for cue in patterns[name].finditer(before):
-            candidates.append((len(before) - cue.end(), field))
-        for cue in patterns[name].finditer(after):
-            candidates.append((cue.start(), field))
-    if not candidates:
-        return None
-    return min(candidates)[1]
-
-
-def _scale_name(raw: str) -> str:
-    lowered = raw.lower()
-    if lowered.startswith("visual") or lowered == "vas":
-        return "VAS"
-    if lowered.startswith("oswestry") or lowered == "odi":
-        return "ODI"
-    return "NRS"
-
-
-def _span(view: NoteView, start: int, end: int) -> Evidence:
+def span(view: NoteView, start: int, end: int) -> Evidence:
     return Evidence(start=start, end=end, text=view.text[start:end])
 
 
@@ -270,7 +150,7 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
         start, end = view.sentence_bounds(m.sent)
         clause = _clause(view.text, start, end, m.start, m.end)
         sentence = view.text[start:end]
-        if _TODAY_CONTEXT.search(clause) and not m.historical:
+        if TODAY_CONTEXT.search(clause) and not m.historical:
             continue
         if _OTHER_PROCEDURE.search(clause):
             continue

@@ -1,0 +1,136 @@
+"""Today's pain scores (pre, post, percent relief, scale).
+
+Scores come in every shape: arrows ("NRS 7->1"), "from six to two", "Pre 6 post 4", labelled
+fields on their own lines ("PRE-PROCEDURE\\n(NRS 0-10): 6/10"), lone scores with a cue after
+them ("3/10 after"). Pairs are read first; then every lone score is labelled by a pre/post cue
+that is attached to it (right before it, or right after it when that cue is not itself followed
+by a score), else by the nearest cue before it. Scores in history, plan and prior-block
+sentences are not today's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Evidence, Pain
+from .note_facts import TODAY_CONTEXT, is_prior_sentence, score_value, span
+from .note_view import NoteView
+from .rule_data import pain_patterns
+
+_PAIN_ROLES = frozenset({"pain", "description", "other_today", "untitled", "header", "medications", "anesthesia"})
+_PAIR_ORDER = ("from_to", "pre_post", "labels", "arrow")
+_ATTACH_BEFORE = re.compile(
+    r"^[\s:=,(\[\]{}\-]*(?:(?:NRS|NPRS|VAS|pain|score|scores?|was|of|is|rated|at\s+\w+|the|procedure|block|"
+    r"injection|blocks|injections)[\s:=,(\[\]{}\-]*)*$",
+    re.I,
+)
+# a score followed by its cue: "7 before", "1/10 at 30 minutes"; a comma between starts a new clause
+_ATTACH_AFTER = re.compile(r"^[\s(\[\]{}]*(?:\(?(?:NRS|NPRS|VAS)\)?\s*)?(?:(?:at|@|in)\s*\d+\s*)?$", re.I)
+_TODAY_PAIN = re.compile(r"\b(?:today|this\s+morning|on\s+arrival|at\s+arrival|currently|right\s+now|presently|pre)\b", re.I)
+_CUE_REACH = 90
+
+
+def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
+    if role in ("history", "indication"):
+        sentence = view.sentence_text(sent)
+        return bool(_TODAY_PAIN.search(sentence)) and not is_prior_sentence(view, sent)
+    if role not in _PAIN_ROLES:
+        return False
+    return role == "pain" or not is_prior_sentence(view, sent) or bool(TODAY_CONTEXT.search(view.sentence_text(sent)))
+
+
+def _has_pain_context(sentence: str, match: re.Match[str]) -> bool:
+    pattern = r"/\s*10|out\s+of|over\s+(?:10|ten)|NRS|NPRS|VAS|pain|score"
+    return bool(re.search(pattern, match.group(0), re.I) or re.search(rf"\b(?:{pattern})\b", sentence, re.I))
+
+
+def build_pain(view: NoteView) -> Pain:
+    patterns = pain_patterns()
+    pain = Pain()
+    evidence: list[Evidence] = []
+    scores: list[tuple[int, int, float]] = []
+    cues: list[tuple[int, int, str]] = []
+    for sent, (start, end) in enumerate(view.sentences):
+        role = view.role_at(start)
+        if not _sentence_ok(view, sent, role):
+            continue
+        sentence = view.text[start:end]
+        if pain.scale is None and (scale := patterns["scale"].search(sentence)):
+            pain.scale = _scale_name(scale.group("scale"))
+        if pain.pre is None and pain.post is None:
+            pair = next((m for name in _PAIR_ORDER if (m := patterns[name].search(sentence))), None)
+            if pair and (pair.re not in (patterns["arrow"], patterns["from_to"]) or _has_pain_context(sentence, pair)):
+                pre, post = score_value(pair.group("pre")), score_value(pair.group("post"))
+                if pre is not None and post is not None:
+                    pain.pre, pain.post = pre, post
+                    evidence.append(span(view, start + pair.start(), start + pair.end()))
+                    continue
+        for match in patterns["score"].finditer(sentence):
+            value = score_value(match.group("a") or match.group("b"))
+            if value is not None:
+                scores.append((start + match.start(), start + match.end(), value))
+        for name, label in (("pre_cue", "pre"), ("post_cue", "post")):
+            for match in patterns[name].finditer(sentence):
+                cues.append((start + match.start(), start + match.end(), label))
+    if pain.pre is None or pain.post is None:
+        _label_lone_scores(view.text, scores, sorted(cues), pain, evidence, view)
+    _percent_relief(view, pain, evidence)
+    pain.evidence = sorted({(e.start, e.end): e for e in evidence}.values(), key=lambda e: e.start)
+    return pain
+
+
+def _label_lone_scores(text: str, scores: list[tuple[int, int, float]], cues: list[tuple[int, int, str]],
+                       pain: Pain, evidence: list[Evidence], view: NoteView) -> None:
+    labels: dict[int, str] = {}
+    # Each cue claims the score it is attached to, right after it ("pre: 6/10") or right before it
+    # ("7 before", "1/10 at 30 minutes"); the tighter attachment wins ("3/10 (pre 7/10)").
+    candidates: list[tuple[int, int, int, str]] = []
+    for index, (cue_start, cue_end, label) in enumerate(cues):
+        for s, e, _ in scores:
+            if cue_end <= s <= cue_end + 14 and _ATTACH_BEFORE.match(text[cue_end:s]):
+                candidates.append((s - cue_end, index, s, label))
+            elif cue_start - 16 <= e <= cue_start and _ATTACH_AFTER.match(text[e:cue_start]):
+                candidates.append((cue_start - e, index, s, label))
+    used: set[int] = set()
+    for _gap, index, score_start, label in sorted(candidates):
+        if index not in used and score_start not in labels:
+            labels[score_start] = label
+            used.add(index)
+    for start, _end, _value in scores:
+        if start in labels:
+            continue
+        before = [c for c in cues if start - _CUE_REACH <= c[1] <= start]
+        if before:
+            labels[start] = before[-1][2]
+    unlabelled = [s for s in scores if s[0] not in labels]
+    if pain.pre is None and pain.post is None and len(unlabelled) >= 2 and not labels:
+        labels[unlabelled[0][0]], labels[unlabelled[1][0]] = "pre", "post"
+    for start, end, value in scores:
+        label = labels.get(start)
+        if label and getattr(pain, label) is None:
+            setattr(pain, label, value)
+            evidence.append(span(view, start, end))
+
+
+def _percent_relief(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
+    for mention in view.of("RELIEF"):
+        if mention.negated or mention.hypothetical or mention.historical or not mention.today:
+            continue
+        if not (mention.role == "pain" or TODAY_CONTEXT.search(view.sentence_text(mention.sent))):
+            continue
+        if is_prior_sentence(view, mention.sent) and mention.role != "pain":
+            continue
+        digits = re.search(r"\d+", mention.text)
+        if digits:
+            pain.percent_relief = float(digits.group())
+            evidence.append(mention.evidence())
+            return
+
+
+def _scale_name(raw: str) -> str:
+    lowered = raw.lower()
+    if lowered.startswith("visual") or lowered == "vas":
+        return "VAS"
+    if lowered.startswith("oswestry") or lowered == "odi":
+        return "ODI"
+    return "NRS"
