@@ -25,8 +25,14 @@ _ATTACH_BEFORE = re.compile(
     re.I,
 )
 # a score followed by its cue: "7 before", "1/10 at 30 minutes"; a comma between starts a new clause
-_ATTACH_AFTER = re.compile(r"^[\s(\[\]{}]*(?:\(?(?:NRS|NPRS|VAS)\)?\s*)?(?:(?:at|@|in)\s*\d+\s*)?$", re.I)
-_TODAY_PAIN = re.compile(r"\b(?:today|this\s+morning|on\s+arrival|at\s+arrival|currently|right\s+now|presently|pre)\b", re.I)
+_ATTACH_AFTER = re.compile(
+    r"^[\s(\[\]{}]*(?:\(?(?:NRS|NPRS|VAS)\)?\s*)?(?:on\s+)?(?:(?:at|@|in)?\s*(?:\d+|five|ten|fifteen|twenty|"
+    r"thirty|forty|forty-five|sixty)\s*)?$",
+    re.I,
+)
+_TODAY_PAIN = re.compile(
+    r"\b(?:today|this\s+morning|on\s+arrival|at\s+arrival|currently|right\s+now|presently|pre|before|baseline)\b", re.I
+)
 _CUE_REACH = 90
 
 
@@ -66,9 +72,14 @@ def build_pain(view: NoteView) -> Pain:
                     evidence.append(span(view, start + pair.start(), start + pair.end()))
                     continue
         for match in patterns["score"].finditer(sentence):
-            value = score_value(match.group("a") or match.group("b"))
+            value = score_value(match.group("a") or match.group("b") or match.group("c"))
             if value is not None:
                 scores.append((start + match.start(), start + match.end(), value))
+
+    for sent, (start, end) in enumerate(view.sentences):
+        if view.role_at(start) in ("plan", "history", "excluded"):
+            continue
+        sentence = view.text[start:end]
         for name, label in (("pre_cue", "pre"), ("post_cue", "post")):
             for match in patterns[name].finditer(sentence):
                 cues.append((start + match.start(), start + match.end(), label))
@@ -96,12 +107,17 @@ def _label_lone_scores(text: str, scores: list[tuple[int, int, float]], cues: li
         if index not in used and score_start not in labels:
             labels[score_start] = label
             used.add(index)
-    for start, _end, _value in scores:
+    claimed = {cues[index] for index in used}
+    for start, end, _value in scores:
         if start in labels:
             continue
-        before = [c for c in cues if start - _CUE_REACH <= c[1] <= start]
+        before = [c for c in cues if start - _CUE_REACH <= c[1] <= start and c not in claimed]
+        line_end = text.find("\n", end)
+        after = [c for c in cues if end <= c[0] <= min(end + 40, line_end if line_end != -1 else end + 40)]
         if before:
             labels[start] = before[-1][2]
+        elif after:
+            labels[start] = after[0][2]
     unlabelled = [s for s in scores if s[0] not in labels]
     if pain.pre is None and pain.post is None and len(unlabelled) >= 2 and not labels:
         labels[unlabelled[0][0]], labels[unlabelled[1][0]] = "pre", "post"
