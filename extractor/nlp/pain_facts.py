@@ -31,13 +31,16 @@ _ATTACH_AFTER = re.compile(
     re.I,
 )
 _TODAY_PAIN = re.compile(
-    r"\b(?:today|this\s+morning|on\s+arrival|at\s+arrival|currently|right\s+now|presently|pre|before|baseline)\b", re.I
+    r"\b(?:today|this\s+morning|on\s+arrival|at\s+arrival|check-?in|currently|right\s+now|presently|baseline|"
+    r"pre(?:-|\s)?(?:procedure|procedural|op|injection|block)?|post(?:-|\s)?(?:procedure|procedural|op|injection|block)|"
+    r"(?:before|after|prior\s+to|following)\s+the\s+(?:procedure|injection|block)s?|pain\s+(?:before|after)|(?:before|after)\s*:)",
+    re.I,
 )
 _CUE_REACH = 90
 
 
 def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
-    if role in ("history", "indication"):
+    if role in ("history", "indication", "exam"):
         sentence = view.sentence_text(sent)
         return bool(_TODAY_PAIN.search(sentence)) and not is_prior_sentence(view, sent)
     if role not in _PAIN_ROLES:
@@ -77,12 +80,14 @@ def build_pain(view: NoteView) -> Pain:
                 scores.append((start + match.start(), start + match.end(), value))
 
     for sent, (start, end) in enumerate(view.sentences):
-        if view.role_at(start) in ("plan", "history", "excluded"):
+        if view.role_at(start) in ("plan", "excluded"):
             continue
         sentence = view.text[start:end]
         for name, label in (("pre_cue", "pre"), ("post_cue", "post")):
             for match in patterns[name].finditer(sentence):
                 cues.append((start + match.start(), start + match.end(), label))
+    if pain.pre is None and pain.post is None:
+        _table_scores(view, pain, evidence)
     if pain.pre is None or pain.post is None:
         _label_lone_scores(view.text, scores, sorted(cues), pain, evidence, view)
     _percent_relief(view, pain, evidence)
@@ -126,6 +131,49 @@ def _label_lone_scores(text: str, scores: list[tuple[int, int, float]], cues: li
         if label and getattr(pain, label) is None:
             setattr(pain, label, value)
             evidence.append(span(view, start, end))
+
+
+_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+")
+_PAIN_HEADER = re.compile(r"^(?:pain|NRS|NPRS|VAS)\b", re.I)
+_BARE_SCORE = re.compile(r"^(?:10|[0-9])$")
+
+
+def _cells(line: str) -> list[str]:
+    cells = [c.strip() for c in _CELL_SPLIT.split(line.strip().strip("|"))]
+    return cells if len(cells) >= 3 else []
+
+
+def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
+    """Pain in a table: a 'Pain' row under a Pre/Post header, or a 'Pain' column in rows
+    labelled pre and post (vitals flowsheets)."""
+    text = view.text
+    offset = 0
+    header: list[str] = []
+    pain_column: int | None = None
+    for line in text.splitlines(keepends=True):
+        cells = _cells(line)
+        if cells:
+            lowered = [c.lower() for c in cells]
+            if any(c.startswith(("pre", "before")) for c in lowered) and any(c.startswith(("post", "after")) for c in lowered):
+                header = lowered
+            elif any(_PAIN_HEADER.match(c) for c in cells[1:]):
+                pain_column = next(i for i, c in enumerate(cells) if _PAIN_HEADER.match(c))
+            elif header and _PAIN_HEADER.match(cells[0]) and len(cells) == len(header):
+                for column, name in enumerate(header):
+                    label = "pre" if name.startswith(("pre", "before")) else "post" if name.startswith(("post", "after")) else None
+                    if label and _BARE_SCORE.match(cells[column]) and getattr(pain, label) is None:
+                        setattr(pain, label, float(cells[column]))
+                        start = text.find(cells[column], offset + line.find(cells[0]) + len(cells[0]))
+                        evidence.append(span(view, start, start + len(cells[column])))
+            elif pain_column is not None and pain_column < len(cells) and _BARE_SCORE.match(cells[pain_column]):
+                label = "pre" if pain.pre is None else "post" if pain.post is None else None
+                if label:
+                    setattr(pain, label, float(cells[pain_column]))
+                    start = offset + line.rfind(cells[pain_column])
+                    evidence.append(span(view, start, start + len(cells[pain_column])))
+        else:
+            pain_column = None if not line.strip() else pain_column
+        offset += len(line)
 
 
 def _percent_relief(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:

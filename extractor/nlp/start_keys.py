@@ -1,0 +1,125 @@
+"""Where a regular expression can start matching: the first one or two characters of every
+possible match, read from the parsed pattern.
+
+Python's ``re`` has no fast skip for case-insensitive patterns that start with ``\\b``: a
+``finditer`` over a note tries every branch of every rule at every character (about half a
+microsecond per character for a rule file). Knowing the two-character prefixes a rule can
+start with lets a scanner try each rule only where the note starts that way, with the same
+result (see ``rule_scan``).
+
+The analysis over-approximates: every prefix a match can have is reported (a one-character
+key means "any second character"); ``None`` means "could start anywhere" (the pattern can
+match the empty string, or uses a construct not analysed here).
+"""
+
+from __future__ import annotations
+
+import re
+# Private but stable since 3.11 (sre_parse / sre_compile before); the fallback for anything
+# unexpected is "could start anywhere", which is always correct.
+from re import _compiler as _sre_compiler  # type: ignore[attr-defined]
+from re import _constants as _sre  # type: ignore[attr-defined]
+from re import _parser as _sre_parser  # type: ignore[attr-defined]
+
+KEY_LENGTH = 2
+_MAX_KEYS = 20000
+_ASCII = tuple(chr(code) for code in range(128))
+_CONSUMING = frozenset({_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.ANY})
+_REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT})
+_ZERO_WIDTH = frozenset({_sre.ASSERT, _sre.ASSERT_NOT})
+
+
+class _Unbounded(Exception):
+    """The pattern can start anywhere (or uses a construct we do not analyse)."""
+
+
+Key = tuple[bool, str]
+"""(a ``\\b`` is asserted where the match starts, lower-cased ASCII prefix)."""
+
+
+def ascii_key(char: str) -> str:
+    """The dispatch key of one ASCII character (letters lower-cased)."""
+    return char.lower()
+
+
+_CHARS: dict[str, frozenset[str]] = {}
+
+
+def _chars_matching(item: tuple) -> frozenset[str]:
+    """ASCII keys one consuming item can match, tested case-insensitively (a superset of
+    what a case-sensitive item matches)."""
+    cache_key = repr(item)
+    chars = _CHARS.get(cache_key)
+    if chars is None:
+        state = _sre_parser.State()
+        compiled = _sre_compiler.compile(_sre_parser.SubPattern(state, [item]), re.IGNORECASE)
+        chars = _CHARS[cache_key] = frozenset(ascii_key(char) for char in _ASCII if compiled.match(char))
+    return chars
+
+
+def _consume(item: tuple, active: set[Key], done: set[Key]) -> set[Key]:
+    chars = _chars_matching(item)
+    extended: set[Key] = set()
+    for bounded, prefix in active:
+        for char in chars:
+            key = (bounded, prefix + char)
+            (done if len(key[1]) >= KEY_LENGTH else extended).add(key)
+    if len(done) + len(extended) > _MAX_KEYS:
+        raise _Unbounded
+    return extended
+
+
+def _sequence(items, active: set[Key], done: set[Key]) -> set[Key]:
+    for op, av in items:
+        if not active:
+            break
+        active = _item(op, av, active, done)
+    return active
+
+
+def _item(op, av, active: set[Key], done: set[Key]) -> set[Key]:
+    if op in _CONSUMING:
+        return _consume((op, av), active, done)
+    if op is _sre.AT:
+        if av is _sre.AT_BOUNDARY:
+            return {(True, prefix) if not prefix else (bounded, prefix) for bounded, prefix in active}
+        return active
+    if op in _ZERO_WIDTH:
+        return active
+    if op is _sre.BRANCH:
+        out: set[Key] = set()
+        for alternative in av[1]:
+            out |= _sequence(alternative.data, set(active), done)
+        return out
+    if op is _sre.SUBPATTERN:
+        return _sequence(av[3].data, active, done)
+    if op is _sre.ATOMIC_GROUP:
+        return _sequence(av.data, active, done)
+    if op in _REPEATS:
+        low, high, body = av
+        current = set(active)
+        for _ in range(min(low, KEY_LENGTH + 1)):
+            current = _sequence(body.data, current, done)
+        reached = set(current)
+        for _ in range(min(high - low, KEY_LENGTH + 1)):
+            current = _sequence(body.data, current, done)
+            reached |= current
+        return reached
+    raise _Unbounded
+
+
+def start_keys(pattern: str, flags: int = re.IGNORECASE) -> frozenset[Key] | None:
+    """Every (``\\b`` asserted at the start, prefix) a match of ``pattern`` can begin with;
+    prefixes are one or two lower-cased ASCII characters (one means any second character,
+    including none). A match starting with a non-ASCII character is not described: callers
+    try every rule there. ``None``: the pattern can start anywhere."""
+    try:
+        parsed = _sre_parser.parse(pattern, flags)
+        done: set[Key] = set()
+        rest = _sequence(parsed.data, {(False, "")}, done)
+    except (_Unbounded, re.error, RecursionError):
+        return None
+    done |= rest
+    if any(not prefix for _, prefix in done):
+        return None
+    return frozenset(done)
