@@ -4,11 +4,12 @@ temperature, status and needle confirmation, each with its evidence."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..models import FACET_KINDS, Evidence, JointFact, LevelDiscrepancy, Procedure
 from .kind_choice import group_phrases
 from .level_facts import attach_sides, combine_sides, read_phrase, resolve_joints
-from .level_parser import region_of
+from .level_parser import is_consecutive_pair, parse_level_phrase, region_of, unit_joints
 from .note_view import Mention, NoteView, evidence_of
 
 _SESSION_WORDS = [
@@ -48,6 +49,12 @@ _WHOLE_CANCEL = re.compile(
 )
 _STRONG_ABORT = re.compile(
     r"\b(?:abort|halt|terminat|discontinu|stopp|unable|could\s+not|not\s+(?:performed|completed|done)|did\s+not|incomplete|cancel)",
+    re.I,
+)
+# a non-facet procedure is done today only where the sentence speaks of doing something
+_OTHER_ACTION = re.compile(
+    r"\b(?:inject\w*|inj\b|block\w*|ablat\w*|RFA|RF\b|radio\s?frequency|neurotomy|denervation|procedure|performed|"
+    r"ESI|TFESI|steroid|epidurogram|arthrogram|needle|lesion\w*|TPIs?|dry\s+needling)",
     re.I,
 )
 _RESUMED = re.compile(
@@ -171,39 +178,57 @@ def _rfa_reason(view: NoteView) -> tuple[bool, list[Evidence]]:
     return bool(reasons), evidence_of(reasons[:2])
 
 
-def _abort(view: NoteView) -> tuple[str, set[str], set[str], list[Evidence]]:
-    """('completed' | 'incomplete' | 'cancelled', sides removed, joints removed, evidence)."""
+@dataclass(frozen=True)
+class Removal:
+    """Part of the planned procedure that was not done: a side (None = both) of some joints
+    (None = every joint)."""
+
+    side: str | None
+    joints: frozenset[str] | None
+
+
+def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
+    """('completed' | 'incomplete' | 'cancelled', what was not done, evidence)."""
     cues = [m for m in view.of("ABORTED") if m.today and not m.negated]
-    if not cues:
-        return "completed", set(), set(), []
-    removed_sides: set[str] = set()
-    cancelled = False
     cues = [c for c in cues if not _RESUMED.search(view.sentence_text(c.sent))]
     if not cues:
-        return "completed", set(), set(), []
+        return "completed", [], []
+    removals: list[Removal] = []
+    cancelled = False
     for cue in cues:
         sentence = view.sentence_text(cue.sent)
         sides = [s for s in view.in_sentence(cue.sent, "SIDE") if s.value in ("left", "right")]
+        joints = frozenset(
+            j for phrase in view.in_sentence(cue.sent, "LEVEL_PHRASE")
+            for unit in parse_level_phrase(phrase.text) if is_consecutive_pair(unit) for j in unit_joints(unit)
+        )
         strong = _STRONG_ABORT.search(cue.text) is not None
         if sides:
             nearest = min(sides, key=lambda s: abs(s.start - cue.start))
             if strong or len({s.value for s in sides}) == 1:
-                removed_sides.add(nearest.value)
+                removals.append(Removal(nearest.value, joints or None))
+        elif joints and strong:
+            removals.append(Removal(None, joints))
         elif _WHOLE_CANCEL.search(sentence):
             cancelled = True
     evidence = evidence_of(cues)
-    if cancelled and not removed_sides:
-        return "cancelled", set(), set(), evidence
-    return "incomplete", removed_sides, set(), evidence
+    if cancelled and not removals:
+        return "cancelled", [], evidence
+    return "incomplete", removals, evidence
 
 
-def _minus_side(side: str | None, removed: set[str]) -> str | None:
-    if not removed or side is None:
-        return side
-    if side == "bilateral":
-        remaining = {"left", "right"} - removed
-        return remaining.pop() if len(remaining) == 1 else None
-    return None if side in removed else side
+def _after_removals(joint: str, side: str | None, removals: list[Removal]) -> tuple[str | None, bool]:
+    """The side left for ``joint`` and whether anything of it is left at all."""
+    for removal in removals:
+        if removal.joints is not None and joint not in removal.joints:
+            continue
+        if removal.side is None:
+            return None, False
+        if side == "bilateral":
+            side = "left" if removal.side == "right" else "right"
+        elif side == removal.side:
+            return None, False
+    return side, True
 
 
 _SIDE_FIELD = re.compile(r"^\W*(?:sides?|laterality)\s*[:\-]", re.I)
@@ -232,7 +257,10 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     """Today's procedures (facet and other), a level discrepancy if any, and what was seen
     only in history or plan (for NO_FACET_PROCEDURE)."""
     facet_kinds = _facet_kind_mentions(view)
-    other_kinds = [m for m in view.of("KIND") if _usable(m) and m.meta.get("kind") == "other"]
+    other_kinds = [
+        m for m in view.of("KIND")
+        if _usable(m) and m.meta.get("kind") == "other" and _OTHER_ACTION.search(view.sentence_text(m.sent))
+    ]
     elsewhere = sorted(
         {
             f"{m.rule} ({'history' if m.historical or m.role == 'history' else 'plan'})"
@@ -263,7 +291,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
                 continue
         facet_phrases.append(phrase)
 
-    status, removed_sides, _removed_joints, abort_evidence = _abort(view)
+    status, removals, abort_evidence = _abort(view)
     specific = [
         k for k in facet_kinds if k.meta.get("specificity", 0) >= 2 and not k.meta.get("needs_levels")
     ]
@@ -318,8 +346,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         field_evidence = {k: v for k, v in field_evidence.items() if v}
         joints_by_region: dict[str, list[JointFact]] = {}
         for joint, side in joint_set.sides.items():
-            side = _minus_side(side, removed_sides) if status == "incomplete" else side
-            if status == "incomplete" and removed_sides and side is None:
+            side, kept = _after_removals(joint, side, removals)
+            if not kept:
                 continue
             joints_by_region.setdefault(region_of(joint), []).append(
                 JointFact(joint=joint, side=side, evidence=joint_set.evidence.get(joint, []))

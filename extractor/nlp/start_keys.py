@@ -33,8 +33,9 @@ class _Unbounded(Exception):
     """The pattern can start anywhere (or uses a construct we do not analyse)."""
 
 
-Key = tuple[bool, str]
-"""(a ``\\b`` is asserted where the match starts, lower-cased ASCII prefix)."""
+Key = tuple[bool, frozenset[str] | None, str]
+"""(a ``\\b`` is asserted where the match starts, the ASCII keys a one-character look-behind
+at the start allows before it (None: no such look-behind), lower-cased ASCII prefix)."""
 
 
 def ascii_key(char: str) -> str:
@@ -60,10 +61,10 @@ def _chars_matching(item: tuple) -> frozenset[str]:
 def _consume(item: tuple, active: set[Key], done: set[Key]) -> set[Key]:
     chars = _chars_matching(item)
     extended: set[Key] = set()
-    for bounded, prefix in active:
+    for bounded, before, prefix in active:
         for char in chars:
-            key = (bounded, prefix + char)
-            (done if len(key[1]) >= KEY_LENGTH else extended).add(key)
+            key = (bounded, before, prefix + char)
+            (done if len(key[2]) >= KEY_LENGTH else extended).add(key)
     if len(done) + len(extended) > _MAX_KEYS:
         raise _Unbounded
     return extended
@@ -82,8 +83,14 @@ def _item(op, av, active: set[Key], done: set[Key]) -> set[Key]:
         return _consume((op, av), active, done)
     if op is _sre.AT:
         if av is _sre.AT_BOUNDARY:
-            return {(True, prefix) if not prefix else (bounded, prefix) for bounded, prefix in active}
+            return {(bounded or not prefix, before, prefix) for bounded, before, prefix in active}
         return active
+    if op is _sre.ASSERT and av[0] < 0 and len(av[1].data) == 1 and av[1].data[0][0] in _CONSUMING:
+        chars = _chars_matching(av[1].data[0])
+        return {
+            (bounded, chars if before is None and not prefix else before, prefix)
+            for bounded, before, prefix in active
+        }
     if op in _ZERO_WIDTH:
         return active
     if op is _sre.BRANCH:
@@ -109,17 +116,18 @@ def _item(op, av, active: set[Key], done: set[Key]) -> set[Key]:
 
 
 def start_keys(pattern: str, flags: int = re.IGNORECASE) -> frozenset[Key] | None:
-    """Every (``\\b`` asserted at the start, prefix) a match of ``pattern`` can begin with;
-    prefixes are one or two lower-cased ASCII characters (one means any second character,
-    including none). A match starting with a non-ASCII character is not described: callers
-    try every rule there. ``None``: the pattern can start anywhere."""
+    """Every (``\\b`` asserted at the start, look-behind characters, prefix) a match of
+    ``pattern`` can begin with; prefixes are one or two lower-cased ASCII characters (one means
+    any second character, including none). Matches whose first two characters are not both
+    ASCII are not described: callers try every rule there. ``None``: the pattern can start
+    anywhere."""
     try:
         parsed = _sre_parser.parse(pattern, flags)
         done: set[Key] = set()
-        rest = _sequence(parsed.data, {(False, "")}, done)
+        rest = _sequence(parsed.data, {(False, None, "")}, done)
     except (_Unbounded, re.error, RecursionError):
         return None
     done |= rest
-    if any(not prefix for _, prefix in done):
+    if any(not prefix for _, _, prefix in done):
         return None
     return frozenset(done)
