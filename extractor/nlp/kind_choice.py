@@ -74,11 +74,17 @@ def dominant_kind(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
         if any(m.meta["kind"] == k and m.meta.get("specificity", 0) >= 2 for m in kinds)
     }
     pool = specific or candidates
+    if best_family == "injection" and "intra_articular" in pool and not specific and _nerve_targets(view):
+        return "medial_branch_block"  # only a loose 'facet injection', but needles went to the nerves
     if best_family == "neurotomy":
         special = [k for k in pool if k != "rf_ablation_thermal"]
         if special:
             return max(special, key=pool.__getitem__)
     return max(pool, key=pool.__getitem__)
+
+
+def _nerve_targets(view: NoteView) -> bool:
+    return any(m.today for m in view.of("NERVE_CUE", "NERVE_DR", "TARGET_CUE", "SACRAL_ALA", "NERVE_TON"))
 
 
 def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) -> list[KindGroup]:

@@ -30,7 +30,7 @@ _POSTFIX_GAP = re.compile(
     re.IGNORECASE,
 )
 _SIDE_CHAIN = re.compile(r"^(?:\s|,|/|&|\band\b|\bthen\b|\balso\b|\bon\b|\bthe\b)*$", re.IGNORECASE)
-_PREFIX_WINDOW = 70
+_PREFIX_WINDOW = 100
 _POSTFIX_WINDOW = 40
 _CUE_WINDOW = 40
 

@@ -57,6 +57,11 @@ _OTHER_ACTION = re.compile(
     r"ESI|TFESI|steroid|epidurogram|arthrogram|needle|lesion\w*|TPIs?|dry\s+needling)",
     re.I,
 )
+_PROCEDURE_CONTEXT = re.compile(
+    r"\b(?:procedure|block\w*|injection\w*|inject\w*|side|level\w*|needle\w*|cannula\w*|lesion\w*|ablation|"
+    r"attempt\w*|joint\w*|MBB|RFA|left|right|bilateral|[CTL][0-9])\b",
+    re.I,
+)
 _RESUMED = re.compile(
     r"\b(?:resum\w*|reset|continued|restarted|lowered|reduced|re-?positioned|redirected|then\s+(?:done|performed|"
     r"completed)|successfully\s+completed|was\s+completed)\b",
@@ -190,7 +195,10 @@ class Removal:
 def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     """('completed' | 'incomplete' | 'cancelled', what was not done, evidence)."""
     cues = [m for m in view.of("ABORTED") if m.today and not m.negated]
-    cues = [c for c in cues if not _RESUMED.search(view.sentence_text(c.sent))]
+    cues = [
+        c for c in cues
+        if not _RESUMED.search(view.sentence_text(c.sent)) and _PROCEDURE_CONTEXT.search(view.sentence_text(c.sent))
+    ]
     if not cues:
         return "completed", [], []
     removals: list[Removal] = []

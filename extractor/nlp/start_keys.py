@@ -21,7 +21,6 @@ from re import _compiler as _sre_compiler  # type: ignore[attr-defined]
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parser  # type: ignore[attr-defined]
 
-KEY_LENGTH = 2
 _MAX_KEYS = 20000
 _ASCII = tuple(chr(code) for code in range(128))
 _CONSUMING = frozenset({_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.ANY})
@@ -58,29 +57,29 @@ def _chars_matching(item: tuple) -> frozenset[str]:
     return chars
 
 
-def _consume(item: tuple, active: set[Key], done: set[Key]) -> set[Key]:
+def _consume(item: tuple, active: set[Key], done: set[Key], length: int) -> set[Key]:
     chars = _chars_matching(item)
     extended: set[Key] = set()
     for bounded, before, prefix in active:
         for char in chars:
             key = (bounded, before, prefix + char)
-            (done if len(key[2]) >= KEY_LENGTH else extended).add(key)
+            (done if len(key[2]) >= length else extended).add(key)
     if len(done) + len(extended) > _MAX_KEYS:
         raise _Unbounded
     return extended
 
 
-def _sequence(items, active: set[Key], done: set[Key]) -> set[Key]:
+def _sequence(items, active: set[Key], done: set[Key], length: int) -> set[Key]:
     for op, av in items:
         if not active:
             break
-        active = _item(op, av, active, done)
+        active = _item(op, av, active, done, length)
     return active
 
 
-def _item(op, av, active: set[Key], done: set[Key]) -> set[Key]:
+def _item(op, av, active: set[Key], done: set[Key], length: int) -> set[Key]:
     if op in _CONSUMING:
-        return _consume((op, av), active, done)
+        return _consume((op, av), active, done, length)
     if op is _sre.AT:
         if av is _sre.AT_BOUNDARY:
             return {(bounded or not prefix, before, prefix) for bounded, before, prefix in active}
@@ -96,35 +95,35 @@ def _item(op, av, active: set[Key], done: set[Key]) -> set[Key]:
     if op is _sre.BRANCH:
         out: set[Key] = set()
         for alternative in av[1]:
-            out |= _sequence(alternative.data, set(active), done)
+            out |= _sequence(alternative.data, set(active), done, length)
         return out
     if op is _sre.SUBPATTERN:
-        return _sequence(av[3].data, active, done)
+        return _sequence(av[3].data, active, done, length)
     if op is _sre.ATOMIC_GROUP:
-        return _sequence(av.data, active, done)
+        return _sequence(av.data, active, done, length)
     if op in _REPEATS:
         low, high, body = av
         current = set(active)
-        for _ in range(min(low, KEY_LENGTH + 1)):
-            current = _sequence(body.data, current, done)
+        for _ in range(min(low, length + 1)):
+            current = _sequence(body.data, current, done, length)
         reached = set(current)
-        for _ in range(min(high - low, KEY_LENGTH + 1)):
-            current = _sequence(body.data, current, done)
+        for _ in range(min(high - low, length + 1)):
+            current = _sequence(body.data, current, done, length)
             reached |= current
         return reached
     raise _Unbounded
 
 
-def start_keys(pattern: str, flags: int = re.IGNORECASE) -> frozenset[Key] | None:
+def start_keys(pattern: str, flags: int = re.IGNORECASE, length: int = 2) -> frozenset[Key] | None:
     """Every (``\\b`` asserted at the start, look-behind characters, prefix) a match of
-    ``pattern`` can begin with; prefixes are one or two lower-cased ASCII characters (one means
-    any second character, including none). Matches whose first two characters are not both
-    ASCII are not described: callers try every rule there. ``None``: the pattern can start
-    anywhere."""
+    ``pattern`` can begin with; prefixes are 1 to ``length`` lower-cased ASCII characters (a
+    shorter one means any next characters, including none). Matches whose first ``length``
+    characters are not all ASCII are not described: callers try every rule there. ``None``:
+    the pattern can start anywhere (or has too many prefixes of that length)."""
     try:
         parsed = _sre_parser.parse(pattern, flags)
         done: set[Key] = set()
-        rest = _sequence(parsed.data, {(False, None, "")}, done)
+        rest = _sequence(parsed.data, {(False, None, "")}, done, length)
     except (_Unbounded, re.error, RecursionError):
         return None
     done |= rest
