@@ -27,6 +27,14 @@ for _name in ("facet_sentences", "facet_sections", "facet_mentions"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
+_NOT_TODAY_ROLES = frozenset({"history", "indication", "exam", "imaging", "diagnosis"})
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*")
+_PROCEDURE_NARRATION = re.compile(
+    r"(?i)(?:the\s+patient\s+was\s+(?:placed|positioned|brought|taken)|(?:he|she)\s+was\s+(?:placed|positioned|"
+    r"brought|taken)|after\s+(?:informed\s+)?consent|(?:written\s+)?(?:informed\s+)?consent\s+was\s+obtained|"
+    r"prone\b|the\s+patient\s+(?:declined|received)\s+|(?:he|she)\s+declined\s+sedation|time[- ]?out|today\s+we\s+"
+    r"(?:proceeded|performed|did)|we\s+proceeded|under\s+(?:fluoro|ct|ultrasound))"
+)
 _LIST_MARK = re.compile(r"^(?:[-*\u2022]|\d+[.)]\s)")
 _SENT_END = re.compile(r"[.!?]+[\"')\]]*$")
 _NEWLINE_JOIN_MIN_LINE = 70
@@ -124,8 +132,28 @@ class FacetSectionizer:
                 "header_end": match.end(),
             }
         sections.append(current)
-        doc._.facet_sections = self._end_inline_sections(text, sections)
+        doc._.facet_sections = self._split_procedure_paragraphs(text, self._end_inline_sections(text, sections))
         return doc
+
+    @staticmethod
+    def _split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
+        """A paragraph that narrates the procedure ('Prone, prepped and draped...') inside a
+        history, indication, exam or assessment section starts untitled (coded) text."""
+        out: list[dict] = []
+        for section in sections:
+            if section["role"] not in _NOT_TODAY_ROLES:
+                out.append(section)
+                continue
+            current = section
+            for match in _PARAGRAPH_BREAK.finditer(text, section["header_end"], section["end"]):
+                if _PROCEDURE_NARRATION.match(text, match.end()):
+                    current["end"] = match.end()
+                    out.append(current)
+                    current = {"category": None, "role": "untitled", "start": match.end(), "end": section["end"],
+                               "header_end": match.end()}
+                    break
+            out.append(current)
+        return out
 
     @staticmethod
     def _end_inline_sections(text: str, sections: list[dict]) -> list[dict]:

@@ -202,6 +202,8 @@ def resolve_joints(
 ) -> JointSet:
     """Named joints win; otherwise nerves and targets are mapped (coding-rules §6). The
     description wins over the header when the two name different joints."""
+    if any(r.mode == "nerve" and r.nerves for r in readings):
+        readings = [r for r in readings if r.mode != "target"]  # named nerves win over needle targets
     header = [r for r in readings if r.phrase.role == "header"]
     body = [r for r in readings if r.phrase.role != "header"]
 

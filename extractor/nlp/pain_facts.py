@@ -75,9 +75,12 @@ def build_pain(view: NoteView) -> Pain:
                     evidence.append(span(view, start + pair.start(), start + pair.end()))
                     continue
         for match in patterns["score"].finditer(sentence):
-            value = score_value(match.group("a") or match.group("b") or match.group("c"))
+            group = next(g for g in ("a", "b", "c", "d") if match.group(g) is not None)
+            value = score_value(match.group(group))
             if value is not None:
-                scores.append((start + match.start(), start + match.end(), value))
+                # a score written with its cue ("before, seven") is placed at its number
+                first = match.start(group) if group == "d" else match.start()
+                scores.append((start + first, start + match.end(), value))
 
     for sent, (start, end) in enumerate(view.sentences):
         if view.role_at(start) in ("plan", "excluded"):

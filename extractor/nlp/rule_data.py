@@ -99,7 +99,7 @@ def section_rules() -> tuple[re.Pattern[str], tuple[SectionRuleData, ...]]:
     rules = []
     parts = []
     for index, raw in enumerate(_read_json("sections")["section_rules"]):
-        pattern = rf"^[ \t]*(?:{raw['pattern']})(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{{1,28}}?)?(?:[ \t]*\([^)\n]{{0,25}}\))?(?:[ \t]*:|[ \t]+-[ \t]|[ \t]*$|[ \t]+colon\b)"
+        pattern = rf"^[ \t]*(?:{raw['pattern']})(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{{1,28}}?)?(?:[ \t]*\([^)\n]{{0,60}}\))?(?:[ \t]*:|[ \t]+-[ \t]|[ \t]*$|[ \t]+colon\b)"
         rules.append(SectionRuleData(raw["literal"], raw["category"], raw["metadata"]["role"]))
         parts.append(f"(?P<s{index}>{pattern})")
     return re.compile("|".join(parts), re.IGNORECASE | re.MULTILINE), tuple(rules)

@@ -7,113 +7,69 @@ them). For every pass, ``scan`` returns exactly the ``(rule, start, end)`` match
 
 - a match can only start where one of its rules' start keys (``start_keys``) fits, so only
   those positions are tried: word starts (one ``\\w+`` sweep) and the few other characters
-  some rule starts with (one character-class sweep);
-- at a position, the rules of a pass whose keys fit the next four characters are tried in
-  file order and the first that matches wins, which is what the alternation does; the next
-  match of that pass is looked for from the end of this one, which is what ``finditer`` does;
-- where the next characters are not all ASCII every rule is tried; a pass with a rule that
-  could start anywhere is run with ``finditer`` itself.
+  some rule starts with (one sweep that skips ahead in C);
+- at a position, the rules of a pass whose prefixes fit the next four characters are tried
+  in file order and the first that matches wins, which is what the alternation does; the
+  next match of that pass is looked for from the end of this one, which is what ``finditer``
+  does; a pass with a rule that could start anywhere is run with ``finditer`` itself.
 
-Everything is compiled once, when the scanner is built.
+The rules are compiled when the scanner is built; the rules to try after each four-key
+prefix are worked out the first time that prefix is seen and kept.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from operator import itemgetter
 
-from .start_keys import start_keys
+from .start_keys import NON_ASCII, key_text, start_keys
 
 Match = tuple[int, int, int]
 """(rule index within its pass, start, end)."""
 
 KEY_LENGTH = 4
-HEAD = 2
+_MEMO_LIMIT = 200_000
 _WORD_RUN = re.compile(r"\w+")
-_LINE_START = re.compile(r"\n")
-_ASCII_LOWER = str.maketrans({chr(code): chr(code).lower() for code in range(65, 91)})
-_ASCII = tuple(chr(code) for code in range(128))
-_NOT_ASCII = "\\x80-\\U0010ffff"
+_LINE_BREAK = re.compile(r"\n")
 _FIRST = itemgetter(0)
 
 Entries = tuple[tuple[int, tuple[tuple[int, re.Pattern[str]], ...]], ...]
-"""Passes to try at a position (in pass order), each with its rules to try (in rule order)."""
+"""Passes to try at a position (in pass order), each with its rules (in rule order)."""
 
 
-@dataclass(frozen=True)
-class _Node:
-    """The rules that may start with a two-character head: ``short`` when the text goes on
-    with characters no longer key names, ``deep`` by the next two characters, ``every`` when
-    those are not both ASCII (or the text ends)."""
-
-    short: Entries
-    deep: dict[str, Entries]
-    every: Entries
+def _is_ascii_word(key: str) -> bool:
+    return key.isascii() and (key.isalnum() or key == "_")
 
 
-def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_"
+def _class(keys: Iterable[str]) -> str:
+    return "".join(re.escape(key) for key in sorted(keys))
 
 
-def _both_cases(chars: Iterable[str]) -> str:
-    out = set()
-    for char in chars:
-        out |= {char, char.upper(), char.lower()}
-    return "".join(re.escape(char) for char in sorted(out))
+class _Dispatch(dict):
+    """Four-key prefix of the text at a position -> the rules that may match there."""
 
-
-class _Table:
-    """Rule sets by key while building; ``freeze`` turns them into ``_Node`` lookups."""
-
-    def __init__(self) -> None:
-        self.short: dict[str, dict[int, set[int]]] = {}
-        self.deep: dict[str, dict[str, dict[int, set[int]]]] = {}
-
-    @staticmethod
-    def _add(into: dict, key: str, index: int, rule: int) -> None:
-        into.setdefault(key, {}).setdefault(index, set()).add(rule)
+    def __init__(self, regexes: Sequence[Sequence[re.Pattern[str]]]) -> None:
+        super().__init__()
+        self.regexes = regexes
+        self.by_prefix: dict[str, dict[int, set[int]]] = {}
 
     def add(self, prefix: str, index: int, rule: int) -> None:
-        if len(prefix) < HEAD:
-            heads = [prefix + char for char in _ASCII] + [prefix]
-        else:
-            heads = [prefix[:HEAD]]
-        for head in heads:
-            if len(prefix) <= HEAD:
-                self._add(self.short, head, index, rule)
-                continue
-            tail = prefix[HEAD:]
-            deep = self.deep.setdefault(head, {})
-            for key in [tail] if len(tail) == KEY_LENGTH - HEAD else [tail + char for char in _ASCII]:
-                self._add(deep, key, index, rule)
-            self._add(deep, "", index, rule)
+        self.by_prefix.setdefault(prefix, {}).setdefault(index, set()).add(rule)
 
-    def freeze(self, regexes: Sequence[Sequence[re.Pattern[str]]]) -> dict[str, _Node]:
-        def entries(*groups: dict[int, set[int]]) -> Entries:
-            merged: dict[int, set[int]] = {}
-            for group in groups:
-                for index, rules in group.items():
-                    merged.setdefault(index, set()).update(rules)
-            return tuple(
-                (index, tuple((rule, regexes[index][rule]) for rule in sorted(rules)))
-                for index, rules in sorted(merged.items())
-            )
-
-        nodes: dict[str, _Node] = {}
-        cache: dict[tuple, Entries] = {}
-        for head in set(self.short) | set(self.deep):
-            short = self.short.get(head, {})
-            deep = self.deep.get(head, {})
-            every = entries(short, deep.get("", {}))
-            by_tail: dict[str, Entries] = {}
-            for tail, rules in deep.items():
-                if tail:
-                    frozen = entries(short, rules)
-                    by_tail[tail] = cache.setdefault(repr(frozen), frozen)
-            nodes[head] = _Node(entries(short), by_tail, every)
-        return nodes
+    def __missing__(self, key: str) -> Entries:
+        merged: dict[int, set[int]] = {}
+        for length in range(1, len(key) + 1):
+            for index, rules in self.by_prefix.get(key[:length], {}).items():
+                merged.setdefault(index, set()).update(rules)
+        entries = tuple(
+            (index, tuple((rule, self.regexes[index][rule]) for rule in sorted(rules)))
+            for index, rules in sorted(merged.items())
+        )
+        if len(self) >= _MEMO_LIMIT:
+            self.clear()
+        self[key] = entries
+        return entries
 
 
 class RuleScanner:
@@ -129,10 +85,11 @@ class RuleScanner:
         self.line_starts = line_starts
         self._regexes = [tuple(re.compile(pattern, flags) for pattern in rules) for rules in passes]
         self._whole: dict[int, re.Pattern[str]] = {}
-        at_word, elsewhere = _Table(), _Table()
+        self._at_word = _Dispatch(self._regexes)
+        self._elsewhere = _Dispatch(self._regexes)
         sweep: dict[tuple[frozenset[str] | None, str], set[str] | None] = {}
         for index, rules in enumerate(passes):
-            keys = [start_keys(p, flags, KEY_LENGTH) or start_keys(p, flags, HEAD) for p in rules]
+            keys = [start_keys(p, flags, KEY_LENGTH) or start_keys(p, flags, 2) for p in rules]
             if any(k is None for k in keys):
                 alternation = "|".join(f"(?P<r{n}>{pattern})" for n, pattern in enumerate(rules))
                 self._whole[index] = re.compile(alternation, flags)
@@ -140,84 +97,68 @@ class RuleScanner:
             for rule, rule_keys in enumerate(keys):
                 for bounded, before, prefix in rule_keys or ():
                     first = prefix[0]
-                    if _is_word(first):
-                        at_word.add(prefix, index, rule)
-                    if bounded and _is_word(first):
+                    if _is_ascii_word(first) or first == NON_ASCII:
+                        self._at_word.add(prefix, index, rule)
+                    if bounded and _is_ascii_word(first):
                         continue
-                    elsewhere.add(prefix, index, rule)
+                    self._elsewhere.add(prefix, index, rule)
                     seconds = sweep.setdefault((before, first), set())
                     if seconds is not None:
                         if len(prefix) == 1:
                             sweep[(before, first)] = None
                         else:
                             seconds.add(prefix[1])
-        self._at_word = at_word.freeze(self._regexes)
-        self._elsewhere = elsewhere.freeze(self._regexes)
-        self._everything: Entries = tuple(
-            (index, tuple(enumerate(regexes)))
-            for index, regexes in enumerate(self._regexes)
-            if index not in self._whole
-        )
-        self._sweep = self._sweep_regex(sweep)
+        self._scanned = [index for index in range(len(passes)) if index not in self._whole]
+        self._sweep = self._sweep_regex(sweep) if sweep else None
 
     @staticmethod
     def _sweep_regex(sweep: dict[tuple[frozenset[str] | None, str], set[str] | None]) -> re.Pattern[str]:
-        """Positions (other than word starts) where some rule may start, and every position
-        whose character is not ASCII. One character class first, so ``re`` skips ahead in C."""
-        checks = [f"(?<=[{_NOT_ASCII}])"]
+        """Over the key text: positions where a rule not tied to a word start may start. One
+        character class first, so ``re`` skips ahead in C."""
+        checks = []
         for (before, first), seconds in sorted(sweep.items(), key=repr):
-            check = f"[{_both_cases(first)}]"
-            if before is not None:
-                check = f"[{_both_cases(before)}{_NOT_ASCII}]{check}"
+            check = f"[{_class(before)}]{re.escape(first)}" if before is not None else re.escape(first)
             check = f"(?<={check})"
             if seconds is not None:
-                check += f"(?=[{_both_cases(seconds)}{_NOT_ASCII}])"
+                check += f"(?=[{_class(seconds)}])"
             checks.append(check)
-        firsts = _both_cases({first for _, first in sweep})
-        return re.compile(f"[{firsts}{_NOT_ASCII}](?:{'|'.join(checks)})")
+        firsts = _class({first for _, first in sweep})
+        return re.compile(f"[{firsts}](?:{'|'.join(checks)})")
 
-    def _positions(self, text: str) -> list[tuple[int, dict[str, _Node]]]:
-        at_word, elsewhere = self._at_word, self._elsewhere
+    def _candidates(self, text: str, keys: str) -> list[tuple[int, Entries]]:
+        """(position, rules to try there), in text order, for positions with something to try."""
+        at_word = self._at_word
         if self.line_starts:
-            starts = [0] + [m.end() for m in _LINE_START.finditer(text)]
-            return [(p, at_word if _is_word(text[p]) else elsewhere) for p in starts if p < len(text)]
+            starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+            return [
+                (p, entries)
+                for p in starts
+                if p < len(text)
+                and (entries := (at_word if _is_word(text[p]) else self._elsewhere)[keys[p : p + KEY_LENGTH]])
+            ]
         words = [m.start() for m in _WORD_RUN.finditer(text)]
-        others = [m.start() for m in self._sweep.finditer(text)]
-        if not others:
-            return [(p, at_word) for p in words]
-        word_set = set(words)
-        positions = [(p, at_word) for p in words]
-        positions += [(p, elsewhere) for p in others if p not in word_set]
-        positions.sort(key=_FIRST)
-        return positions
+        candidates = [(p, entries) for p in words if (entries := at_word[keys[p : p + KEY_LENGTH]])]
+        if self._sweep is not None:
+            others = [m.start() for m in self._sweep.finditer(keys)]
+            if others:
+                elsewhere, word_set = self._elsewhere, set(words)
+                candidates += [
+                    (p, entries)
+                    for p in others
+                    if p not in word_set and (entries := elsewhere[keys[p : p + KEY_LENGTH]])
+                ]
+                candidates.sort(key=_FIRST)
+        return candidates
 
     def scan(self, text: str) -> list[list[Match]]:
         """For every pass, its ``finditer`` matches as (rule index, start, end)."""
         found: list[list[Match]] = [[] for _ in self._regexes]
         for index, regex in self._whole.items():
             found[index] = [(int(m.lastgroup[1:]), m.start(), m.end()) for m in regex.finditer(text)]  # type: ignore[index]
-        if not self._everything:
+        if not self._scanned:
             return found
-        low = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
         resume = [0] * len(self._regexes)
-        for position, table in self._positions(text):
-            head = low[position : position + HEAD]
-            node = table.get(head)
-            if node is None:
-                if head.isascii():
-                    continue
-                entries = self._everything
-            elif not node.deep:
-                entries = node.short
-            else:
-                tail = low[position + HEAD : position + KEY_LENGTH]
-                deep = node.deep.get(tail)
-                if deep is not None:
-                    entries = deep
-                elif len(tail) == KEY_LENGTH - HEAD and tail.isascii():
-                    entries = node.short
-                else:
-                    entries = node.every
+        for position, entries in self._candidates(text, key_text(text)):
             for index, rules in entries:
                 if position < resume[index]:
                     continue
@@ -229,3 +170,7 @@ class RuleScanner:
                         resume[index] = end if end > position else position + 1
                         break
         return found
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
