@@ -44,7 +44,8 @@ _SESSION_CONTEXT = re.compile(r"\b(?:block|MBB|injection|diagnostic|session|medi
 _WHOLE_CANCEL = re.compile(
     r"\b(?:resched\w*|cancell?ed|postponed|deferred|before\s+(?:any|the\s+(?:first\s+)?needle|needle|starting|"
     r"prep\w*|the\s+procedure\s+(?:began|started))|prior\s+to\s+(?:any|needle|starting)|not\s+(?:started|begun)|"
-    r"no\s+needles?\s+(?:was|were)\s+(?:placed|inserted))\b",
+    r"no\s+needles?\s+(?:was|were)\s+(?:placed|inserted)|did\s+not\s+proceed|never\s+(?:started|began|went)|"
+    r"not\s+started|cx'?d|cancell?ed|called\s+off)\b",
     re.I,
 )
 _STRONG_ABORT = re.compile(
