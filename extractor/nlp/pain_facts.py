@@ -106,7 +106,7 @@ def _label_lone_scores(text: str, scores: list[tuple[int, int, float]], cues: li
     candidates: list[tuple[int, int, int, str]] = []
     for index, (cue_start, cue_end, label) in enumerate(cues):
         for s, e, _ in scores:
-            if cue_end <= s <= cue_end + 14 and _ATTACH_BEFORE.match(text[cue_end:s]):
+            if cue_end <= s <= cue_end + 22 and _ATTACH_BEFORE.match(text[cue_end:s]):
                 candidates.append((s - cue_end, index, s, label))
             elif cue_start - 16 <= e <= cue_start and _ATTACH_AFTER.match(text[e:cue_start]):
                 candidates.append((cue_start - e, index, s, label))
@@ -119,16 +119,26 @@ def _label_lone_scores(text: str, scores: list[tuple[int, int, float]], cues: li
     for start, end, _value in scores:
         if start in labels:
             continue
-        before = [c for c in cues if start - _CUE_REACH <= c[1] <= start and c not in claimed]
-        line_end = text.find("\n", end)
-        after = [c for c in cues if end <= c[0] <= min(end + 40, line_end if line_end != -1 else end + 40)]
-        if before:
-            labels[start] = before[-1][2]
-        elif after:
-            labels[start] = after[0][2]
+        sentence_start, sentence_end = _sentence_of(view, start)
+        forward = [c for c in cues if end <= c[0] <= min(end + 40, sentence_end)]
+        backward_here = [c for c in cues if sentence_start <= c[0] and c[1] <= start and c not in claimed]
+        backward = [c for c in cues if start - _CUE_REACH <= c[1] <= start and c not in claimed]
+        if forward and backward_here:
+            ahead, behind = forward[0], backward_here[-1]
+            labels[start] = ahead[2] if ahead[0] - end < start - behind[1] else behind[2]
+        elif forward:
+            labels[start] = forward[0][2]
+        elif backward_here:
+            labels[start] = backward_here[-1][2]
+        elif backward:
+            labels[start] = backward[-1][2]
     unlabelled = [s for s in scores if s[0] not in labels]
     if pain.pre is None and pain.post is None and len(unlabelled) >= 2 and not labels:
         labels[unlabelled[0][0]], labels[unlabelled[1][0]] = "pre", "post"
+    pre_at = min((s for s in labels if labels[s] == "pre"), default=None)
+    later = [s for s in unlabelled if pre_at is not None and s[0] > pre_at and s[0] not in labels]
+    if len(later) == 1 and not any(label == "post" for label in labels.values()):
+        labels[later[0][0]] = "post"  # a lone score recorded after the procedure (vitals line)
     for start, end, value in scores:
         label = labels.get(start)
         if label and getattr(pain, label) is None:
@@ -139,6 +149,11 @@ def _label_lone_scores(text: str, scores: list[tuple[int, int, float]], cues: li
 _CELL_SPLIT = re.compile(r"\s*\|\s*|\t+")
 _PAIN_HEADER = re.compile(r"^(?:pain|NRS|NPRS|VAS)\b", re.I)
 _BARE_SCORE = re.compile(r"^(?:10|[0-9])$")
+
+
+def _leading_score(cell: str) -> float | None:
+    match = re.match(r"^(10|[0-9])(?![0-9.])", cell.strip())
+    return float(match.group(1)) if match else None
 
 
 def _cells(line: str) -> list[str]:
@@ -159,8 +174,14 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
             lowered = [c.lower() for c in cells]
             if any(c.startswith(("pre", "before")) for c in lowered) and any(c.startswith(("post", "after")) for c in lowered):
                 header = lowered
-            elif any(_PAIN_HEADER.match(c) for c in cells[1:]):
+            elif any(_PAIN_HEADER.match(c) for c in cells[1:]) and not any(_leading_score(c) for c in cells[1:]):
                 pain_column = next(i for i, c in enumerate(cells) if _PAIN_HEADER.match(c))
+            elif any(_PAIN_HEADER.match(c) for c in cells[:2]) and len(cells) >= 3 and _leading_score(cells[-1] if not _PAIN_HEADER.match(cells[-1]) else ""):
+                value = _leading_score(next(c for c in cells[1:] if _leading_score(c) and not _PAIN_HEADER.match(c)))
+                label = "pre" if pain.pre is None else "post" if pain.post is None else None
+                if label and value is not None:
+                    setattr(pain, label, value)
+                    evidence.append(span(view, offset, offset + len(line.rstrip("\n"))))
             elif header and _PAIN_HEADER.match(cells[0]) and len(cells) == len(header):
                 for column, name in enumerate(header):
                     label = "pre" if name.startswith(("pre", "before")) else "post" if name.startswith(("post", "after")) else None
@@ -177,6 +198,13 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
         else:
             pain_column = None if not line.strip() else pain_column
         offset += len(line)
+
+
+def _sentence_of(view: NoteView, offset: int) -> tuple[int, int]:
+    for start, end in view.sentences:
+        if start <= offset < end:
+            return start, end
+    return offset, offset
 
 
 def _percent_relief(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:

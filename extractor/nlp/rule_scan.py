@@ -109,21 +109,34 @@ class RuleScanner:
                         else:
                             seconds.add(prefix[1])
         self._scanned = [index for index in range(len(passes)) if index not in self._whole]
-        self._sweep = self._sweep_regex(sweep) if sweep else None
+        self._sweep_at, self._sweep_after = self._sweep_regexes(sweep)
 
     @staticmethod
-    def _sweep_regex(sweep: dict[tuple[frozenset[str] | None, str], set[str] | None]) -> re.Pattern[str]:
-        """Over the key text: positions where a rule not tied to a word start may start. One
-        character class first, so ``re`` skips ahead in C."""
-        checks = []
+    def _sweep_regexes(
+        sweep: dict[tuple[frozenset[str] | None, str], set[str] | None],
+    ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        """Over the key text, positions where a rule not tied to a word start may start: one
+        regex for rules without a look-behind (the position is the match start), one for rules
+        with a one-character look-behind (found from that character: the position is the
+        match start + 1). Each starts with one character class, so ``re`` skips ahead in C."""
+        free: list[str] = []
+        after: dict[frozenset[str], list[str]] = {}
         for (before, first), seconds in sorted(sweep.items(), key=repr):
-            check = f"[{_class(before)}]{re.escape(first)}" if before is not None else re.escape(first)
-            check = f"(?<={check})"
-            if seconds is not None:
-                check += f"(?=[{_class(seconds)}])"
-            checks.append(check)
-        firsts = _class({first for _, first in sweep})
-        return re.compile(f"[{firsts}](?:{'|'.join(checks)})")
+            follow = f"(?=[{_class(seconds)}])" if seconds is not None else ""
+            if before is None:
+                free.append(f"(?<={re.escape(first)}){follow}")
+            else:
+                after.setdefault(before, []).append(f"{re.escape(first)}{follow}")
+        at = None
+        if free:
+            firsts = _class({first for before, first in sweep if before is None})
+            at = re.compile(f"[{firsts}](?:{'|'.join(free)})")
+        behind = None
+        if after:
+            checks = [f"(?<=[{_class(before)}])(?=(?:{'|'.join(alts)}))" for before, alts in sorted(after.items(), key=repr)]
+            befores = _class(set().union(*after))
+            behind = re.compile(f"[{befores}](?:{'|'.join(checks)})")
+        return at, behind
 
     def _candidates(self, text: str, keys: str) -> list[tuple[int, Entries]]:
         """(position, rules to try there), in text order, for positions with something to try."""
@@ -138,16 +151,14 @@ class RuleScanner:
             ]
         words = [m.start() for m in _WORD_RUN.finditer(text)]
         candidates = [(p, entries) for p in words if (entries := at_word[keys[p : p + KEY_LENGTH]])]
-        if self._sweep is not None:
-            others = [m.start() for m in self._sweep.finditer(keys)]
-            if others:
-                elsewhere, word_set = self._elsewhere, set(words)
-                candidates += [
-                    (p, entries)
-                    for p in others
-                    if p not in word_set and (entries := elsewhere[keys[p : p + KEY_LENGTH]])
-                ]
-                candidates.sort(key=_FIRST)
+        others = {m.start() for m in self._sweep_at.finditer(keys)} if self._sweep_at else set()
+        if self._sweep_after:
+            others.update(m.end() for m in self._sweep_after.finditer(keys))
+        if others:
+            others.difference_update(words)
+            elsewhere = self._elsewhere
+            candidates += [(p, entries) for p in others if (entries := elsewhere[keys[p : p + KEY_LENGTH]])]
+            candidates.sort(key=_FIRST)
         return candidates
 
     def scan(self, text: str) -> list[list[Match]]:
