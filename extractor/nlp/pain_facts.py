@@ -120,7 +120,7 @@ def _label_lone_scores(text: str, scores: list[tuple[int, int, float]], cues: li
         if start in labels:
             continue
         sentence_start, sentence_end = _sentence_of(view, start)
-        forward = [c for c in cues if end <= c[0] <= min(end + 40, sentence_end)]
+        forward = [c for c in cues if end <= c[0] <= min(end + 40, sentence_end) and c not in claimed]
         backward_here = [c for c in cues if sentence_start <= c[0] and c[1] <= start and c not in claimed]
         backward = [c for c in cues if start - _CUE_REACH <= c[1] <= start and c not in claimed]
         if forward and backward_here:
@@ -135,15 +135,18 @@ def _label_lone_scores(text: str, scores: list[tuple[int, int, float]], cues: li
     unlabelled = [s for s in scores if s[0] not in labels]
     if pain.pre is None and pain.post is None and len(unlabelled) >= 2 and not labels:
         labels[unlabelled[0][0]], labels[unlabelled[1][0]] = "pre", "post"
-    pre_at = min((s for s in labels if labels[s] == "pre"), default=None)
-    later = [s for s in unlabelled if pre_at is not None and s[0] > pre_at and s[0] not in labels]
-    if len(later) == 1 and not any(label == "post" for label in labels.values()):
-        labels[later[0][0]] = "post"  # a lone score recorded after the procedure (vitals line)
+    unused = []
     for start, end, value in scores:
         label = labels.get(start)
         if label and getattr(pain, label) is None:
             setattr(pain, label, value)
             evidence.append(span(view, start, end))
+        else:
+            unused.append((start, end, value))
+    if pain.pre is not None and pain.post is None and len(unused) == 1:
+        start, end, value = unused[0]  # the one other score of the note: after the procedure
+        pain.post = value
+        evidence.append(span(view, start, end))
 
 
 _CELL_SPLIT = re.compile(r"\s*\|\s*|\t+")
