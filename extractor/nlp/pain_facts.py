@@ -120,7 +120,7 @@ def _label_lone_scores(text: str, scores: list[tuple[int, int, float]], cues: li
         if start in labels:
             continue
         sentence_start, sentence_end = _sentence_of(view, start)
-        forward = [c for c in cues if end <= c[0] <= min(end + 40, sentence_end) and c not in claimed]
+        forward = [c for c in cues if end <= c[0] < min(end + 40, sentence_end) and c not in claimed]
         backward_here = [c for c in cues if sentence_start <= c[0] and c[1] <= start and c not in claimed]
         backward = [c for c in cues if start - _CUE_REACH <= c[1] <= start and c not in claimed]
         if forward and backward_here:

@@ -1,0 +1,95 @@
+"""Sentence boundaries for clinical layout (headers, bullet lists, bare newlines, run-on
+dictation), decided between tokens.
+
+A boundary falls before a token when the token before it
+
+- holds a newline, unless the line looks hard-wrapped (a long line that does not end in
+  punctuation, followed by a lower-case word);
+- ends in sentence-final punctuation with a space after it, and the next token starts with a
+  capital, a digit or a list mark, or the stop follows a real word (dictation), unless it is
+  an abbreviation;
+- is the dictated word "period" / "paragraph" (not "period of", "period the", "period was").
+
+Only tokens that can satisfy one of these are looked at: they are found with a regex over
+the text (newlines, punctuation before a space, the two words), then tested on the token
+offsets, so the cost does not grow with a Python loop over every token. Chosen over PyRuSH,
+which logs note tokens through loguru and costs ~20x the tokenizer.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from spacy.attrs import IDX, LENGTH
+from spacy.tokens import Doc
+
+SENT_END = re.compile(r"[.!?]+[\"')\]]*$")
+ABBREVIATIONS = frozenset({"Dr.", "Mr.", "Ms.", "Mrs.", "vs.", "approx.", "e.g.", "i.e.", "approx", "resp", "incl"})
+NEWLINE_JOIN_MIN_LINE = 70
+LIST_STARTS = "#-*•("
+_NEWLINE = re.compile(r"\n")
+_STOP_BEFORE_SPACE = re.compile(r"(?<=[.!?\"')\]]) ")
+_DICTATED_BREAK = re.compile(r"(?=period|paragraph)", re.IGNORECASE)
+
+
+def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
+    """(start, end) character offsets of every token, without trailing whitespace."""
+    array = doc.to_array([IDX, LENGTH])
+    starts = array[:, 0].tolist()
+    ends = (array[:, 0] + array[:, 1]).tolist()
+    return starts, ends
+
+
+def sentence_bounds(text: str, starts: list[int], ends: list[int]) -> list[list[int]]:
+    """[[start, end], ...] character bounds of the sentences; see the module doc."""
+    count = len(starts)
+    if count == 0:
+        return [[0, len(text)]]
+    candidates: set[int] = set()
+    for found in (_NEWLINE.finditer(text), _STOP_BEFORE_SPACE.finditer(text)):
+        for match in found:
+            candidates.add(bisect_right(starts, match.start() - (match.group() == " ")) - 1 + 1)
+    for match in _DICTATED_BREAK.finditer(text):
+        candidates.add(bisect_right(starts, match.start()))
+    boundaries = [0]
+    for index in sorted(candidates):
+        if 0 < index < count and _is_boundary(text, starts, ends, index):
+            boundaries.append(starts[index])
+    return [[start, end] for start, end in zip(boundaries, boundaries[1:] + [len(text)], strict=True)]
+
+
+def _is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bool:
+    previous = text[starts[index - 1] : ends[index - 1]]
+    token = text[starts[index] : ends[index]]
+    if "\n" in previous:
+        return not _is_hard_wrap(text, starts[index - 1], ends[index - 1], token)
+    spaced = ends[index - 1] < starts[index]
+    if (
+        spaced
+        and SENT_END.search(previous)
+        and (
+            token[:1].isupper()
+            or token[:1].isdigit()
+            or token[:1] in LIST_STARTS
+            or _after_word(text, starts, ends, index - 1, previous)
+        )
+    ):
+        return previous not in ABBREVIATIONS
+    return previous.lower() in ("period", "paragraph") and token.lower() not in ("of", "the", "was")
+
+
+def _after_word(text: str, starts: list[int], ends: list[int], stop: int, stop_text: str) -> bool:
+    """A full stop after a real word ends a sentence even before a lower-case word (dictation)."""
+    if stop_text != "." or stop == 0:
+        return False
+    word = text[starts[stop - 1] : ends[stop - 1]]
+    return word.isalpha() and len(word) >= 4 and word.lower() not in ABBREVIATIONS
+
+
+def _is_hard_wrap(text: str, previous_start: int, previous_end: int, token: str) -> bool:
+    if not token[:1].islower():
+        return False
+    line_start = text.rfind("\n", 0, previous_start) + 1
+    line = text[line_start:previous_end].rstrip()
+    return len(line) >= NEWLINE_JOIN_MIN_LINE and not line.endswith((".", ":", ";", "!", "?"))
