@@ -174,7 +174,9 @@ class FacetSectionizer:
             next_line_end = text.find("\n", line_end + 1)
             next_line = text[line_end + 1 : next_line_end if next_line_end != -1 else len(text)]
             stripped = next_line.strip()
-            if not stripped or stripped[:1].islower() or _LIST_MARK.match(stripped):
+            header_line = text[section["start"] : line_end]
+            wrapped = stripped[:1].islower() and len(header_line) >= _NEWLINE_JOIN_MIN_LINE
+            if not stripped or wrapped or _LIST_MARK.match(stripped):
                 continue
             rest = {
                 "category": None,

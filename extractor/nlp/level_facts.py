@@ -202,8 +202,9 @@ def resolve_joints(
 ) -> JointSet:
     """Named joints win; otherwise nerves and targets are mapped (coding-rules §6). The
     description wins over the header when the two name different joints."""
-    if any(r.mode == "nerve" and r.nerves for r in readings):
-        readings = [r for r in readings if r.mode != "target"]  # named nerves win over needle targets
+    named_spine = {_spine_part(r) for r in readings if r.mode == "nerve" and r.nerves}
+    # named nerves win over needle targets in the same part of the spine
+    readings = [r for r in readings if not (r.mode == "target" and _spine_part(r) in named_spine)]
     header = [r for r in readings if r.phrase.role == "header"]
     body = [r for r in readings if r.phrase.role != "header"]
 
@@ -215,8 +216,6 @@ def resolve_joints(
         return out
 
     def mapped(group: list[PhraseReading], extras: list[Mention]) -> dict[str, list[PhraseReading]]:
-        if any(r.mode == "nerve" and r.nerves for r in group):
-            group = [r for r in group if r.mode != "target"]  # named nerves win over needle targets
         per_side: dict[str | None, list[str]] = {}
         readings_by_side: dict[str | None, list[PhraseReading]] = {}
         for reading in group:
@@ -286,6 +285,10 @@ def resolve_joints(
         evidence[joint] = _dedupe(spans)
     nerves = sorted({n for r in readings for n in r.nerves})
     return JointSet(sides, evidence, from_nerves, nerves, discrepancy)
+
+
+def _spine_part(reading: PhraseReading) -> str:
+    return "cervical" if reading.nerves and reading.nerves[0].startswith(("C", "TON")) else "thoracolumbar"
 
 
 def _dedupe(spans: list[Evidence]) -> list[Evidence]:

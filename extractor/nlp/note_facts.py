@@ -109,7 +109,8 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
     """The highest level documented and not negated; a negated sedative counts as 'none'."""
     found: dict[str, list[Mention]] = {}
     for m in view.of("SEDATION"):
-        if not m.today:
+        # "Sedation: none" can sit in any section of today's note (an indication block, a flowsheet)
+        if m.historical or m.hypothetical or m.role in ("plan", "excluded", "history"):
             continue
         value = m.value
         if m.negated and value not in ("none", "local_only"):

@@ -143,8 +143,8 @@ def _intent(view: NoteView) -> tuple[str | None, list[Evidence]]:
             tiers["body"].append(m)
     for tier in ("header", "kind_sentence", "body", "indication"):
         if tiers[tier]:
-            values = [m.value for m in tiers[tier]]
-            value = max(set(values), key=lambda v: (values.count(v), v == "diagnostic"))
+            values = [m.value for m in tiers[tier]]  # most frequent; a tie goes to the first stated
+            value = max(dict.fromkeys(values), key=values.count)
             return value, evidence_of(m for m in tiers[tier] if m.value == value)
     return None, []
 

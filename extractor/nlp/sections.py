@@ -1,0 +1,71 @@
+"""Section spans by header (patterns/nlp/sections.json); text before the first header has
+category None.
+
+Every header rule is anchored at the start of a line, so only line starts are tried
+(``RuleScanner(line_starts=True)``): the same matches as one ``finditer`` of the combined
+header regex, without running it at every character.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from .rule_data import SectionRuleData, section_rule_patterns, section_rules
+from .rule_scan import RuleScanner
+
+_LIST_MARK = re.compile(r"^(?:[-*\u2022]|\d+[.)]\s)")
+
+
+@cache
+def section_scanner() -> RuleScanner:
+    return RuleScanner([section_rule_patterns()], re.IGNORECASE | re.MULTILINE, line_starts=True)
+
+
+def header_matches(text: str) -> list[tuple[int, int, int]]:
+    """(rule index, start, end) of every header, in text order."""
+    return section_scanner().scan(text)[0]
+
+
+def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[dict]:
+    """Section dicts (category, role, start, end, header_end) from the header matches."""
+    rules: tuple[SectionRuleData, ...] = section_rules()[1]
+    sections: list[dict] = []
+    current = {"category": None, "role": "untitled", "start": 0, "end": len(text), "header_end": 0}
+    for index, start, end in headers:
+        rule = rules[index]
+        current["end"] = start
+        if current["end"] > current["start"] or current["category"] is not None:
+            sections.append(current)
+        current = {"category": rule.category, "role": rule.role, "start": start, "end": len(text), "header_end": end}
+    sections.append(current)
+    return end_inline_sections(text, sections)
+
+
+def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
+    """A header with its content on the same line ('Hx: 1st MBB gave 85%') covers only that
+    line when the next line starts a new statement; the rest is untitled (coded) text."""
+    out: list[dict] = []
+    for section in sections:
+        out.append(section)
+        if section["category"] is None or section["role"] in ("header", "untitled", "description"):
+            continue
+        line_end = text.find("\n", section["header_end"])
+        if line_end == -1 or line_end >= section["end"] or not text[section["header_end"] : line_end].strip():
+            continue
+        next_line_end = text.find("\n", line_end + 1)
+        next_line = text[line_end + 1 : next_line_end if next_line_end != -1 else len(text)]
+        stripped = next_line.strip()
+        if not stripped or stripped[:1].islower() or _LIST_MARK.match(stripped):
+            continue
+        rest = {
+            "category": None,
+            "role": "untitled",
+            "start": line_end + 1,
+            "end": section["end"],
+            "header_end": line_end + 1,
+        }
+        section["end"] = line_end + 1
+        out.append(rest)
+    return out
