@@ -11,9 +11,9 @@ corpus note against medspaCy itself):
 - scope: the modifier's sentence after it (FORWARD), before it (BACKWARD) or all of it
   (BIDIRECTIONAL, TERMINATE), cut to ``max_scope`` tokens;
 - ``limit_scope`` between every pair of modifiers, in medspaCy's pair order: a TERMINATE
-  modifier, a category in ``terminated_by`` or a modifier of the same category (with the same
-  allowed/excluded types) ends the scope at its edge; only pairs that can reach each other
-  (scopes always stay inside the modifier's sentence and span) are compared;
+  modifier or a modifier of the same category (with the same allowed/excluded types) ends the
+  scope at its edge (``terminated_by`` cannot be set from rule JSON); only pairs that can
+  reach each other (scopes always stay inside the modifier's sentence and span) are compared;
 - a modifier modifies a target when the target overlaps its scope, does not overlap the
   modifier itself (medspaCy's one-sided overlap test), the target's label is allowed and the
   direction is not TERMINATE/PSEUDO; ``max_targets`` keeps the closest;
@@ -180,6 +180,7 @@ class ContextEngine:
         token_starts: list[int],
         token_ends: list[int],
         sentence_starts: list[int],
+        text_length: int,
         cue_matches: Sequence[Sequence[tuple[int, int]]],
         targets: Sequence[tuple[int, int, str]],
     ) -> list[list[str]]:
@@ -187,15 +188,16 @@ class ContextEngine:
         medspaCy's order, without repeats.
 
         ``token_starts``/``token_ends``: character offsets of the tokens (ends without
-        trailing whitespace); ``sentence_starts``: character offset of each sentence's first
-        token; ``cue_matches[i]``: rule ``i``'s regex matches (start, end), in text order.
+        trailing whitespace), which tile the text; ``sentence_starts``: character offset of
+        each sentence's first token; ``cue_matches[i]``: rule ``i``'s regex matches (start,
+        end), in text order.
         """
         out: list[list[str]] = [[] for _ in targets]
         count = len(token_starts)
         if count == 0 or not targets:
             return out
         first_tokens = [bisect_left(token_starts, start) for start in sentence_starts]
-        spans = self._target_spans(token_starts, token_ends, targets)
+        spans = self._target_spans(token_starts, token_ends, text_length, targets)
         if not any(span is not None for span in spans):
             return out
         modifiers = self._modifiers(token_starts, first_tokens, count, cue_matches)
@@ -223,18 +225,17 @@ class ContextEngine:
 
     @staticmethod
     def _target_spans(
-        token_starts: list[int], token_ends: list[int], targets: Sequence[tuple[int, int, str]]
+        token_starts: list[int], token_ends: list[int], text_length: int, targets: Sequence[tuple[int, int, str]]
     ) -> list[tuple[int, int] | None]:
         """``Doc.char_span(start, end, alignment_mode="expand")`` as token ranges (None when
         spaCy gives no span or an empty one)."""
-        limit = token_ends[-1]
         spans: list[tuple[int, int] | None] = []
         for start, end, _ in targets:
-            first = bisect_right(token_starts, start) - 1
-            last = bisect_right(token_starts, end - 1) - 1
-            if first < 0 or last < 0 or start > end or end > _text_end(limit, token_starts):
+            if not 0 <= start < end <= text_length:
                 spans.append(None)
                 continue
+            first = bisect_right(token_starts, start) - 1
+            last = bisect_right(token_starts, end - 1) - 1
             if start == token_ends[first]:
                 first += 1
             spans.append((first, last + 1) if last + 1 > first else None)
@@ -322,6 +323,3 @@ class ContextEngine:
                 }
                 modifier.targets = sorted(modifier.targets, key=distance.__getitem__)[:limit]
 
-
-def _text_end(last_token_end: int, token_starts: list[int]) -> int:
-    return max(last_token_end, token_starts[-1])

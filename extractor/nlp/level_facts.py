@@ -24,9 +24,9 @@ from .level_parser import (
 from .note_view import Mention, NoteView
 
 _POSTFIX_GAP = re.compile(
-    r"^[\s,(]*(?:(?:facet\s+)?(?:joints?|levels?|facets?|medial\s+branch(?:es)?(?:\s+nerves?)?|MBs?|"
+    r"^[\s,(|]*(?:(?:facet\s+)?(?:joints?|levels?|facets?|medial\s+branch(?:es)?(?:\s+nerves?)?|MBs?|"
     r"dorsal\s+ram(?:us|i)|nerves?|(?:were|was)\s+(?:blocked|injected|treated|lesioned|targeted|performed))\s*)*"
-    r"(?:,\s*)?(?:on\s+the|on|at\s+the|,)?[\s(]*$",
+    r"(?:,\s*)?(?:on\s+the|on|at\s+the|,)?[\s(|]*$",
     re.IGNORECASE,
 )
 _SIDE_CHAIN = re.compile(r"^(?:\s|,|/|&|\band\b|\bthen\b|\balso\b|\bon\b|\bthe\b)*$", re.IGNORECASE)
