@@ -58,11 +58,12 @@ def _has_lesion_evidence(view: NoteView) -> bool:
 
 def dominant_kind(view: NoteView, kinds: list[Mention], phrases: list[Mention]) -> str:
     level_sentences = {p.sent for p in phrases}
+    # the strongest single mention counts most; repetition only breaks ties
     scores: dict[str, float] = {}
     for mention in kinds:
         kind = mention.meta["kind"]
-        bonus = 0.1 * mention.meta.get("specificity", 0)
-        scores[kind] = scores.get(kind, 0.0) + _weight(view, mention, level_sentences) + bonus
+        value = _weight(view, mention, level_sentences) + 0.1 * mention.meta.get("specificity", 0)
+        scores[kind] = max(scores.get(kind, 0.0), value) + 0.05
     families = {family(k) for k in scores}
     if len(families) == 2 and not _has_lesion_evidence(view):
         scores = {k: v for k, v in scores.items() if family(k) == "injection"}

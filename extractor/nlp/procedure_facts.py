@@ -81,7 +81,13 @@ def _usable(mention: Mention) -> bool:
 
 
 def _facet_kind_mentions(view: NoteView) -> list[Mention]:
-    return [m for m in view.of("KIND") if _usable(m) and m.meta.get("kind") in FACET_KINDS]
+    """Facet procedure names of today; a neurotomy named beside why RFA is unsuitable is not one."""
+    reason_sentences = {m.sent for m in view.of("RFA_REASON")}
+    return [
+        m for m in view.of("KIND")
+        if _usable(m) and m.meta.get("kind") in FACET_KINDS
+        and not (m.sent in reason_sentences and m.meta["kind"] in _NEUROTOMY)
+    ]
 
 
 def _nearest_kind(view: NoteView, phrase: Mention, kinds: list[Mention]) -> Mention | None:
@@ -111,6 +117,13 @@ def _temperature(view: NoteView) -> tuple[float | None, list[Evidence]]:
     return value, [mention.evidence()]
 
 
+_NEEDLE_CONTEXT = re.compile(
+    r"\b(?:needles?|inject\w*|technique|guid\w*|performed|placed|advanced|identified|marked|imaging|fluoro\w*|"
+    r"procedure|landmarks?)\b",
+    re.I,
+)
+
+
 def _guidance(view: NoteView) -> tuple[str | None, list[Evidence]]:
     found: dict[str, list[Mention]] = {}
     for m in view.of("GUIDANCE"):
@@ -118,6 +131,8 @@ def _guidance(view: NoteView) -> tuple[str | None, list[Evidence]]:
             continue
         if m.negated and m.value != "none":
             continue
+        if m.value == "none" and not _NEEDLE_CONTEXT.search(view.sentence_text(m.sent).replace(m.text, " ")):
+            continue  # "pain centred at L4-5 by palpation" says nothing about guidance
         found.setdefault(m.value, []).append(m)
     for value in ("none", "ct", "fluoroscopy", "ultrasound"):
         if value in found:
@@ -130,7 +145,10 @@ def _intent(view: NoteView) -> tuple[str | None, list[Evidence]]:
     body or indication; the most frequent value within the first tier that has one."""
     tiers: dict[str, list[Mention]] = {"header": [], "kind_sentence": [], "body": [], "indication": []}
     kind_sentences = {k.sent for k in _facet_kind_mentions(view)}
-    for m in view.of("INTENT"):
+    session_words = [m for m in view.of("SESSION") if re.search(r"diagnostic|\bdx\b", m.text, re.I)]
+    for m in sorted([*view.of("INTENT"), *session_words], key=lambda m: m.start):
+        if m.category == "SESSION":
+            m = Mention(**{**m.__dict__, "category": "INTENT", "meta": {"value": "diagnostic"}})
         if m.negated or m.historical or m.hypothetical:
             continue
         if m.role == "header":
