@@ -16,8 +16,6 @@
 to check these against.
 """
 
-from __future__ import annotations
-
 from bisect import bisect_right
 from functools import cache
 
@@ -50,7 +48,7 @@ def context_engine() -> ContextEngine:
 
 
 @Language.factory("facet_sentences", default_config={})
-def make_sentence_splitter(nlp: Language, name: str) -> FacetSentenceSplitter:
+def make_sentence_splitter(nlp: Language, name: str) -> "FacetSentenceSplitter":
     return FacetSentenceSplitter()
 
 
@@ -64,7 +62,7 @@ class FacetSentenceSplitter:
 
 
 @Language.factory("facet_sections", default_config={})
-def make_sectionizer(nlp: Language, name: str) -> FacetSectionizer:
+def make_sectionizer(nlp: Language, name: str) -> "FacetSectionizer":
     return FacetSectionizer()
 
 
@@ -78,7 +76,7 @@ class FacetSectionizer:
 
 
 @Language.factory("facet_targets", default_config={})
-def make_target_matcher(nlp: Language, name: str) -> FacetTargetMatcher:
+def make_target_matcher(nlp: Language, name: str) -> "FacetTargetMatcher":
     return FacetTargetMatcher()
 
 
@@ -124,7 +122,7 @@ class FacetTargetMatcher:
 
 
 @Language.factory("facet_context", default_config={})
-def make_context(nlp: Language, name: str) -> FacetContext:
+def make_context(nlp: Language, name: str) -> "FacetContext":
     return FacetContext()
 
 

@@ -31,7 +31,17 @@ from typing import Any
 
 _DIRECTIONS = frozenset({"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"})
 _KEYS = frozenset(
-    {"literal", "direction", "pattern", "category", "metadata", "allowed_types", "excluded_types", "max_targets", "max_scope"}
+    {
+        "literal",
+        "direction",
+        "pattern",
+        "category",
+        "metadata",
+        "allowed_types",
+        "excluded_types",
+        "max_targets",
+        "max_scope",
+    }
 )
 
 
@@ -52,16 +62,22 @@ class ContextRule:
     def from_dict(cls, raw: dict[str, Any]) -> ContextRule:
         unknown = set(raw) - _KEYS
         if unknown:
-            raise KeyError(f"context rule {raw.get('literal')!r}: unknown keys {sorted(unknown)}; known: {sorted(_KEYS)}")
+            raise KeyError(
+                f"context rule {raw.get('literal')!r}: unknown keys {sorted(unknown)}; known: {sorted(_KEYS)}"
+            )
         pattern = raw.get("pattern")
         if not isinstance(pattern, str):
             raise ValueError(f"context rule {raw.get('literal')!r}: 'pattern' must be a regex string")
         direction = str(raw.get("direction", "BIDIRECTIONAL")).upper()
         if direction not in _DIRECTIONS:
-            raise ValueError(f"context rule {raw['literal']!r}: direction {direction!r} is not one of {sorted(_DIRECTIONS)}")
+            raise ValueError(
+                f"context rule {raw['literal']!r}: direction {direction!r}; known: {sorted(_DIRECTIONS)}"
+            )
         allowed, excluded = raw.get("allowed_types"), raw.get("excluded_types")
         if allowed is not None and excluded is not None:
-            raise ValueError(f"context rule {raw['literal']!r}: allowed_types and excluded_types are exclusive")
+            raise ValueError(
+                f"context rule {raw['literal']!r}: allowed_types and excluded_types are exclusive"
+            )
         for name in ("max_scope", "max_targets"):
             if raw.get(name) is not None and raw[name] <= 0:
                 raise ValueError(f"context rule {raw['literal']!r}: {name} must be > 0 or null")
@@ -225,7 +241,10 @@ class ContextEngine:
 
     @staticmethod
     def _target_spans(
-        token_starts: list[int], token_ends: list[int], text_length: int, targets: Sequence[tuple[int, int, str]]
+        token_starts: list[int],
+        token_ends: list[int],
+        text_length: int,
+        targets: Sequence[tuple[int, int, str]],
     ) -> list[tuple[int, int] | None]:
         """``Doc.char_span(start, end, alignment_mode="expand")`` as token ranges (None when
         spaCy gives no span or an empty one)."""
@@ -322,4 +341,3 @@ class ContextEngine:
                     for t in modifier.targets
                 }
                 modifier.targets = sorted(modifier.targets, key=distance.__getitem__)[:limit]
-

@@ -1,5 +1,11 @@
-"""Builds the spaCy pipeline once per process: ``spacy.blank("en")`` plus our components
-and medspaCy's ConText with our rules. Nothing is downloaded; no pretrained model is used."""
+"""Builds the spaCy pipeline once per process: ``spacy.blank("en")`` plus our components.
+Nothing is downloaded; no pretrained model is used.
+
+``load_pipeline(reference=True)`` builds the previous pipeline instead (token-loop sentence
+splitter, one ``finditer`` per rule file, medspaCy's ConText): the same results, slower; the
+equivalence tests and bench/throughput.py compare the two. medspaCy (and with it PyRuSH and
+loguru) is imported only for the reference pipeline.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from functools import cache
 
 from spacy.language import Language
 
-from . import components  # noqa: F401  (registers the factories)
+PIPES = ("facet_sentences", "facet_sections", "facet_targets", "facet_context")
 
 
 def _silence_third_party_logging() -> None:
@@ -24,15 +30,24 @@ def _silence_third_party_logging() -> None:
 
 
 @cache
-def load_pipeline() -> Language:
+def load_pipeline(reference: bool = False) -> Language:
     import spacy
 
+    if not reference:
+        from . import components  # noqa: F401  (registers the factories)
+
+        nlp = spacy.blank("en")
+        for component in PIPES:
+            nlp.add_pipe(component)
+        return nlp
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import medspacy.context  # noqa: F401  (importing medspaCy also imports PyRuSH and loguru)
 
         _silence_third_party_logging()
+        from . import reference as reference_components
+
         nlp = spacy.blank("en")
-        for component in ("facet_sentences", "facet_sections", "facet_targets", "facet_context"):
+        for component in reference_components.PIPES:
             nlp.add_pipe(component)
     return nlp

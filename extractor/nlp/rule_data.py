@@ -103,15 +103,24 @@ class SectionRuleData:
 
 
 @cache
+def section_rule_patterns() -> tuple[str, ...]:
+    """Each header rule's regex (``re.IGNORECASE | re.MULTILINE``), anchored at a line start."""
+    return tuple(
+        rf"^[ \t]*(?:{raw['pattern']})(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{{1,28}}?)?"
+        rf"(?:[ \t]*\([^)\n]{{0,60}}\))?(?:[ \t]*:|[ \t]+-[ \t]|[ \t]*$|[ \t]+colon\b)"
+        for raw in _read_json("sections")["section_rules"]
+    )
+
+
+@cache
 def section_rules() -> tuple[re.Pattern[str], tuple[SectionRuleData, ...]]:
     """All section headers as one multiline regex; group ``s<i>`` is rule ``i``."""
-    rules = []
-    parts = []
-    for index, raw in enumerate(_read_json("sections")["section_rules"]):
-        pattern = rf"^[ \t]*(?:{raw['pattern']})(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{{1,28}}?)?(?:[ \t]*\([^)\n]{{0,60}}\))?(?:[ \t]*:|[ \t]+-[ \t]|[ \t]*$|[ \t]+colon\b)"
-        rules.append(SectionRuleData(raw["literal"], raw["category"], raw["metadata"]["role"]))
-        parts.append(f"(?P<s{index}>{pattern})")
-    return re.compile("|".join(parts), re.IGNORECASE | re.MULTILINE), tuple(rules)
+    rules = tuple(
+        SectionRuleData(raw["literal"], raw["category"], raw["metadata"]["role"])
+        for raw in _read_json("sections")["section_rules"]
+    )
+    parts = [f"(?P<s{index}>{pattern})" for index, pattern in enumerate(section_rule_patterns())]
+    return re.compile("|".join(parts), re.IGNORECASE | re.MULTILINE), rules
 
 
 @cache

@@ -133,7 +133,10 @@ class RuleScanner:
             at = re.compile(f"[{firsts}](?:{'|'.join(free)})")
         behind = None
         if after:
-            checks = [f"(?<=[{_class(before)}])(?=(?:{'|'.join(alts)}))" for before, alts in sorted(after.items(), key=repr)]
+            checks = [
+                f"(?<=[{_class(before)}])(?=(?:{'|'.join(alts)}))"
+                for before, alts in sorted(after.items(), key=repr)
+            ]
             befores = _class(set().union(*after))
             behind = re.compile(f"[{befores}](?:{'|'.join(checks)})")
         return at, behind

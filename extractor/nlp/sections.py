@@ -1,9 +1,11 @@
 """Section spans by header (patterns/nlp/sections.json); text before the first header has
-category None.
+category None. A header whose content sits on its own line covers only that line when the
+next line starts a new statement; a paragraph narrating the procedure inside a history-like
+section starts untitled (coded) text.
 
 Every header rule is anchored at the start of a line, so only line starts are tried
 (``RuleScanner(line_starts=True)``): the same matches as one ``finditer`` of the combined
-header regex, without running it at every character.
+header regex (which the reference pipeline runs), without running it at every character.
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ from .rule_data import SectionRuleData, section_rule_patterns, section_rules
 from .rule_scan import RuleScanner
 
 _LIST_MARK = re.compile(r"^(?:[-*\u2022]|\d+[.)]\s)")
+_NEWLINE_JOIN_MIN_LINE = 70
+_NOT_TODAY_ROLES = frozenset({"history", "indication", "exam", "imaging", "diagnosis"})
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*")
+_PROCEDURE_NARRATION = re.compile(
+    r"(?i)(?:the\s+patient\s+was\s+(?:placed|positioned|brought|taken)|(?:he|she)\s+was\s+(?:placed|positioned|"
+    r"brought|taken)|after\s+(?:informed\s+)?consent|(?:written\s+)?(?:informed\s+)?consent\s+was\s+obtained|"
+    r"prone\b|the\s+patient\s+(?:declined|received)\s+|(?:he|she)\s+declined\s+sedation|time[- ]?out|"
+    r"today\s+we\s+(?:proceeded|performed|did)|we\s+proceeded|under\s+(?:fluoro|ct|ultrasound))"
+)
 
 
 @cache
@@ -38,9 +49,40 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
         current["end"] = start
         if current["end"] > current["start"] or current["category"] is not None:
             sections.append(current)
-        current = {"category": rule.category, "role": rule.role, "start": start, "end": len(text), "header_end": end}
+        current = {
+            "category": rule.category,
+            "role": rule.role,
+            "start": start,
+            "end": len(text),
+            "header_end": end,
+        }
     sections.append(current)
-    return end_inline_sections(text, sections)
+    return split_procedure_paragraphs(text, end_inline_sections(text, sections))
+
+
+def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
+    """A paragraph that narrates the procedure ('Prone, prepped and draped...') inside a
+    history, indication, exam or assessment section starts untitled (coded) text."""
+    out: list[dict] = []
+    for section in sections:
+        if section["role"] not in _NOT_TODAY_ROLES:
+            out.append(section)
+            continue
+        current = section
+        for match in _PARAGRAPH_BREAK.finditer(text, section["header_end"], section["end"]):
+            if _PROCEDURE_NARRATION.match(text, match.end()):
+                current["end"] = match.end()
+                out.append(current)
+                current = {
+                    "category": None,
+                    "role": "untitled",
+                    "start": match.end(),
+                    "end": section["end"],
+                    "header_end": match.end(),
+                }
+                break
+        out.append(current)
+    return out
 
 
 def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
@@ -57,7 +99,9 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
         next_line_end = text.find("\n", line_end + 1)
         next_line = text[line_end + 1 : next_line_end if next_line_end != -1 else len(text)]
         stripped = next_line.strip()
-        if not stripped or stripped[:1].islower() or _LIST_MARK.match(stripped):
+        header_line = text[section["start"] : line_end]
+        wrapped = stripped[:1].islower() and len(header_line) >= _NEWLINE_JOIN_MIN_LINE
+        if not stripped or wrapped or _LIST_MARK.match(stripped):
             continue
         rest = {
             "category": None,

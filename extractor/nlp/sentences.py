@@ -25,7 +25,9 @@ from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
 SENT_END = re.compile(r"[.!?]+[\"')\]]*$")
-ABBREVIATIONS = frozenset({"Dr.", "Mr.", "Ms.", "Mrs.", "vs.", "approx.", "e.g.", "i.e.", "approx", "resp", "incl"})
+ABBREVIATIONS = frozenset(
+    {"Dr.", "Mr.", "Ms.", "Mrs.", "vs.", "approx.", "e.g.", "i.e.", "approx", "resp", "incl"}
+)
 NEWLINE_JOIN_MIN_LINE = 70
 LIST_STARTS = "#-*•("
 _NEWLINE = re.compile(r"\n")
@@ -54,12 +56,13 @@ def sentence_bounds(text: str, starts: list[int], ends: list[int]) -> list[list[
         candidates.add(bisect_right(starts, match.start()))
     boundaries = [0]
     for index in sorted(candidates):
-        if 0 < index < count and _is_boundary(text, starts, ends, index):
+        if 0 < index < count and is_boundary(text, starts, ends, index):
             boundaries.append(starts[index])
     return [[start, end] for start, end in zip(boundaries, boundaries[1:] + [len(text)], strict=True)]
 
 
-def _is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bool:
+def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bool:
+    """Whether a sentence starts at token ``index`` (> 0); see the module doc."""
     previous = text[starts[index - 1] : ends[index - 1]]
     token = text[starts[index] : ends[index]]
     if "\n" in previous:
