@@ -8,10 +8,11 @@ from ..models import Agent, Dose, Evidence, PriorResponse
 from .note_view import Mention, NoteView, evidence_of
 
 _SKIN = re.compile(
-    r"\b(?:skin|subcutaneous|subq|sub-q|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
+    r"\b(?:numb\w*|entry\s+(?:sites?|points?)|skin|subcutaneous|subq|sub-q|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
     r"needle\s+tracts?|local\s+infiltration|infiltrat\w*|local\s+anesthesia|local\s+anesthetic\s+for\s+the\s+skin)\b",
     re.I,
 )
+_TOTALS = re.compile(r"\b(?:totals?|summary|in\s+all|overall)\b", re.I)
 _DOSE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>mg|mcg|ml|mL|cc|cc's|units?)\b", re.I)
 _CONCENTRATION = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*%")
 _SEDATION_RANK = {"general": 5, "mac": 4, "moderate": 3, "local_only": 2, "none": 1}
@@ -41,7 +42,10 @@ _WORD_SCORES = {
 
 
 def _allowed(mention: Mention) -> bool:
-    return mention.today and not mention.negated
+    """Given today: not negated, history or plan; an injectate line may sit in any other section."""
+    if mention.negated or mention.historical or mention.hypothetical:
+        return False
+    return mention.role not in ("history", "plan", "excluded", "imaging")
 
 
 def build_agents(view: NoteView) -> list[Agent]:
@@ -63,6 +67,9 @@ def build_agents(view: NoteView) -> list[Agent]:
         else:
             role = "target"
         grouped.setdefault((name, role), []).append(m)
+    for (name, role) in [key for key in grouped if key[1] == "target"]:
+        if (name, "skin_local") in grouped and all(_TOTALS.search(view.sentence_text(m.sent)) for m in grouped[(name, role)]):
+            grouped[(name, "skin_local")] += grouped.pop((name, role))  # a totals line, not a second use
     agents = []
     for (name, role), mentions in sorted(grouped.items(), key=lambda item: item[1][0].start):
         agents.append(
@@ -82,7 +89,7 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
     start, end = view.sentence_bounds(mention.sent)
     before = view.text[max(start, mention.start - 70) : mention.start]
     after = view.text[mention.end : min(end, mention.end + 50)]
-    before = re.split(r"[;,\n]", before)[-1]
+    before = re.split(r"[;,]|\n\s*\n|\n\s*[-*\u2022]", before)[-1]
     after = re.split(r"[;\n]", after)[0]
     return _SKIN.search(before) is not None or _SKIN.search(after) is not None
 
