@@ -29,11 +29,11 @@ TODAY_CONTEXT = re.compile(
 _OTHER_PROCEDURE = re.compile(
     r"\b(?:RFA|RF|radio\s?frequency|ablation|neurotomy|rhizotomy|epidural|ESI|TFESI|sacroiliac|SI\s+joint|SIJ|"
     r"botox|onabotulinum\w*|surgery|fusion|trigger\s+point|occipital\s+nerve\s+block|physical\s+therapy|PT|"
-    r"NSAIDs?|medication|lesion\w*|cryo\w*|pulsed)\b",
+    r"NSAIDs?|medication|lesion\w*|cryo\w*|pulsed|therapeutic|steroid|botox|occipital)\b",
     re.I,
 )
 _BLOCK_WORDS = re.compile(
-    r"\b(?:MBBs?|blocks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA)\b", re.I
+    r"\b(?:MBBs?|blocks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA|1st|2nd|sets?)\b|#\s*[1-4]\b", re.I
 )
 _WORD_SCORES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -160,19 +160,41 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
         sentence = view.text[start:end]
         if TODAY_CONTEXT.search(clause) and not m.historical:
             continue
-        if _OTHER_PROCEDURE.search(clause):
+        near = view.text[max(start, m.start - 120) : min(end, m.end + 30)]
+        if _OTHER_PROCEDURE.search(near):
             continue
-        if not (
-            _BLOCK_WORDS.search(clause)
-            or (_BLOCK_WORDS.search(sentence) and not _OTHER_PROCEDURE.search(sentence))
-        ):
+        block_context = _BLOCK_WORDS.search(clause) or (
+            _BLOCK_WORDS.search(sentence) and not _OTHER_PROCEDURE.search(sentence)
+        )
+        if not block_context:
             continue
-        value = float(re.search(r"\d+", m.text).group())  # type: ignore[union-attr]
-        candidates.append((value, m))
+        value = percent_value(m.text)
+        if value is not None:
+            candidates.append((value, m))
     if not candidates:
         return None
     value, mention = min(candidates, key=lambda c: c[0])
     return PriorResponse(percent_relief=value, evidence=[mention.evidence()])
+
+
+_PERCENT_WORDS = {
+    "ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "five": 5,
+}  # fmt: skip
+
+
+def percent_value(text: str) -> float | None:
+    """'85%' -> 85; 'seventy five percent' -> 75."""
+    digits = re.search(r"\d+", text)
+    if digits:
+        return float(digits.group())
+    total = 0
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in _PERCENT_WORDS:
+            total += _PERCENT_WORDS[word]
+        elif total and word not in ("percent", "per", "cent"):
+            break
+    return float(total) if total else None
 
 
 def _clause(text: str, start: int, end: int, mention_start: int, mention_end: int) -> str:

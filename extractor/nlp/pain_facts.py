@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..models import Evidence, Pain
-from .note_facts import TODAY_CONTEXT, is_prior_sentence, score_value, span
+from .note_facts import TODAY_CONTEXT, is_prior_sentence, percent_value, score_value, span
 from .note_view import NoteView
 from .rule_data import pain_patterns
 
@@ -218,9 +218,9 @@ def _percent_relief(view: NoteView, pain: Pain, evidence: list[Evidence]) -> Non
             continue
         if is_prior_sentence(view, mention.sent) and mention.role != "pain":
             continue
-        digits = re.search(r"\d+", mention.text)
-        if digits:
-            pain.percent_relief = float(digits.group())
+        value = percent_value(mention.text)
+        if value is not None:
+            pain.percent_relief = value
             evidence.append(mention.evidence())
             return
 
