@@ -134,7 +134,11 @@ def _guidance(view: NoteView) -> tuple[str | None, list[Evidence]]:
         if m.value == "none" and not _NEEDLE_CONTEXT.search(view.sentence_text(m.sent).replace(m.text, " ")):
             continue  # "pain centred at L4-5 by palpation" says nothing about guidance
         found.setdefault(m.value, []).append(m)
-    for value in ("none", "ct", "fluoroscopy", "ultrasound"):
+    # a negated modality ("no fluoroscopy was used") is already gone; palpation cues lose to imaging,
+    # a stated absence of imaging ("landmark technique, no imaging") wins over fluoroscopy
+    if any(m.meta.get("strong") for m in found.get("none", [])) and "fluoroscopy" in found:
+        del found["fluoroscopy"]
+    for value in ("ct", "ultrasound", "fluoroscopy", "none"):
         if value in found:
             return value, evidence_of(found[value])
     return None, []
