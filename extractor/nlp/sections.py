@@ -25,7 +25,8 @@ _PROCEDURE_NARRATION = re.compile(
     r"(?i)(?:the\s+patient\s+was\s+(?:placed|positioned|brought|taken)|(?:he|she)\s+was\s+(?:placed|positioned|"
     r"brought|taken)|after\s+(?:informed\s+)?consent|(?:written\s+)?(?:informed\s+)?consent\s+was\s+obtained|"
     r"prone\b|the\s+patient\s+(?:declined|received)\s+|(?:he|she)\s+declined\s+sedation|time[- ]?out|"
-    r"today\s+we\s+(?:proceeded|performed|did)|we\s+proceeded|under\s+(?:fluoro|ct|ultrasound))"
+    r"today\s+we\s+(?:proceeded|performed|did)|we\s+proceeded|under\s+(?:fluoro|ct|ultrasound)|"
+    r"[^\n]{0,60}\b(?:prep(?:ped)?|drape[ds]?|prone|supine|time-?out)\b)"
 )
 
 
