@@ -18,7 +18,7 @@ from .note_view import NoteView
 from .rule_data import pain_patterns
 
 _PAIN_ROLES = frozenset({"pain", "description", "other_today", "untitled", "header", "medications", "anesthesia"})
-_PAIR_ORDER = ("from_to", "pre_post", "labels", "arrow")
+_PAIR_ORDER = ("from_to", "pre_post", "labels", "arrow", "slash_pair")
 _ATTACH_BEFORE = re.compile(
     r"^[\s:=,(\[\]{}\-]*(?:(?:NRS|NPRS|VAS|pain|score|scores?|was|of|is|rated|at\s+\w+|the|procedure|block|"
     r"injection|blocks|injections)[\s:=,(\[\]{}\-]*)*$",
@@ -26,8 +26,8 @@ _ATTACH_BEFORE = re.compile(
 )
 # a score followed by its cue: "7 before", "1/10 at 30 minutes"; a comma between starts a new clause
 _ATTACH_AFTER = re.compile(
-    r"^[\s(\[\]{}]*(?:\(?(?:NRS|NPRS|VAS)\)?\s*)?(?:on\s+)?(?:(?:at|@|in)?\s*(?:\d+|five|ten|fifteen|twenty|"
-    r"thirty|forty|forty-five|sixty)\s*)?$",
+    r"^[^\S\n(\[\]{}]*(?:\(?(?:NRS|NPRS|VAS)\)?[^\S\n]*)?(?:on[^\S\n]+)?(?:(?:at|@|in)?[^\S\n]*(?:\d+|five|ten|"
+    r"fifteen|twenty|thirty|forty|forty-five|sixty)[^\S\n]*)?$",
     re.I,
 )
 _TODAY_PAIN = re.compile(
@@ -106,7 +106,7 @@ def _label_lone_scores(text: str, scores: list[tuple[int, int, float]], cues: li
     candidates: list[tuple[int, int, int, str]] = []
     for index, (cue_start, cue_end, label) in enumerate(cues):
         for s, e, _ in scores:
-            if cue_end <= s <= cue_end + 22 and _ATTACH_BEFORE.match(text[cue_end:s]):
+            if cue_end <= s <= cue_end + 30 and _ATTACH_BEFORE.match(text[cue_end:s]):
                 candidates.append((s - cue_end, index, s, label))
             elif cue_start - 16 <= e <= cue_start and _ATTACH_AFTER.match(text[e:cue_start]):
                 candidates.append((cue_start - e, index, s, label))

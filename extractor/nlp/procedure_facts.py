@@ -86,7 +86,7 @@ def _facet_kind_mentions(view: NoteView) -> list[Mention]:
     return [
         m for m in view.of("KIND")
         if _usable(m) and m.meta.get("kind") in FACET_KINDS
-        and not (m.sent in reason_sentences and m.meta["kind"] in _NEUROTOMY)
+        and not (m.sent in reason_sentences and m.meta["kind"] == "rf_ablation_thermal")
     ]
 
 
