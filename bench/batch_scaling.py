@@ -117,7 +117,9 @@ def measure(archive: Path, count: int, workers: int, chunk_size: int, workdir: P
     sampler.start()
     started = time.perf_counter()
     parent_cpu = os.times()
-    summary = run_batch(archive, output, BatchOptions(workers=workers, chunk_size=chunk_size, quiet=True))
+    summary = run_batch(
+        archive, output, BatchOptions(workers=workers, chunk_size=chunk_size, quiet=True, overwrite=True)
+    )
     ended = time.perf_counter()
     parent_cpu_s = sum(os.times()[:2]) - sum(parent_cpu[:2])
     sampler.stop.set()
