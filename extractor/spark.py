@@ -24,12 +24,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from pyspark.sql import DataFrame
 
-RESULT_FIELDS_DDL = (
-    "lines array<struct<code:string,modifiers:array<string>,units:int>>, "
-    "warnings array<struct<id:string,severity:string,message:string>>, "
-    "result_json string, error string"
-)
-
 # coder reference -> callable, per Python worker process (never filled on the driver by code_notes)
 _CODERS: dict[str | None, Callable[..., Any]] = {}
 
@@ -48,13 +42,39 @@ def code_notes(
     (it must be importable on the executors); a row whose note cannot be coded gets ``error``.
     """
     from pyspark.sql import functions as F
-    from pyspark.sql.types import StructField, StructType, _parse_datatype_string
 
-    id_type = df.schema[id_col].dataType
-    result_fields = _parse_datatype_string(RESULT_FIELDS_DDL)
-    schema = StructType([StructField("id", id_type, True), *result_fields.fields])
+    if coder is None:  # an unknown payer fails here, not once per row on the executors
+        from .coding import load_profile
+
+        load_profile(payer)
     notes = df.select(F.col(id_col).alias("id"), F.col(text_col).alias("text"))
+    schema = result_schema(df.schema[id_col].dataType)
     return notes.mapInPandas(functools.partial(code_batches, payer=payer, coder=coder), schema)
+
+
+def result_schema(id_type: Any) -> Any:
+    """The StructType of ``code_notes``' result, with ``id`` of the input id column's type."""
+    from pyspark.sql.types import ArrayType, IntegerType, StringType, StructField, StructType
+
+    def strings(*names: str) -> list[StructField]:
+        return [StructField(name, StringType(), True) for name in names]
+
+    claim_line = StructType(
+        [
+            *strings("code"),
+            StructField("modifiers", ArrayType(StringType()), True),
+            StructField("units", IntegerType()),
+        ]
+    )
+    warning = StructType(strings("id", "severity", "message"))
+    return StructType(
+        [
+            StructField("id", id_type, True),
+            StructField("lines", ArrayType(claim_line), True),
+            StructField("warnings", ArrayType(warning), True),
+            *strings("result_json", "error"),
+        ]
+    )
 
 
 def worker_coder(coder: str | None = None) -> Callable[..., Any]:

@@ -130,3 +130,11 @@ def test_each_python_worker_builds_its_coder_once(spark) -> None:
     assert 1 <= len(builds_per_worker) <= 2 and str(os.getpid()) not in builds_per_worker
     assert all(len(builds) == 1 for builds in builds_per_worker.values())
     assert rows[0]["lines"][0]["units"] == len("L4" * (rows[0]["id"] % 7 + 1)) % 3 + 1
+
+
+def test_an_unknown_payer_fails_on_the_driver_before_any_job() -> None:
+    pytest.importorskip("pyspark")
+    from extractor import UnknownPayer
+
+    with pytest.raises(UnknownPayer):
+        spark_backend.code_notes(object(), payer="nobody")
