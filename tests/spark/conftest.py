@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -14,6 +15,12 @@ HERE = Path(__file__).resolve().parent
 @pytest.fixture(scope="session")
 def spark():
     pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java 17+ (scripts/test installs default-jre-headless as root)")
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError as error:  # e.g. pyarrow >= 23 wants numpy 2, spaCy 3.7 wants numpy < 2
+        pytest.skip(f"pyarrow is not usable, so mapInPandas is not: {error} (pin pyarrow<23 with numpy<2)")
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     # the Python workers import spark_fakes from here
