@@ -26,7 +26,8 @@ _PROCEDURE_NARRATION = re.compile(
     r"brought|taken)|after\s+(?:informed\s+)?consent|(?:written\s+)?(?:informed\s+)?consent\s+was\s+obtained|"
     r"prone\b|the\s+patient\s+(?:declined|received)\s+|(?:he|she)\s+declined\s+sedation|time[- ]?out|"
     r"today\s+we\s+(?:proceeded|performed|did)|we\s+proceeded|under\s+(?:fluoro|ct|ultrasound)|"
-    r"[^\n]{0,60}\b(?:prep(?:ped)?|drape[ds]?|prone|supine|time-?out)\b)"
+    r"[^\n]{0,120}\b(?:prep(?:ped)?|drape[ds]?|prone|supine|time-?out)\b|the\s+procedure\s+was\s+(?:performed|done)|"
+    r"we\s+(?:performed|injected|placed)|procedure\s*:)"
 )
 
 
@@ -58,7 +59,32 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
             "header_end": end,
         }
     sections.append(current)
-    return split_procedure_paragraphs(text, end_inline_sections(text, sections))
+    return carried_forward(text, split_procedure_paragraphs(text, end_inline_sections(text, sections)))
+
+
+_CARRIED_FORWARD = re.compile(
+    r"(?im)^[^\n]{0,20}(?:carried\s+forward|copied\s+forward|copy[- ]forward|prior\s+documentation|"
+    r"previous\s+(?:note|encounter|procedure\s+note)|from\s+encounter\s+[0-9]|for\s+reference\s+only)[^\n]*$"
+)
+
+
+def carried_forward(text: str, sections: list[dict]) -> list[dict]:
+    """Text pasted from an earlier encounter ('Prior documentation carried forward ...') is
+    history to the end of the note, whatever headers it repeats."""
+    marker = _CARRIED_FORWARD.search(text)
+    if marker is None:
+        return sections
+    out: list[dict] = []
+    for section in sections:
+        if section["end"] <= marker.start():
+            out.append(section)
+        elif section["start"] < marker.start():
+            out.append({**section, "end": marker.start()})
+            out.append({"category": "history", "role": "history", "start": marker.start(), "end": section["end"],
+                        "header_end": marker.end()})
+        else:
+            out.append({**section, "role": "history"})
+    return out
 
 
 def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
