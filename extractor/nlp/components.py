@@ -12,12 +12,18 @@
   ``context_engine`` with medspaCy's semantics; the modifier categories become status
   strings on the mentions.
 
+``TextKeepingTokenizer`` keeps the note text on the Doc (``doc._.facet_text``): ``Doc.text``
+rebuilds the text from every token in Python, which costs about a third of tokenizing, each
+time it is read.
+
 ``reference.py`` keeps the previous components (token loop, ``finditer``, medspaCy's ConText)
 to check these against.
 """
 
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from functools import cache
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -25,12 +31,42 @@ from spacy.tokens import Doc
 from .context_engine import ContextEngine, ContextRule
 from .rule_data import context_rule_dicts, rule_body, target_files
 from .rule_scan import RuleScanner
-from .sections import find_sections, header_matches
+from .sections import find_sections, header_matches, section_scanner
 from .sentences import sentence_bounds, token_offsets
 
-for _name in ("facet_sentences", "facet_sections", "facet_mentions", "facet_cues"):
+for _name in ("facet_text", "facet_sentences", "facet_sections", "facet_mentions", "facet_cues"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
+
+
+class TextKeepingTokenizer:
+    """spaCy's tokenizer, also setting ``doc._.facet_text`` to the text it tokenized;
+    everything else (serialisation, ``explain``...) is the wrapped tokenizer's."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc._.facet_text = text
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "tokenizer":
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
+
+
+def note_text(doc: Doc) -> str:
+    """The Doc's text, read once (see ``TextKeepingTokenizer``)."""
+    text = doc._.facet_text
+    if text is None:
+        text = doc._.facet_text = doc.text
+    return text
 
 
 @cache
@@ -57,7 +93,7 @@ class FacetSentenceSplitter:
 
     def __call__(self, doc: Doc) -> Doc:
         starts, ends = token_offsets(doc)
-        doc._.facet_sentences = sentence_bounds(doc.text, starts, ends)
+        doc._.facet_sentences = sentence_bounds(note_text(doc), starts, ends)
         return doc
 
 
@@ -69,8 +105,11 @@ def make_sectionizer(nlp: Language, name: str) -> "FacetSectionizer":
 class FacetSectionizer:
     """Section dicts in ``doc._.facet_sections``; text before the first header has category None."""
 
+    def __init__(self) -> None:
+        section_scanner()
+
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = note_text(doc)
         doc._.facet_sections = find_sections(text, header_matches(text))
         return doc
 
@@ -89,7 +128,7 @@ class FacetTargetMatcher:
         self.scanner = rule_scanner()
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = note_text(doc)
         sentence_starts = [start for start, _ in (doc._.facet_sentences or [[0, len(text)]])]
         found = self.scanner.scan(text)
         mentions: list[dict] = []
@@ -136,7 +175,7 @@ class FacetContext:
         mentions = doc._.facet_mentions or []
         if not mentions:
             return doc
-        text = doc.text
+        text = note_text(doc)
         cues = doc._.facet_cues
         if cues is None:
             cues = [

@@ -326,11 +326,14 @@ class ContextEngine:
             start, end = span
             low = bisect_right(first_tokens, min(start, count - 1)) - 1
             high = bisect_right(first_tokens, min(end, count - 1)) - 1
-            candidates: set[int] = set()
-            for sentence in range(low, high + 1):
-                candidates.update(by_sentence.get(sentence, ()))
+            if low == high:
+                candidates: Sequence[int] = by_sentence.get(low, ())
+            else:
+                candidates = sorted({i for s in range(low, high + 1) for i in by_sentence.get(s, ())})
+            if not candidates:
+                continue
             label = targets[target][2].upper()
-            for index in sorted(candidates):
+            for index in candidates:
                 if modifiers[index].modifies(start, end, label):
                     modifiers[index].targets.append(target)
         for modifier in modifiers:

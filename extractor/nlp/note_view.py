@@ -62,15 +62,22 @@ class Mention:
 
 @dataclass
 class NoteView:
+    """Lookups are indexed (built on first use): ``in_sentence`` by (category, sentence),
+    ``of`` several categories merged once, ``role_at`` by bisection, so a builder that asks
+    per mention or per sentence stays linear in the note."""
+
     text: str
     sentences: list[list[int]]
     sections: list[dict[str, Any]]
     mentions: list[Mention] = field(default_factory=list)
     _by_category: dict[str, list[Mention]] = field(default_factory=dict)
+    _by_sentence: dict[tuple[str, int], list[Mention]] | None = field(default=None, repr=False)
+    _merged: dict[tuple[str, ...], list[Mention]] = field(default_factory=dict, repr=False)
+    _section_reach: list[int] | None = field(default=None, repr=False)
 
     @classmethod
     def from_doc(cls, doc: Any) -> NoteView:
-        text = doc.text
+        text = doc._.facet_text or doc.text
         sections = doc._.facet_sections or []
         starts = [section["start"] for section in sections]
         view = cls(text=text, sentences=doc._.facet_sentences or [[0, len(text)]], sections=sections)
@@ -96,15 +103,29 @@ class NoteView:
         return view
 
     def of(self, *categories: str) -> list[Mention]:
+        """Mentions of these categories in text order (several: merged, ties in argument order)."""
         if len(categories) == 1:
             return self._by_category.get(categories[0], [])
-        merged = [m for c in categories for m in self._by_category.get(c, [])]
-        return sorted(merged, key=lambda m: m.start)
+        merged = self._merged.get(categories)
+        if merged is None:
+            merged = [m for c in categories for m in self._by_category.get(c, [])]
+            merged.sort(key=_start)
+            self._merged[categories] = merged
+        return list(merged)
 
     def in_sentence(self, sent: int, *categories: str) -> Iterator[Mention]:
-        for mention in self.of(*categories):
-            if mention.sent == sent:
-                yield mention
+        """``of(*categories)`` restricted to sentence ``sent``."""
+        index = self._by_sentence
+        if index is None:
+            index = self._by_sentence = {}
+            for category, group in self._by_category.items():
+                for mention in group:
+                    index.setdefault((category, mention.sent), []).append(mention)
+        if len(categories) == 1:
+            return iter(index.get((categories[0], sent), ()))
+        merged = [m for c in categories for m in index.get((c, sent), ())]
+        merged.sort(key=_start)
+        return iter(merged)
 
     def sentence_text(self, sent: int) -> str:
         start, end = self.sentences[sent]
@@ -115,13 +136,21 @@ class NoteView:
         return start, end
 
     def role_at(self, offset: int) -> str:
-        role = "untitled"
-        for section in self.sections:
-            if section["start"] <= offset:
-                role = section["role"]
-            else:
-                break
-        return role
+        """The role of the last section that starts at or before ``offset``, looking no
+        further than the first section that starts after it ("untitled" if none)."""
+        reach = self._section_reach
+        if reach is None:
+            reach, furthest = [], None
+            for section in self.sections:
+                furthest = section["start"] if furthest is None else max(furthest, section["start"])
+                reach.append(furthest)
+            self._section_reach = reach
+        first_after = bisect.bisect_right(reach, offset)
+        return self.sections[first_after - 1]["role"] if first_after else "untitled"
+
+
+def _start(mention: Mention) -> int:
+    return mention.start
 
 
 def evidence_of(mentions: Iterable[Mention]) -> list[Evidence]:

@@ -34,9 +34,10 @@ def load_pipeline(reference: bool = False) -> Language:
     import spacy
 
     if not reference:
-        from . import components  # noqa: F401  (registers the factories)
+        from .components import TextKeepingTokenizer  # (importing registers the factories)
 
         nlp = spacy.blank("en")
+        nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
         for component in PIPES:
             nlp.add_pipe(component)
         return nlp

@@ -10,7 +10,8 @@ medspaCy is imported only here.
   spaCy ``Span`` in ``doc.spans["facet_targets"]`` for medspaCy's ConText;
 - ``facet_context_reference``: medspaCy's ConText with our rules; its modifier categories are
   copied onto the mentions as strings and the modifier objects dropped (they are not
-  serialisable and break multiprocessing).
+  serialisable and break multiprocessing);
+- ``ReferenceNoteView``: ``NoteView`` without its indexes.
 
 Behaviour belongs in ``sentences.py``, ``sections.py``, the rule JSON and the ConText engine,
 not here: this module only runs the same rules the slow, obvious way.
@@ -18,10 +19,12 @@ not here: this module only runs the same rules the slow, obvious way.
 
 import bisect
 import warnings
+from collections.abc import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .note_view import Mention, NoteView
 from .rule_data import compiled_target_files, context_rule_dicts, section_rules
 from .sections import find_sections
 from .sentences import is_boundary, token_offsets
@@ -34,7 +37,7 @@ PIPES = (
     "facet_context_reference",
 )
 
-for _name in ("facet_sentences", "facet_sections", "facet_mentions"):
+for _name in ("facet_text", "facet_sentences", "facet_sections", "facet_mentions"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -158,3 +161,28 @@ class FacetContext:
                 span._.modifiers = ()
         doc._.context_graph = None
         return doc
+
+
+class ReferenceNoteView(NoteView):
+    """``NoteView`` with its lookups done the obvious way (a scan per call), to check the
+    indexed ones against."""
+
+    def of(self, *categories: str) -> list[Mention]:
+        if len(categories) == 1:
+            return self._by_category.get(categories[0], [])
+        merged = [m for c in categories for m in self._by_category.get(c, [])]
+        return sorted(merged, key=lambda m: m.start)
+
+    def in_sentence(self, sent: int, *categories: str) -> Iterator[Mention]:
+        for mention in self.of(*categories):
+            if mention.sent == sent:
+                yield mention
+
+    def role_at(self, offset: int) -> str:
+        role = "untitled"
+        for section in self.sections:
+            if section["start"] <= offset:
+                role = section["role"]
+            else:
+                break
+        return role

@@ -29,13 +29,18 @@ Match = tuple[int, int, int]
 """(rule index within its pass, start, end)."""
 
 KEY_LENGTH = 4
+_SHORT_KEY = 2
+_DEEPEN_BELOW = 64
+_DEEP_LIMIT = 1024
 _MEMO_LIMIT = 200_000
 _WORD_RUN = re.compile(r"\w+")
 _LINE_BREAK = re.compile(r"\n")
 _FIRST = itemgetter(0)
 
-Entries = tuple[tuple[int, tuple[tuple[int, re.Pattern[str]], ...]], ...]
-"""Passes to try at a position (in pass order), each with its rules (in rule order)."""
+Entry = tuple[int, tuple[tuple[int, re.Pattern[str]], ...]]
+"""(pass, its rules that may match there, in rule order, with their regexes)."""
+Entries = tuple[Entry, ...]
+"""Passes to try at a position, in pass order."""
 
 
 def _is_ascii_word(key: str) -> bool:
@@ -47,11 +52,11 @@ def _class(keys: Iterable[str]) -> str:
 
 
 class _Dispatch(dict):
-    """Four-key prefix of the text at a position -> the rules that may match there."""
+    """Four-key prefix of the text at a position -> the passes that may match there."""
 
-    def __init__(self, regexes: Sequence[Sequence[re.Pattern[str]]]) -> None:
+    def __init__(self, scanner: RuleScanner) -> None:
         super().__init__()
-        self.regexes = regexes
+        self.scanner = scanner
         self.by_prefix: dict[str, dict[int, set[int]]] = {}
 
     def add(self, prefix: str, index: int, rule: int) -> None:
@@ -62,10 +67,7 @@ class _Dispatch(dict):
         for length in range(1, len(key) + 1):
             for index, rules in self.by_prefix.get(key[:length], {}).items():
                 merged.setdefault(index, set()).update(rules)
-        entries = tuple(
-            (index, tuple((rule, self.regexes[index][rule]) for rule in sorted(rules)))
-            for index, rules in sorted(merged.items())
-        )
+        entries = tuple(self.scanner.entry(index, rules) for index, rules in sorted(merged.items()))
         if len(self) >= _MEMO_LIMIT:
             self.clear()
         self[key] = entries
@@ -76,7 +78,7 @@ class RuleScanner:
     """Runs ``passes`` (each a sequence of patterns) with ``flags``; see the module doc.
 
     With ``line_starts=True`` every rule is anchored at the start of a line (``^`` with
-    ``re.MULTILINE``), so only line starts are tried.
+    ``re.MULTILINE``), so only line starts are tried (and two-character prefixes are enough).
     """
 
     def __init__(
@@ -84,15 +86,14 @@ class RuleScanner:
     ) -> None:
         self.line_starts = line_starts
         self._regexes = [tuple(re.compile(pattern, flags) for pattern in rules) for rules in passes]
-        self._whole: dict[int, re.Pattern[str]] = {}
-        self._at_word = _Dispatch(self._regexes)
-        self._elsewhere = _Dispatch(self._regexes)
+        self._whole: dict[int, tuple[re.Pattern[str], tuple[int, ...]]] = {}
+        self._at_word = _Dispatch(self)
+        self._elsewhere = _Dispatch(self)
         sweep: dict[tuple[frozenset[str] | None, str], set[str] | None] = {}
         for index, rules in enumerate(passes):
-            keys = [start_keys(p, flags, KEY_LENGTH) or start_keys(p, flags, 2) for p in rules]
+            keys = [self._keys(pattern, flags) for pattern in rules]
             if any(k is None for k in keys):
-                alternation = "|".join(f"(?P<r{n}>{pattern})" for n, pattern in enumerate(rules))
-                self._whole[index] = re.compile(alternation, flags)
+                self._whole[index] = self._alternation(rules, flags)
                 continue
             for rule, rule_keys in enumerate(keys):
                 for bounded, before, prefix in rule_keys or ():
@@ -110,6 +111,29 @@ class RuleScanner:
                             seconds.add(prefix[1])
         self._scanned = [index for index in range(len(passes)) if index not in self._whole]
         self._sweep_at, self._sweep_after = self._sweep_regexes(sweep)
+
+    @staticmethod
+    def _alternation(rules: Sequence[str], flags: int) -> tuple[re.Pattern[str], tuple[int, ...]]:
+        """The pass as one regex, and the rule index of each group number (a rule's own
+        groups sit inside its group, so ``lastindex`` names the rule)."""
+        regex = re.compile("|".join(f"({pattern})" for pattern in rules), flags)
+        owner = [-1] * (regex.groups + 1)
+        group = 1
+        for rule, pattern in enumerate(rules):
+            owner[group] = rule
+            group += 1 + re.compile(pattern, flags).groups
+        return regex, tuple(owner)
+
+    def entry(self, index: int, rules: set[int]) -> Entry:
+        return (index, tuple((rule, self._regexes[index][rule]) for rule in sorted(rules)))
+
+    def _keys(self, pattern: str, flags: int) -> frozenset | None:
+        """Two-character prefixes, four where there are few (common words need them to tell
+        rules apart; a rule with hundreds of short prefixes would only multiply them)."""
+        short = start_keys(pattern, flags, _SHORT_KEY)
+        if short is None or self.line_starts or len(short) > _DEEPEN_BELOW:
+            return short
+        return start_keys(pattern, flags, KEY_LENGTH, _DEEP_LIMIT) or short
 
     @staticmethod
     def _sweep_regexes(
@@ -167,8 +191,8 @@ class RuleScanner:
     def scan(self, text: str) -> list[list[Match]]:
         """For every pass, its ``finditer`` matches as (rule index, start, end)."""
         found: list[list[Match]] = [[] for _ in self._regexes]
-        for index, regex in self._whole.items():
-            found[index] = [(int(m.lastgroup[1:]), m.start(), m.end()) for m in regex.finditer(text)]  # type: ignore[index]
+        for index, (regex, owner) in self._whole.items():
+            found[index] = [(owner[m.lastindex], m.start(), m.end()) for m in regex.finditer(text)]  # type: ignore[index]
         if not self._scanned:
             return found
         resume = [0] * len(self._regexes)

@@ -30,9 +30,11 @@ ABBREVIATIONS = frozenset(
 )
 NEWLINE_JOIN_MIN_LINE = 70
 LIST_STARTS = "#-*•("
+# Each starts with a character class so ``re`` skips ahead in C. A token is "period" in any
+# case only if its letters are ASCII ("İ" lower-cases to two characters).
 _NEWLINE = re.compile(r"\n")
-_STOP_BEFORE_SPACE = re.compile(r"(?<=[.!?\"')\]]) ")
-_DICTATED_BREAK = re.compile(r"(?=period|paragraph)", re.IGNORECASE)
+_STOP_BEFORE_SPACE = re.compile(r"[.!?\"')\]](?= )")
+_DICTATED_BREAK = re.compile(r"[pP](?=[eE][rR][iI][oO][dD]|[aA][rR][aA][gG][rR][aA][pP][hH])")
 
 
 def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
@@ -48,12 +50,11 @@ def sentence_bounds(text: str, starts: list[int], ends: list[int]) -> list[list[
     count = len(starts)
     if count == 0:
         return [[0, len(text)]]
-    candidates: set[int] = set()
-    for found in (_NEWLINE.finditer(text), _STOP_BEFORE_SPACE.finditer(text)):
-        for match in found:
-            candidates.add(bisect_right(starts, match.start() - (match.group() == " ")) - 1 + 1)
-    for match in _DICTATED_BREAK.finditer(text):
-        candidates.add(bisect_right(starts, match.start()))
+    # the token after the one holding a newline / ending in a stop before a space / starting
+    # with "period" or "paragraph"
+    candidates = {bisect_right(starts, m.start()) for m in _NEWLINE.finditer(text)}
+    candidates.update(bisect_right(starts, m.start()) for m in _STOP_BEFORE_SPACE.finditer(text))
+    candidates.update(bisect_right(starts, m.start()) for m in _DICTATED_BREAK.finditer(text))
     boundaries = [0]
     for index in sorted(candidates):
         if 0 < index < count and is_boundary(text, starts, ends, index):

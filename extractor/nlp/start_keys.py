@@ -94,29 +94,29 @@ def _chars_matching(item: tuple) -> frozenset[str]:
     return chars
 
 
-def _consume(item: tuple, active: set[Key], done: set[Key], length: int) -> set[Key]:
+def _consume(item: tuple, active: set[Key], done: set[Key], length: int, limit: int) -> set[Key]:
     chars = _chars_matching(item)
     extended: set[Key] = set()
     for bounded, before, prefix in active:
         for char in chars:
             key = (bounded, before, prefix + char)
             (done if len(key[2]) >= length else extended).add(key)
-    if len(done) + len(extended) > _MAX_KEYS:
+    if len(done) + len(extended) > limit:
         raise _Unbounded
     return extended
 
 
-def _sequence(items, active: set[Key], done: set[Key], length: int) -> set[Key]:
+def _sequence(items, active: set[Key], done: set[Key], length: int, limit: int) -> set[Key]:
     for op, av in items:
         if not active:
             break
-        active = _item(op, av, active, done, length)
+        active = _item(op, av, active, done, length, limit)
     return active
 
 
-def _item(op, av, active: set[Key], done: set[Key], length: int) -> set[Key]:
+def _item(op, av, active: set[Key], done: set[Key], length: int, limit: int) -> set[Key]:
     if op in _CONSUMING:
-        return _consume((op, av), active, done, length)
+        return _consume((op, av), active, done, length, limit)
     if op is _sre.AT:
         if av is _sre.AT_BOUNDARY:
             return {(bounded or not prefix, before, prefix) for bounded, before, prefix in active}
@@ -132,26 +132,28 @@ def _item(op, av, active: set[Key], done: set[Key], length: int) -> set[Key]:
     if op is _sre.BRANCH:
         out: set[Key] = set()
         for alternative in av[1]:
-            out |= _sequence(alternative.data, set(active), done, length)
+            out |= _sequence(alternative.data, set(active), done, length, limit)
         return out
     if op is _sre.SUBPATTERN:
-        return _sequence(av[3].data, active, done, length)
+        return _sequence(av[3].data, active, done, length, limit)
     if op is _sre.ATOMIC_GROUP:
-        return _sequence(av.data, active, done, length)
+        return _sequence(av.data, active, done, length, limit)
     if op in _REPEATS:
         low, high, body = av
         current = set(active)
         for _ in range(min(low, length + 1)):
-            current = _sequence(body.data, current, done, length)
+            current = _sequence(body.data, current, done, length, limit)
         reached = set(current)
         for _ in range(min(high - low, length + 1)):
-            current = _sequence(body.data, current, done, length)
+            current = _sequence(body.data, current, done, length, limit)
             reached |= current
         return reached
     raise _Unbounded
 
 
-def start_keys(pattern: str, flags: int = re.IGNORECASE, length: int = 2) -> frozenset[Key] | None:
+def start_keys(
+    pattern: str, flags: int = re.IGNORECASE, length: int = 2, limit: int = _MAX_KEYS
+) -> frozenset[Key] | None:
     """Every (``\\b`` asserted at the start, look-behind keys, prefix) a match of ``pattern``
     can begin with; prefixes are 1 to ``length`` keys (``key_text``); a shorter one means any
     next characters, including none. ``None``: the pattern can start anywhere (or has too
@@ -159,7 +161,7 @@ def start_keys(pattern: str, flags: int = re.IGNORECASE, length: int = 2) -> fro
     try:
         parsed = _sre_parser.parse(pattern, flags)
         done: set[Key] = set()
-        rest = _sequence(parsed.data, {(False, None, "")}, done, length)
+        rest = _sequence(parsed.data, {(False, None, "")}, done, length, limit)
     except (_Unbounded, re.error, RecursionError):
         return None
     done |= rest

@@ -29,13 +29,17 @@ def corpus_notes(*roots: Path) -> list[Path]:
 
 @contextmanager
 def reference_pipeline() -> Iterator[None]:
-    """``code_note`` / ``extract_facts`` run the reference pipeline inside this block."""
-    original = facts_module.load_pipeline
+    """``code_note`` / ``extract_facts`` run the reference pipeline and ``ReferenceNoteView``
+    inside this block."""
+    from extractor.nlp.reference import ReferenceNoteView
+
+    original = facts_module.load_pipeline, facts_module.NoteView
     facts_module.load_pipeline = lambda: load_pipeline(reference=True)  # type: ignore[assignment]
+    facts_module.NoteView = ReferenceNoteView  # type: ignore[misc]
     try:
         yield
     finally:
-        facts_module.load_pipeline = original  # type: ignore[assignment]
+        facts_module.load_pipeline, facts_module.NoteView = original  # type: ignore[misc]
 
 
 def doc_view(doc) -> dict:
