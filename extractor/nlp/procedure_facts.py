@@ -45,7 +45,7 @@ _WHOLE_CANCEL = re.compile(
     r"\b(?:resched\w*|cancell?ed|postponed|deferred|before\s+(?:any|the\s+(?:first\s+)?needle|needle|starting|"
     r"prep\w*|the\s+procedure\s+(?:began|started))|prior\s+to\s+(?:any|needle|starting)|not\s+(?:started|begun)|"
     r"no\s+needles?\s+(?:was|were)\s+(?:placed|inserted)|did\s+not\s+proceed|never\s+(?:started|began|went)|"
-    r"not\s+started|cx'?d|cancell?ed|called\s+off)\b",
+    r"not\s+started|cx'?d|cancell?ed|called\s+off|declined)\b",
     re.I,
 )
 _STRONG_ABORT = re.compile(
@@ -117,6 +117,8 @@ def _temperature(view: NoteView) -> tuple[float | None, list[Evidence]]:
     return value, [mention.evidence()]
 
 
+_OTHER_SITE = re.compile(r"\b(?:knee|genicular|sacroiliac|SI\s+joint|SIJ|epidural|trigger\s+points?|occipital\s+nerve|hip)\b", re.I)
+_FACET_SITE = re.compile(r"\b(?:facet|medial\s+branch\w*|MBB|[CTL][1-9]\b|zygapophys\w*|dorsal\s+ram\w*|lumbar|cervical)", re.I)
 _NEEDLE_CONTEXT = re.compile(
     r"\b(?:needles?|inject\w*|technique|guid\w*|performed|placed|advanced|identified|marked|imaging|fluoro\w*|"
     r"procedure|landmarks?)\b",
@@ -133,6 +135,8 @@ def _guidance(view: NoteView) -> tuple[str | None, list[Evidence]]:
             continue
         if m.value == "none" and not _NEEDLE_CONTEXT.search(view.sentence_text(m.sent).replace(m.text, " ")):
             continue  # "pain centred at L4-5 by palpation" says nothing about guidance
+        if _OTHER_SITE.search(view.sentence_text(m.sent)) and not _FACET_SITE.search(view.sentence_text(m.sent)):
+            continue  # the imaging of a knee or SI joint procedure done the same day
         found.setdefault(m.value, []).append(m)
     # a negated modality ("no fluoroscopy was used") is already gone; palpation cues lose to imaging,
     # a stated absence of imaging ("landmark technique, no imaging") wins over fluoroscopy

@@ -59,9 +59,14 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
             "header_end": end,
         }
     sections.append(current)
+    for section in sections:
+        first_line = text[section["header_end"] : text.find("\n", section["header_end"]) % (len(text) + 1)]
+        if section["role"] == "exam" and _PROCEDURE_NAME.search(first_line):
+            section["role"] = "header"  # a radiology "Exam: CT guided facet injection" names the procedure
     return carried_forward(text, split_procedure_paragraphs(text, end_inline_sections(text, sections)))
 
 
+_PROCEDURE_NAME = re.compile(r"(?i)\b(?:inject\w*|blocks?|ablation|RFA|neurotomy|arthrogram|facet|medial\s+branch)\b")
 _CARRIED_FORWARD = re.compile(
     r"(?im)^[^\n]{0,20}(?:carried\s+forward|copied\s+forward|copy[- ]forward|prior\s+documentation|"
     r"previous\s+(?:note|encounter|procedure\s+note)|from\s+encounter\s+[0-9]|for\s+reference\s+only)[^\n]*$"
