@@ -163,7 +163,7 @@ def _intent(view: NoteView) -> tuple[str | None, list[Evidence]]:
             tiers["header"].append(m)
         elif m.today and m.sent in kind_sentences:
             tiers["kind_sentence"].append(m)
-        elif m.role == "indication":
+        elif m.role in ("indication", "history", "exam"):
             tiers["indication"].append(m)
         elif m.today:
             tiers["body"].append(m)
