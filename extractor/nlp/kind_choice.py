@@ -67,6 +67,12 @@ def dominant_kind(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
     families = {family(k) for k in scores}
     if len(families) == 2 and not _has_lesion_evidence(view):
         scores = {k: v for k, v in scores.items() if family(k) == "injection"}
+    elif len(families) == 2:
+        named = {
+            family(m.meta["kind"]) for m in kinds if m.meta.get("specificity", 0) >= 2 and not m.meta.get("needs_levels")
+        }
+        if len(named) == 1:  # a loose 'facet injection' never outweighs a neurotomy named outright, or vice versa
+            scores = {k: v for k, v in scores.items() if family(k) in named}
     best_family = family(max(scores, key=scores.__getitem__))
     candidates = {k: v for k, v in scores.items() if family(k) == best_family}
     specific = {

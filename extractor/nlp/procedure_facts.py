@@ -68,6 +68,7 @@ _RESUMED = re.compile(
     r"completed)|successfully\s+completed|was\s+completed)\b",
     re.I,
 )
+_LESIONED = re.compile(r"\blesion(?:s|ed)?\s+(?:were|was)\s+(?:made|performed|created)|\blesioned\b", re.I)
 _NUMBER_WORDS = {
     "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -101,7 +102,10 @@ def _nearest_kind(view: NoteView, phrase: Mention, kinds: list[Mention]) -> Ment
 def _temperature(view: NoteView) -> tuple[float | None, list[Evidence]]:
     values = []
     for m in view.of("TEMPERATURE"):
-        if not _usable(m):
+        lesioned_today = m.role in ("description", "untitled", "other_today", "header") and _LESIONED.search(
+            view.sentence_text(m.sent)
+        )
+        if not (_usable(m) or (lesioned_today and not m.negated and not m.hypothetical)):
             continue
         digits = re.match(r"\d+", m.text)
         if digits:
@@ -117,7 +121,9 @@ def _temperature(view: NoteView) -> tuple[float | None, list[Evidence]]:
     return value, [mention.evidence()]
 
 
-_OTHER_SITE = re.compile(r"\b(?:knee|genicular|sacroiliac|SI\s+joint|SIJ|epidural|trigger\s+points?|occipital\s+nerve|hip)\b", re.I)
+_OTHER_SITE = re.compile(
+    r"\b(?:knee|genicular|sacroiliac|SI\s+joint|SIJ|epidural|trigger\s+points?|(?:greater|lesser)\s+occipital|hip)\b", re.I
+)
 _FACET_SITE = re.compile(r"\b(?:facet|medial\s+branch\w*|MBB|[CTL][1-9]\b|zygapophys\w*|dorsal\s+ram\w*|lumbar|cervical)", re.I)
 _NEEDLE_CONTEXT = re.compile(
     r"\b(?:needles?|inject\w*|technique|guid\w*|performed|placed|advanced|identified|marked|imaging|fluoro\w*|"
