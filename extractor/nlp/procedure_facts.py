@@ -206,7 +206,10 @@ def _confirmation(view: NoteView) -> tuple[bool, list[Evidence]]:
     good = [
         m
         for m in view.of("CONFIRMATION")
-        if m.today and not m.hypothetical and not _NEGATIVE_CONFIRMATION.search(m.text)
+        if (m.today or m.role == "indication")
+        and not m.hypothetical
+        and not m.historical
+        and not _NEGATIVE_CONFIRMATION.search(m.text)
     ]
     return bool(good), evidence_of(good[:3])
 
