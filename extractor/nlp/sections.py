@@ -27,7 +27,7 @@ _PROCEDURE_NARRATION = re.compile(
     r"prone\b|the\s+patient\s+(?:declined|received)\s+|(?:he|she)\s+declined\s+sedation|time[- ]?out|"
     r"today\s+we\s+(?:proceeded|performed|did)|we\s+proceeded|under\s+(?:fluoro|ct|ultrasound)|"
     r"[^\n]{0,120}\b(?:prep(?:ped)?|drape[ds]?|prone|supine|time-?out)\b|the\s+procedure\s+was\s+(?:performed|done)|"
-    r"we\s+(?:performed|injected|placed)|procedure\s*:|lateral\s+decubitus|(?:patient|pt)\s+(?:was\s+)?(?:seated|sitting))"
+    r"we\s+(?:performed|injected|placed)|procedure\s*:)"
 )
 
 
