@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..models import NoteFacts
 from .note_facts import build_agents, build_prior_response, build_sedation
-from .pain_facts import build_pain
 from .note_view import NoteView
+from .pain_facts import build_pain
 from .pipeline import load_pipeline
 from .procedure_facts import build_procedures
 

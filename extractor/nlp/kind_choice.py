@@ -69,9 +69,13 @@ def dominant_kind(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
         scores = {k: v for k, v in scores.items() if family(k) == "injection"}
     elif len(families) == 2:
         named = {
-            family(m.meta["kind"]) for m in kinds if m.meta.get("specificity", 0) >= 2 and not m.meta.get("needs_levels")
+            family(m.meta["kind"])
+            for m in kinds
+            if m.meta.get("specificity", 0) >= 2 and not m.meta.get("needs_levels")
         }
-        if len(named) == 1:  # a loose 'facet injection' never outweighs a neurotomy named outright, or vice versa
+        if (
+            len(named) == 1
+        ):  # a loose 'facet injection' never outweighs a neurotomy named outright, or vice versa
             scores = {k: v for k, v in scores.items() if family(k) in named}
     best_family = family(max(scores, key=scores.__getitem__))
     candidates = {k: v for k, v in scores.items() if family(k) == best_family}
@@ -109,8 +113,11 @@ def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
     group(main)
     for phrase in phrases:
         owners = [
-            k for k in kinds
-            if k.sent == phrase.sent and k.meta.get("specificity", 0) >= 2 and abs(k.start - phrase.start) <= _OWNER_REACH
+            k
+            for k in kinds
+            if k.sent == phrase.sent
+            and k.meta.get("specificity", 0) >= 2
+            and abs(k.start - phrase.start) <= _OWNER_REACH
         ]
         owner = min(owners, key=lambda k: abs(k.start - phrase.start)) if owners else None
         if owner is None or owner.meta["kind"] == main or not _separate_kind(view, owner.meta["kind"], main):

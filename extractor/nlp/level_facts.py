@@ -77,7 +77,8 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
     for sent, group in by_sentence.items():
         group.sort(key=lambda m: m.start)
         sides = [
-            s for s in view.in_sentence(sent, "SIDE")
+            s
+            for s in view.in_sentence(sent, "SIDE")
             if not s.historical and not s.negated and not _corrected(view, s)
         ]
         own: dict[int, list[Mention]] = {}

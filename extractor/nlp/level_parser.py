@@ -109,7 +109,9 @@ _REGION_WORDS = re.compile(r"\b(?:(lumbar)|(cervical)|(thoracic)|(sacral))(?:\s+
 
 def _region_letters(text: str) -> str:
     """'lumbar 4-5' reads as 'L4-5'."""
-    return _REGION_WORDS.sub(lambda m: "L" if m.group(1) else "C" if m.group(2) else "T" if m.group(3) else "S", text)
+    return _REGION_WORDS.sub(
+        lambda m: "L" if m.group(1) else "C" if m.group(2) else "T" if m.group(3) else "S", text
+    )
 
 
 def parse_level_phrase(text: str) -> list[LevelUnit]:

@@ -33,7 +33,8 @@ _OTHER_PROCEDURE = re.compile(
     re.I,
 )
 _BLOCK_WORDS = re.compile(
-    r"\b(?:MBBs?|blocks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA|1st|2nd|sets?)\b|#\s*[1-4]\b", re.I
+    r"\b(?:MBBs?|blocks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA|1st|2nd|sets?)\b|#\s*[1-4]\b",
+    re.I,
 )
 _WORD_SCORES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -67,8 +68,10 @@ def build_agents(view: NoteView) -> list[Agent]:
         else:
             role = "target"
         grouped.setdefault((name, role), []).append(m)
-    for (name, role) in [key for key in grouped if key[1] == "target"]:
-        if (name, "skin_local") in grouped and all(_TOTALS.search(view.sentence_text(m.sent)) for m in grouped[(name, role)]):
+    for name, role in [key for key in grouped if key[1] == "target"]:
+        if (name, "skin_local") in grouped and all(
+            _TOTALS.search(view.sentence_text(m.sent)) for m in grouped[(name, role)]
+        ):
             grouped[(name, "skin_local")] += grouped.pop((name, role))  # a totals line, not a second use
     agents = []
     for (name, role), mentions in sorted(grouped.items(), key=lambda item: item[1][0].start):

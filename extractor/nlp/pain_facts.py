@@ -17,7 +17,9 @@ from .note_facts import TODAY_CONTEXT, is_prior_sentence, percent_value, score_v
 from .note_view import NoteView
 from .rule_data import pain_patterns
 
-_PAIN_ROLES = frozenset({"pain", "description", "other_today", "untitled", "header", "medications", "anesthesia"})
+_PAIN_ROLES = frozenset(
+    {"pain", "description", "other_today", "untitled", "header", "medications", "anesthesia"}
+)
 _PAIR_ORDER = ("from_to", "pre_post", "labels", "arrow", "slash_pair")
 _ATTACH_BEFORE = re.compile(
     r"^[\s:=,(\[\]{}\-]*(?:(?:NRS|NPRS|VAS|pain|score|scores?|was|of|is|rated|at\s+\w+|the|procedure|block|"
@@ -45,7 +47,11 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
         return bool(_TODAY_PAIN.search(sentence)) and not is_prior_sentence(view, sent)
     if role not in _PAIN_ROLES:
         return False
-    return role == "pain" or not is_prior_sentence(view, sent) or bool(TODAY_CONTEXT.search(view.sentence_text(sent)))
+    return (
+        role == "pain"
+        or not is_prior_sentence(view, sent)
+        or bool(TODAY_CONTEXT.search(view.sentence_text(sent)))
+    )
 
 
 def _has_pain_context(sentence: str, match: re.Match[str]) -> bool:
@@ -68,7 +74,9 @@ def build_pain(view: NoteView) -> Pain:
             pain.scale = _scale_name(scale.group("scale"))
         if pain.pre is None and pain.post is None:
             pair = next((m for name in _PAIR_ORDER if (m := patterns[name].search(sentence))), None)
-            if pair and (pair.re not in (patterns["arrow"], patterns["from_to"]) or _has_pain_context(sentence, pair)):
+            if pair and (
+                pair.re not in (patterns["arrow"], patterns["from_to"]) or _has_pain_context(sentence, pair)
+            ):
                 pre, post = score_value(pair.group("pre")), score_value(pair.group("post"))
                 if pre is not None and post is not None:
                     pain.pre, pain.post = pre, post
@@ -82,7 +90,7 @@ def build_pain(view: NoteView) -> Pain:
                 first = match.start(group) if group == "d" else match.start()
                 scores.append((start + first, start + match.end(), value))
 
-    for sent, (start, end) in enumerate(view.sentences):
+    for start, end in view.sentences:
         if view.role_at(start) in ("plan", "excluded"):
             continue
         sentence = view.text[start:end]
@@ -98,8 +106,14 @@ def build_pain(view: NoteView) -> Pain:
     return pain
 
 
-def _label_lone_scores(text: str, scores: list[tuple[int, int, float]], cues: list[tuple[int, int, str]],
-                       pain: Pain, evidence: list[Evidence], view: NoteView) -> None:
+def _label_lone_scores(
+    text: str,
+    scores: list[tuple[int, int, float]],
+    cues: list[tuple[int, int, str]],
+    pain: Pain,
+    evidence: list[Evidence],
+    view: NoteView,
+) -> None:
     labels: dict[int, str] = {}
     # Each cue claims the score it is attached to, right after it ("pre: 6/10") or right before it
     # ("7 before", "1/10 at 30 minutes"); the tighter attachment wins ("3/10 (pre 7/10)").
@@ -175,24 +189,42 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
         cells = _cells(line)
         if cells:
             lowered = [c.lower() for c in cells]
-            if any(c.startswith(("pre", "before")) for c in lowered) and any(c.startswith(("post", "after")) for c in lowered):
+            if any(c.startswith(("pre", "before")) for c in lowered) and any(
+                c.startswith(("post", "after")) for c in lowered
+            ):
                 header = lowered
-            elif any(_PAIN_HEADER.match(c) for c in cells[1:]) and not any(_leading_score(c) for c in cells[1:]):
+            elif any(_PAIN_HEADER.match(c) for c in cells[1:]) and not any(
+                _leading_score(c) for c in cells[1:]
+            ):
                 pain_column = next(i for i, c in enumerate(cells) if _PAIN_HEADER.match(c))
-            elif any(_PAIN_HEADER.match(c) for c in cells[:2]) and len(cells) >= 3 and _leading_score(cells[-1] if not _PAIN_HEADER.match(cells[-1]) else ""):
-                value = _leading_score(next(c for c in cells[1:] if _leading_score(c) and not _PAIN_HEADER.match(c)))
+            elif (
+                any(_PAIN_HEADER.match(c) for c in cells[:2])
+                and len(cells) >= 3
+                and _leading_score(cells[-1] if not _PAIN_HEADER.match(cells[-1]) else "")
+            ):
+                value = _leading_score(
+                    next(c for c in cells[1:] if _leading_score(c) and not _PAIN_HEADER.match(c))
+                )
                 label = "pre" if pain.pre is None else "post" if pain.post is None else None
                 if label and value is not None:
                     setattr(pain, label, value)
                     evidence.append(span(view, offset, offset + len(line.rstrip("\n"))))
             elif header and _PAIN_HEADER.match(cells[0]) and len(cells) == len(header):
                 for column, name in enumerate(header):
-                    label = "pre" if name.startswith(("pre", "before")) else "post" if name.startswith(("post", "after")) else None
+                    label = (
+                        "pre"
+                        if name.startswith(("pre", "before"))
+                        else "post"
+                        if name.startswith(("post", "after"))
+                        else None
+                    )
                     if label and _BARE_SCORE.match(cells[column]) and getattr(pain, label) is None:
                         setattr(pain, label, float(cells[column]))
                         start = text.find(cells[column], offset + line.find(cells[0]) + len(cells[0]))
                         evidence.append(span(view, start, start + len(cells[column])))
-            elif pain_column is not None and pain_column < len(cells) and _BARE_SCORE.match(cells[pain_column]):
+            elif (
+                pain_column is not None and pain_column < len(cells) and _BARE_SCORE.match(cells[pain_column])
+            ):
                 label = "pre" if pain.pre is None else "post" if pain.post is None else None
                 if label:
                     setattr(pain, label, float(cells[pain_column]))

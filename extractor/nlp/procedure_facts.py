@@ -85,8 +85,10 @@ def _facet_kind_mentions(view: NoteView) -> list[Mention]:
     """Facet procedure names of today; a neurotomy named beside why RFA is unsuitable is not one."""
     reason_sentences = {m.sent for m in view.of("RFA_REASON")}
     return [
-        m for m in view.of("KIND")
-        if _usable(m) and m.meta.get("kind") in FACET_KINDS
+        m
+        for m in view.of("KIND")
+        if _usable(m)
+        and m.meta.get("kind") in FACET_KINDS
         and not (m.sent in reason_sentences and m.meta["kind"] == "rf_ablation_thermal")
     ]
 
@@ -122,9 +124,12 @@ def _temperature(view: NoteView) -> tuple[float | None, list[Evidence]]:
 
 
 _OTHER_SITE = re.compile(
-    r"\b(?:knee|genicular|sacroiliac|SI\s+joint|SIJ|epidural|trigger\s+points?|(?:greater|lesser)\s+occipital|hip)\b", re.I
+    r"\b(?:knee|genicular|sacroiliac|SI\s+joint|SIJ|epidural|trigger\s+points?|(?:greater|lesser)\s+occipital|hip)\b",
+    re.I,
 )
-_FACET_SITE = re.compile(r"\b(?:facet|medial\s+branch\w*|MBB|[CTL][1-9]\b|zygapophys\w*|dorsal\s+ram\w*|lumbar|cervical)", re.I)
+_FACET_SITE = re.compile(
+    r"\b(?:facet|medial\s+branch\w*|MBB|[CTL][1-9]\b|zygapophys\w*|dorsal\s+ram\w*|lumbar|cervical)", re.I
+)
 _NEEDLE_CONTEXT = re.compile(
     r"\b(?:needles?|inject\w*|technique|guid\w*|performed|placed|advanced|identified|marked|imaging|fluoro\w*|"
     r"procedure|landmarks?)\b",
@@ -141,7 +146,9 @@ def _guidance(view: NoteView) -> tuple[str | None, list[Evidence]]:
             continue
         if m.value == "none" and not _NEEDLE_CONTEXT.search(view.sentence_text(m.sent).replace(m.text, " ")):
             continue  # "pain centred at L4-5 by palpation" says nothing about guidance
-        if _OTHER_SITE.search(view.sentence_text(m.sent)) and not _FACET_SITE.search(view.sentence_text(m.sent)):
+        if _OTHER_SITE.search(view.sentence_text(m.sent)) and not _FACET_SITE.search(
+            view.sentence_text(m.sent)
+        ):
             continue  # the imaging of a knee or SI joint procedure done the same day
         found.setdefault(m.value, []).append(m)
     # a negated modality ("no fluoroscopy was used") is already gone; palpation cues lose to imaging,
@@ -232,8 +239,10 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     """('completed' | 'incomplete' | 'cancelled', what was not done, evidence)."""
     cues = [m for m in view.of("ABORTED") if m.today and not m.negated]
     cues = [
-        c for c in cues
-        if not _RESUMED.search(view.sentence_text(c.sent)) and _PROCEDURE_CONTEXT.search(view.sentence_text(c.sent))
+        c
+        for c in cues
+        if not _RESUMED.search(view.sentence_text(c.sent))
+        and _PROCEDURE_CONTEXT.search(view.sentence_text(c.sent))
     ]
     if not cues:
         return "completed", [], []
@@ -243,8 +252,11 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         sentence = view.sentence_text(cue.sent)
         sides = [s for s in view.in_sentence(cue.sent, "SIDE") if s.value in ("left", "right")]
         joints = frozenset(
-            j for phrase in view.in_sentence(cue.sent, "LEVEL_PHRASE")
-            for unit in parse_level_phrase(phrase.text) if is_consecutive_pair(unit) for j in unit_joints(unit)
+            j
+            for phrase in view.in_sentence(cue.sent, "LEVEL_PHRASE")
+            for unit in parse_level_phrase(phrase.text)
+            if is_consecutive_pair(unit)
+            for j in unit_joints(unit)
         )
         strong = _STRONG_ABORT.search(cue.text) is not None
         if sides:
@@ -302,7 +314,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     only in history or plan (for NO_FACET_PROCEDURE)."""
     facet_kinds = _facet_kind_mentions(view)
     other_kinds = [
-        m for m in view.of("KIND")
+        m
+        for m in view.of("KIND")
         if _usable(m) and m.meta.get("kind") == "other" and _OTHER_ACTION.search(view.sentence_text(m.sent))
     ]
     elsewhere = sorted(

@@ -66,7 +66,9 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     return carried_forward(text, split_procedure_paragraphs(text, end_inline_sections(text, sections)))
 
 
-_PROCEDURE_NAME = re.compile(r"(?i)\b(?:inject\w*|blocks?|ablation|RFA|neurotomy|arthrogram|facet|medial\s+branch)\b")
+_PROCEDURE_NAME = re.compile(
+    r"(?i)\b(?:inject\w*|blocks?|ablation|RFA|neurotomy|arthrogram|facet|medial\s+branch)\b"
+)
 _CARRIED_FORWARD = re.compile(
     r"(?im)^[^\n]{0,20}(?:carried\s+forward|copied\s+forward|copy[- ]forward|prior\s+documentation|"
     r"previous\s+(?:note|encounter|procedure\s+note)|from\s+encounter\s+[0-9]|for\s+reference\s+only)[^\n]*$"
@@ -85,8 +87,8 @@ def carried_forward(text: str, sections: list[dict]) -> list[dict]:
             out.append(section)
         elif section["start"] < marker.start():
             out.append({**section, "end": marker.start()})
-            out.append({"category": "history", "role": "history", "start": marker.start(), "end": section["end"],
-                        "header_end": marker.end()})
+            pasted = {"category": "history", "role": "history", "start": marker.start()}
+            out.append({**pasted, "end": section["end"], "header_end": marker.end()})
         else:
             out.append({**section, "role": "history"})
     return out
