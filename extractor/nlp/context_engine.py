@@ -148,7 +148,7 @@ class _Modifier:
                 self.scope_start = start - max_scope
             if max_scope is not None and self.scope_end - end > max_scope:
                 self.scope_end = end + max_scope
-        # every scope this modifier can have lies in [low, high]
+        # every scope this modifier can have lies in [low, high]; low is the sentence start
         self.low, self.high = min(sent_start, start, self.scope_start), max(sent_end, end, self.scope_end)
         self.targets: list[int] = []
 
@@ -282,27 +282,19 @@ class ContextEngine:
 
     @staticmethod
     def _limit_scopes(modifiers: list[_Modifier]) -> None:
-        """``ConTextGraph.update_scopes``: every pair (i < j), i limited by j then j by i.
-        Modifiers whose reach [low, high] cannot meet never change each other, so pairs are
-        only formed within groups of reaches that chain together."""
-        order = sorted(range(len(modifiers)), key=lambda i: modifiers[i].low)
-        groups: list[list[int]] = []
-        high = None
-        for index in order:
-            if high is None or modifiers[index].low > high:
-                groups.append([])
-                high = modifiers[index].high
-            else:
-                high = max(high, modifiers[index].high)
-            groups[-1].append(index)
-        for group in groups:
-            if len(group) < 2:
-                continue
-            members = [modifiers[i] for i in sorted(group)]
-            for i, first in enumerate(members[:-1]):
-                for second in members[i + 1 :]:
-                    first.limit_scope(second)
-                    second.limit_scope(first)
+        """``ConTextGraph.update_scopes``: every pair (i < j) in order, i limited by j then j
+        by i. A pair whose reaches [low, high] do not meet never changes either scope, so it
+        is skipped: modifiers are in text order and ``low`` is the start of the modifier's
+        sentence, so the pairs of i are the next modifiers until one starts past i's reach."""
+        lows = [modifier.low for modifier in modifiers]
+        ordered = all(a <= b for a, b in zip(lows, lows[1:], strict=False))
+        count = len(modifiers)
+        for i, first in enumerate(modifiers):
+            last = bisect_right(lows, first.high) if ordered else count
+            for j in range(i + 1, last):
+                second = modifiers[j]
+                first.limit_scope(second)
+                second.limit_scope(first)
 
     @staticmethod
     def _apply(

@@ -1,0 +1,101 @@
+"""The sentence splitter that tests only regex-found candidates gives the bounds of the original
+splitter, which tested every token with spaCy's token attributes (kept here as the oracle)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extractor.nlp.pipeline import load_pipeline
+from extractor.nlp.sentences import (
+    ABBREVIATIONS,
+    NEWLINE_JOIN_MIN_LINE,
+    SENT_END,
+    sentence_bounds,
+    token_offsets,
+)
+
+
+def token_attribute_splitter(doc) -> list[list[int]]:
+    """The splitter as it was written against spaCy tokens (before issue #7)."""
+
+    def after_word(stop) -> bool:
+        if stop.text != "." or stop.i == 0:
+            return False
+        word = doc[stop.i - 1]
+        return word.is_alpha and len(word.text) >= 4 and word.lower_ not in ABBREVIATIONS
+
+    def hard_wrap(previous, token) -> bool:
+        if not token.text[:1].islower():
+            return False
+        line_start = text.rfind("\n", 0, previous.idx) + 1
+        line = text[line_start : previous.idx + len(previous.text)].rstrip()
+        return len(line) >= NEWLINE_JOIN_MIN_LINE and not line.endswith((".", ":", ";", "!", "?"))
+
+    text = doc.text
+    starts = [0]
+    previous = None
+    for token in doc:
+        if previous is not None:
+            boundary = False
+            if "\n" in previous.text or ("\n" in previous.whitespace_ and not token.is_space):
+                boundary = not hard_wrap(previous, token)
+            elif (
+                SENT_END.search(previous.text)
+                and previous.whitespace_
+                and (
+                    token.text[:1].isupper()
+                    or token.text[:1].isdigit()
+                    or token.text[:1] in "#-*•("
+                    or after_word(previous)
+                )
+            ):
+                boundary = previous.text not in ABBREVIATIONS
+            elif previous.lower_ in ("period", "paragraph") and token.lower_ not in ("of", "the", "was"):
+                boundary = True
+            if boundary:
+                starts.append(token.idx)
+        previous = token
+    return [[start, end] for start, end in zip(starts, starts[1:] + [len(text)], strict=True)]
+
+
+def fast(text: str) -> list[list[int]]:
+    doc = load_pipeline().make_doc(text)
+    return sentence_bounds(text, *token_offsets(doc))
+
+
+def oracle(text: str) -> list[list[int]]:
+    return token_attribute_splitter(load_pipeline().make_doc(text))
+
+
+def test_every_corpus_note(notes):
+    assert [name for name, text in notes if fast(text) != oracle(text)] == []
+
+
+WORDS = [
+    "Dr.", "dr.", "vs.", "e.g.", "approx.", "approx", "resp", "pain", "injection", "the", "The", "of", "was",
+    "period", "Period", "PERIOD", "paragraph", "periodic", "L4-5", "1.", "2)", "#", "-", "*", "•", "(R)", ".",
+    "?", "!", '."', ".)", "..", "...", "\n", "\n\n", " \n", "\n ", "\t", "  ", "x" * 40, "y" * 75, "word.",
+    "Word.", "a", "I", "3", "mg.", "ml.", "İ", "é",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(["", " ", " ", "\n"])), max_size=60))
+def test_generated_text(pieces):
+    text = "".join(word + gap for word, gap in pieces)
+    assert fast(text) == oracle(text)
+
+
+def test_empty_and_blank_text():
+    for text in ("", " ", "\n\n", "x"):
+        assert fast(text) == oracle(text)
+
+
+def test_candidates_are_few(notes):
+    """Only newlines, stops before a space and the two dictated words are looked at."""
+    name, text = max(notes, key=lambda note: len(note[1]))
+    candidates = len(re.findall(r"\n|[.!?\"')\]](?= )|[pP](?=eriod|aragraph)", text))
+    assert candidates < len(load_pipeline().make_doc(text)) / 2
