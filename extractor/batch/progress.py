@@ -5,6 +5,8 @@ Only counts are shown (done / total, notes per second, ETA, errors so far): neve
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 import time
 from typing import TextIO
@@ -94,7 +96,17 @@ class Progress:
 
 
 def _is_tty(stream: TextIO) -> bool:
+    """A terminal a bar can be drawn on (a pseudo-terminal of 0 columns gets plain lines)."""
     try:
-        return stream.isatty()
+        if not stream.isatty():
+            return False
+        return os.get_terminal_size(stream.fileno()).columns > 0
+    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        return _claims_tty(stream)  # a stream without a file descriptor, e.g. in tests
+
+
+def _claims_tty(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
