@@ -93,6 +93,18 @@ def _facet_kind_mentions(view: NoteView) -> list[Mention]:
     ]
 
 
+def _implied_block(view: NoteView, phrases: list[Mention]) -> list[Mention]:
+    """No procedure named today, but needles went to named medial branches or their targets and
+    the note calls it a medial branch block elsewhere (the title, the history): that block."""
+    cues = [m for m in view.of("NERVE_CUE", "NERVE_DR", "TARGET_CUE", "NERVE_TON") if m.today]
+    named = [m for m in view.of("KIND") if m.meta.get("kind") == "medial_branch_block" and not m.negated]
+    if not cues or not phrases or not named:
+        return []
+    implied = Mention(**{**cues[0].__dict__, "category": "KIND"})
+    implied.meta = {"kind": "medial_branch_block", "specificity": 2}
+    return [implied]
+
+
 def _nearest_kind(view: NoteView, phrase: Mention, kinds: list[Mention]) -> Mention | None:
     same = [k for k in kinds if k.sent == phrase.sent]
     pool = same or [k for k in kinds if k.start < phrase.start and k.role == phrase.role]
@@ -349,6 +361,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         facet_phrases.append(phrase)
 
     status, removals, abort_evidence = _abort(view)
+    if not facet_kinds and not other_kinds:
+        facet_kinds = _implied_block(view, facet_phrases)
     specific = [
         k for k in facet_kinds if k.meta.get("specificity", 0) >= 2 and not k.meta.get("needs_levels")
     ]
