@@ -134,7 +134,10 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
         next_line = text[line_end + 1 : next_line_end if next_line_end != -1 else len(text)]
         stripped = next_line.strip()
         header_line = text[section["start"] : line_end]
-        wrapped = stripped[:1].islower() and len(header_line) >= _NEWLINE_JOIN_MIN_LINE
+        # a long line that stops mid-sentence is hard-wrapped: the next line continues it
+        wrapped = len(header_line) >= _NEWLINE_JOIN_MIN_LINE and not header_line.rstrip().endswith(
+            (".", ":", ";", "!", "?")
+        )
         if not stripped or wrapped or _LIST_MARK.match(stripped):
             continue
         rest = {
