@@ -13,29 +13,33 @@ from .level_parser import is_consecutive_pair, parse_level_phrase, region_of, un
 from .note_view import Mention, NoteView, evidence_of
 
 _SESSION_WORDS = [
+    (re.compile(r"\b4\s+of\s+[4-9]\b", re.I), 4),
+    (re.compile(r"\b3\s+of\s+[3-9]\b", re.I), 3),
+    (re.compile(r"\b2\s+of\s+[2-9]\b", re.I), 2),
+    (re.compile(r"\b1\s+of\s+[1-9]\b", re.I), 1),
     (
         re.compile(
-            r"\b(?:fourth|4th)\b|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:4|four)\b", re.I
+            r"\b(?:fourth|4th)\b|(?:#\s*:?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+)(?:4|four)\b", re.I
         ),
         4,
     ),
     (
         re.compile(
-            r"\b(?:third|3rd)\b(?!\s+occipital)|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:3|three)\b",
+            r"\b(?:third|3rd)\b(?!\s+occipital)|(?:#\s*:?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+)(?:3|three)\b",
             re.I,
         ),
         3,
     ),
     (
         re.compile(
-            r"\b(?:second|2nd|confirmatory|repeat\s+diagnostic)\b|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:2|two)\b",
+            r"\b(?:second|2nd|confirmatory|repeat\s+diagnostic)\b|(?:#\s*:?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+)(?:2|two)\b",
             re.I,
         ),
         2,
     ),
     (
         re.compile(
-            r"\b(?:first|initial|1st)\b|(?:#\s*:?\s*|no\.?\s*|number\s+|block\s+|session\s+)(?:1|one)\b", re.I
+            r"\b(?:first|initial|1st)\b|(?:#\s*:?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+)(?:1|one)\b", re.I
         ),
         1,
     ),
