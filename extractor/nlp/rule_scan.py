@@ -28,10 +28,8 @@ from .start_keys import NON_ASCII, key_text, start_keys
 Match = tuple[int, int, int]
 """(rule index within its pass, start, end)."""
 
-KEY_LENGTH = 4
+KEY_LENGTH = 6
 _SHORT_KEY = 2
-_DEEPEN_BELOW = 64
-_DEEP_LIMIT = 1024
 _MEMO_LIMIT = 200_000
 _WORD_RUN = re.compile(r"\w+")
 _LINE_BREAK = re.compile(r"\n")
@@ -52,21 +50,40 @@ def _class(keys: Iterable[str]) -> str:
 
 
 class _Dispatch(dict):
-    """Four-key prefix of the text at a position -> the passes that may match there."""
+    """The text's keys at a position (``key_length`` of them) -> the passes that may match
+    there. Filled on first sight of each key string, from the rule starts indexed by their
+    first two keys (one for starts one character long)."""
 
     def __init__(self, scanner: RuleScanner) -> None:
         super().__init__()
         self.scanner = scanner
-        self.by_prefix: dict[str, dict[int, set[int]]] = {}
+        self.starts: dict[tuple[str, int, int], list[tuple[frozenset[str], ...]]] = {}
+        self.by_head: dict[str, list[tuple[int, int, tuple[frozenset[str], ...]]]] = {}
 
-    def add(self, prefix: str, index: int, rule: int) -> None:
-        self.by_prefix.setdefault(prefix, {}).setdefault(index, set()).add(rule)
+    def add(self, first: str, index: int, rule: int, rest: tuple[frozenset[str], ...]) -> None:
+        if not rest:
+            self.starts.setdefault((first, index, rule), []).append(())
+            return
+        for second in rest[0]:
+            self.starts.setdefault((first + second, index, rule), []).append(rest[1:])
+
+    def freeze(self) -> None:
+        """One start per rule and head: the key sets of its starts merged position by
+        position, as long as the shortest (a looser start, so still every match fits)."""
+        for (head, index, rule), rests in sorted(self.starts.items()):
+            length = min(len(rest) for rest in rests)
+            merged = tuple(frozenset().union(*(rest[i] for rest in rests)) for i in range(length))
+            self.by_head.setdefault(head, []).append((index, rule, merged))
+        self.starts.clear()
 
     def __missing__(self, key: str) -> Entries:
         merged: dict[int, set[int]] = {}
-        for length in range(1, len(key) + 1):
-            for index, rules in self.by_prefix.get(key[:length], {}).items():
-                merged.setdefault(index, set()).update(rules)
+        for head in (key[:1], key[:2]) if len(key) > 1 else (key,):
+            for index, rule, rest in self.by_head.get(head, ()):
+                if len(rest) <= len(key) - len(head) and all(
+                    key[i] in keys for i, keys in enumerate(rest, len(head))
+                ):
+                    merged.setdefault(index, set()).add(rule)
         entries = tuple(self.scanner.entry(index, rules) for index, rules in sorted(merged.items()))
         if len(self) >= _MEMO_LIMIT:
             self.clear()
@@ -82,9 +99,14 @@ class RuleScanner:
     """
 
     def __init__(
-        self, passes: Sequence[Sequence[str]], flags: int = re.IGNORECASE, line_starts: bool = False
+        self,
+        passes: Sequence[Sequence[str]],
+        flags: int = re.IGNORECASE,
+        line_starts: bool = False,
+        key_length: int = KEY_LENGTH,
     ) -> None:
         self.line_starts = line_starts
+        self.key_length = _SHORT_KEY if line_starts else key_length
         self._regexes = [tuple(re.compile(pattern, flags) for pattern in rules) for rules in passes]
         self._whole: dict[int, tuple[re.Pattern[str], tuple[int, ...]]] = {}
         self._at_word = _Dispatch(self)
@@ -95,20 +117,23 @@ class RuleScanner:
             if any(k is None for k in keys):
                 self._whole[index] = self._alternation(rules, flags)
                 continue
-            for rule, rule_keys in enumerate(keys):
-                for bounded, before, prefix in rule_keys or ():
-                    first = prefix[0]
-                    if _is_ascii_word(first) or first == NON_ASCII:
-                        self._at_word.add(prefix, index, rule)
-                    if bounded and _is_ascii_word(first):
-                        continue
-                    self._elsewhere.add(prefix, index, rule)
-                    seconds = sweep.setdefault((before, first), set())
-                    if seconds is not None:
-                        if len(prefix) == 1:
-                            sweep[(before, first)] = None
-                        else:
-                            seconds.add(prefix[1])
+            for rule, starts in enumerate(keys):
+                for bounded, before, sets in starts or ():
+                    rest = sets[1:]
+                    for first in sets[0]:
+                        if _is_ascii_word(first) or first == NON_ASCII:
+                            self._at_word.add(first, index, rule, rest)
+                        if bounded and _is_ascii_word(first):
+                            continue
+                        self._elsewhere.add(first, index, rule, rest)
+                        seconds = sweep.setdefault((before, first), set())
+                        if seconds is not None:
+                            if rest:
+                                seconds.update(rest[0])
+                            else:
+                                sweep[(before, first)] = None
+        self._at_word.freeze()
+        self._elsewhere.freeze()
         self._scanned = [index for index in range(len(passes)) if index not in self._whole]
         self._sweep_at, self._sweep_after = self._sweep_regexes(sweep)
 
@@ -128,12 +153,9 @@ class RuleScanner:
         return (index, tuple((rule, self._regexes[index][rule]) for rule in sorted(rules)))
 
     def _keys(self, pattern: str, flags: int) -> frozenset | None:
-        """Two-character prefixes, four where there are few (common words need them to tell
-        rules apart; a rule with hundreds of short prefixes would only multiply them)."""
-        short = start_keys(pattern, flags, _SHORT_KEY)
-        if short is None or self.line_starts or len(short) > _DEEPEN_BELOW:
-            return short
-        return start_keys(pattern, flags, KEY_LENGTH, _DEEP_LIMIT) or short
+        """Starts four characters long (common words need them to tell rules apart), two
+        where four would be too many; two for line starts."""
+        return start_keys(pattern, flags, self.key_length) or start_keys(pattern, flags, _SHORT_KEY)
 
     @staticmethod
     def _sweep_regexes(
@@ -167,24 +189,24 @@ class RuleScanner:
 
     def _candidates(self, text: str, keys: str) -> list[tuple[int, Entries]]:
         """(position, rules to try there), in text order, for positions with something to try."""
-        at_word = self._at_word
+        at_word, length = self._at_word, self.key_length
         if self.line_starts:
             starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
             return [
                 (p, entries)
                 for p in starts
                 if p < len(text)
-                and (entries := (at_word if _is_word(text[p]) else self._elsewhere)[keys[p : p + KEY_LENGTH]])
+                and (entries := (at_word if _is_word(text[p]) else self._elsewhere)[keys[p : p + length]])
             ]
         words = [m.start() for m in _WORD_RUN.finditer(text)]
-        candidates = [(p, entries) for p in words if (entries := at_word[keys[p : p + KEY_LENGTH]])]
+        candidates = [(p, entries) for p in words if (entries := at_word[keys[p : p + length]])]
         others = {m.start() for m in self._sweep_at.finditer(keys)} if self._sweep_at else set()
         if self._sweep_after:
             others.update(m.end() for m in self._sweep_after.finditer(keys))
         if others:
             others.difference_update(words)
             elsewhere = self._elsewhere
-            candidates += [(p, entries) for p in others if (entries := elsewhere[keys[p : p + KEY_LENGTH]])]
+            candidates += [(p, entries) for p in others if (entries := elsewhere[keys[p : p + length]])]
             candidates.sort(key=_FIRST)
         return candidates
 

@@ -3,14 +3,17 @@ match, read from the parsed pattern.
 
 Python's ``re`` has no fast skip for case-insensitive patterns that start with ``\\b``: a
 ``finditer`` over a note tries every branch of every rule at every character (about half a
-microsecond per character for a rule file). Knowing the prefixes a rule can start with lets a
+microsecond per character for a rule file). Knowing how a rule's matches can start lets a
 scanner try each rule only where the note starts that way, with the same result (see
 ``rule_scan``).
 
 Characters are compared by *key* (``key_text``): lower-cased ASCII, with every non-ASCII
-character that ``re.IGNORECASE`` does not relate to an ASCII letter folded into one key. The
-analysis over-approximates: every prefix a match can have is reported; ``None`` means "could
-start anywhere" (the pattern can match the empty string, or uses a construct not analysed).
+character that ``re.IGNORECASE`` does not relate to an ASCII letter folded into one key. A
+*start* is a sequence of key sets, one per character (``[{"l"}, {" ", "-", "1", ...}]``); the
+analysis over-approximates: every match begins with a string that fits one of the rule's
+starts (a start shorter than ``length`` means any characters may follow); ``None`` means
+"could start anywhere" (the pattern can match the empty string, or uses a construct not
+analysed here).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from re import _compiler as _sre_compiler  # type: ignore[attr-defined]
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parser  # type: ignore[attr-defined]
 
-_MAX_KEYS = 20000
+_MAX_STARTS = 4096
 NON_ASCII = "\x80"
 """The key of every non-ASCII character except the four in ``ASCII_FOLDS``."""
 ASCII_FOLDS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
@@ -40,9 +43,9 @@ class _Unbounded(Exception):
     """The pattern can start anywhere (or uses a construct we do not analyse)."""
 
 
-Key = tuple[bool, frozenset[str] | None, str]
+Start = tuple[bool, frozenset[str] | None, tuple[frozenset[str], ...]]
 """(a ``\\b`` is asserted where the match starts, the keys a one-character look-behind at the
-start allows before it (None: no such look-behind), the prefix as keys)."""
+start allows before it (None: no such look-behind), the key set of each first character)."""
 
 
 def key_text(text: str) -> str:
@@ -94,77 +97,78 @@ def _chars_matching(item: tuple) -> frozenset[str]:
     return chars
 
 
-def _consume(item: tuple, active: set[Key], done: set[Key], length: int, limit: int) -> set[Key]:
-    chars = _chars_matching(item)
-    extended: set[Key] = set()
-    for bounded, before, prefix in active:
-        for char in chars:
-            key = (bounded, before, prefix + char)
-            (done if len(key[2]) >= length else extended).add(key)
-    if len(done) + len(extended) > limit:
+class _Walk:
+    """Walks the parsed pattern, extending every open start by each consuming item."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        self.length, self.limit = length, limit
+        self.done: set[Start] = set()
+
+    def sequence(self, items, active: set[Start]) -> set[Start]:
+        for op, av in items:
+            if not active:
+                break
+            active = self.item(op, av, active)
+        return active
+
+    def item(self, op, av, active: set[Start]) -> set[Start]:
+        if op in _CONSUMING:
+            return self.consume(_chars_matching((op, av)), active)
+        if op is _sre.AT:
+            if av is _sre.AT_BOUNDARY:
+                return {(bounded or not sets, before, sets) for bounded, before, sets in active}
+            return active
+        if op is _sre.ASSERT and av[0] < 0 and len(av[1].data) == 1 and av[1].data[0][0] in _CONSUMING:
+            chars = _chars_matching(av[1].data[0])
+            return {
+                (bounded, chars if before is None and not sets else before, sets)
+                for bounded, before, sets in active
+            }
+        if op in _ZERO_WIDTH:
+            return active
+        if op is _sre.BRANCH:
+            out: set[Start] = set()
+            for alternative in av[1]:
+                out |= self.sequence(alternative.data, set(active))
+            return out
+        if op is _sre.SUBPATTERN:
+            return self.sequence(av[3].data, active)
+        if op is _sre.ATOMIC_GROUP:
+            return self.sequence(av.data, active)
+        if op in _REPEATS:
+            low, high, body = av
+            current = set(active)
+            for _ in range(min(low, self.length + 1)):
+                current = self.sequence(body.data, current)
+            reached = set(current)
+            for _ in range(min(high - low, self.length + 1)):
+                current = self.sequence(body.data, current)
+                reached |= current
+            return reached
         raise _Unbounded
-    return extended
 
-
-def _sequence(items, active: set[Key], done: set[Key], length: int, limit: int) -> set[Key]:
-    for op, av in items:
-        if not active:
-            break
-        active = _item(op, av, active, done, length, limit)
-    return active
-
-
-def _item(op, av, active: set[Key], done: set[Key], length: int, limit: int) -> set[Key]:
-    if op in _CONSUMING:
-        return _consume((op, av), active, done, length, limit)
-    if op is _sre.AT:
-        if av is _sre.AT_BOUNDARY:
-            return {(bounded or not prefix, before, prefix) for bounded, before, prefix in active}
-        return active
-    if op is _sre.ASSERT and av[0] < 0 and len(av[1].data) == 1 and av[1].data[0][0] in _CONSUMING:
-        chars = _chars_matching(av[1].data[0])
-        return {
-            (bounded, chars if before is None and not prefix else before, prefix)
-            for bounded, before, prefix in active
-        }
-    if op in _ZERO_WIDTH:
-        return active
-    if op is _sre.BRANCH:
-        out: set[Key] = set()
-        for alternative in av[1]:
-            out |= _sequence(alternative.data, set(active), done, length, limit)
-        return out
-    if op is _sre.SUBPATTERN:
-        return _sequence(av[3].data, active, done, length, limit)
-    if op is _sre.ATOMIC_GROUP:
-        return _sequence(av.data, active, done, length, limit)
-    if op in _REPEATS:
-        low, high, body = av
-        current = set(active)
-        for _ in range(min(low, length + 1)):
-            current = _sequence(body.data, current, done, length, limit)
-        reached = set(current)
-        for _ in range(min(high - low, length + 1)):
-            current = _sequence(body.data, current, done, length, limit)
-            reached |= current
-        return reached
-    raise _Unbounded
+    def consume(self, chars: frozenset[str], active: set[Start]) -> set[Start]:
+        extended: set[Start] = set()
+        for bounded, before, sets in active:
+            start = (bounded, before, (*sets, chars))
+            (self.done if len(start[2]) >= self.length else extended).add(start)
+        if len(self.done) + len(extended) > self.limit:
+            raise _Unbounded
+        return extended
 
 
 def start_keys(
-    pattern: str, flags: int = re.IGNORECASE, length: int = 2, limit: int = _MAX_KEYS
-) -> frozenset[Key] | None:
-    """Every (``\\b`` asserted at the start, look-behind keys, prefix) a match of ``pattern``
-    can begin with; prefixes are 1 to ``length`` keys (``key_text``); a shorter one means any
-    next characters, including none. ``None``: the pattern can start anywhere (or has too
-    many prefixes of that length)."""
+    pattern: str, flags: int = re.IGNORECASE, length: int = 4, limit: int = _MAX_STARTS
+) -> frozenset[Start] | None:
+    """The starts (see ``Start``) of ``pattern``'s matches, each 1 to ``length`` characters
+    long. ``None``: the pattern can start anywhere (or has more than ``limit`` starts)."""
+    walk = _Walk(length, limit)
     try:
         parsed = _sre_parser.parse(pattern, flags)
-        done: set[Key] = set()
-        rest = _sequence(parsed.data, {(False, None, "")}, done, length, limit)
+        rest = walk.sequence(parsed.data, {(False, None, ())})
     except (_Unbounded, re.error, RecursionError):
         return None
-    done |= rest
-    if any(not prefix for _, _, prefix in done):
+    starts = walk.done | rest
+    if any(not sets for _, _, sets in starts):
         return None
-    return frozenset(done)
+    return frozenset(starts)
