@@ -22,14 +22,14 @@ _PAIN_ROLES = frozenset(
 )
 _PAIR_ORDER = ("from_to", "pre_post", "labels", "arrow", "slash_pair")
 _ATTACH_BEFORE = re.compile(
-    r"^[\s:=,(\[\]{}\-]*(?:(?:NRS|NPRS|VAS|pain|score|scores?|was|of|is|rated|at\s+\w+|the|procedure|block|"
-    r"injection|blocks|injections)[\s:=,(\[\]{}\-]*)*$",
+    r"^[\s:=,.(\[\]{}\-]*(?:(?:NRS|NPRS|VAS|pain|score|scores?|was|of|is|rated|at\s+\w+|the|procedure|block|"
+    r"injection|blocks|injections)[\s:=,.(\[\]{}\-]*)*\Z",
     re.I,
 )
 # a score followed by its cue: "7 before", "1/10 at 30 minutes"; a comma between starts a new clause
 _ATTACH_AFTER = re.compile(
     r"^[^\S\n(\[\]{}]*(?:\(?(?:NRS|NPRS|VAS)\)?[^\S\n]*)?(?:on[^\S\n]+)?(?:(?:at|@|in)?[^\S\n]*(?:\d+|five|ten|"
-    r"fifteen|twenty|thirty|forty|forty-five|sixty)[^\S\n]*)?$",
+    r"fifteen|twenty|thirty|forty|forty-five|sixty)[^\S\n]*)?\Z",
     re.I,
 )
 _TODAY_PAIN = re.compile(
@@ -163,8 +163,11 @@ def _label_lone_scores(
         evidence.append(span(view, start, end))
 
 
-_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+")
+_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+| {2,}")
 _PAIN_HEADER = re.compile(r"^(?:pain|NRS|NPRS|VAS)\b", re.I)
+_PAIN_COLUMN = re.compile(r"\b(?:pain|NRS|NPRS|VAS|score)\b", re.I)
+_ROW_PRE = re.compile(r"\b(?:pre|before|baseline)\b", re.I)
+_ROW_POST = re.compile(r"\b(?:post|after|discharge)\b", re.I)
 _BARE_SCORE = re.compile(r"^(?:10|[0-9])$")
 
 
@@ -193,10 +196,10 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
                 c.startswith(("post", "after")) for c in lowered
             ):
                 header = lowered
-            elif any(_PAIN_HEADER.match(c) for c in cells[1:]) and not any(
+            elif any(_PAIN_COLUMN.search(c) for c in cells[1:]) and not any(
                 _leading_score(c) for c in cells[1:]
             ):
-                pain_column = next(i for i, c in enumerate(cells) if _PAIN_HEADER.match(c))
+                pain_column = next(i for i, c in enumerate(cells) if i and _PAIN_COLUMN.search(c))
             elif (
                 any(_PAIN_HEADER.match(c) for c in cells[:2])
                 and len(cells) >= 3
@@ -225,8 +228,10 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
             elif (
                 pain_column is not None and pain_column < len(cells) and _BARE_SCORE.match(cells[pain_column])
             ):
-                label = "pre" if pain.pre is None else "post" if pain.post is None else None
-                if label:
+                row = " ".join(cells[:pain_column])
+                label = "pre" if _ROW_PRE.search(row) else "post" if _ROW_POST.search(row) else None
+                label = label or ("pre" if pain.pre is None else "post" if pain.post is None else None)
+                if label and getattr(pain, label) is None:
                     setattr(pain, label, float(cells[pain_column]))
                     start = offset + line.rfind(cells[pain_column])
                     evidence.append(span(view, start, start + len(cells[pain_column])))
