@@ -33,6 +33,7 @@ _SIDE_CHAIN = re.compile(r"^(?:\s|,|/|&|\band\b|\bthen\b|\balso\b|\bon\b|\bthe\b
 _PREFIX_WINDOW = 100
 _POSTFIX_WINDOW = 40
 _CUE_WINDOW = 40
+_LETTERED_SLASH = re.compile(r"[CTLS]\d{1,2}\s*/\s*[CTLS]\d", re.I)
 
 
 @dataclass
@@ -165,9 +166,12 @@ def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> Phrase
     if phrase.category == "LEVEL_WORD":
         reading.joints = list(phrase.meta.get("joints", []))
         return reading
-    units = parse_level_phrase(phrase.text)
     mode = _cue_mode(view, phrase)
     reading.mode = mode
+    text = phrase.text
+    if mode is not None and _LETTERED_SLASH.search(text):
+        text = text.replace("/", ", ")  # "L2/L3/L4 MB" lists nerves; "L4/5" stays a joint
+    units = parse_level_phrase(text)
     for unit in units:
         if unit.kind == "loose_pair" and mode is not None:
             unit = LevelUnit("range", unit.first, unit.last)
