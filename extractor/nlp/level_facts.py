@@ -172,9 +172,11 @@ def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> Phrase
     if mode is not None and _LETTERED_SLASH.search(text):
         text = text.replace("/", ", ")  # "L2/L3/L4 MB" lists nerves; "L4/5" stays a joint
     units = parse_level_phrase(text)
+    joints_named = any(is_consecutive_pair(u) for u in units)
     for unit in units:
-        if unit.kind == "loose_pair" and mode is not None:
-            unit = LevelUnit("range", unit.first, unit.last)
+        if unit.kind == "loose_pair":  # "L four L five": nerves beside medial-branch words, else a joint
+            kind = "range" if mode is not None and not joints_named else "pair"
+            unit = LevelUnit(kind, unit.first, unit.last)
         if is_consecutive_pair(unit) or (mode is None and unit.kind != "single"):
             reading.joints.extend(unit_joints(unit))
         elif mode == "nerve":
