@@ -8,8 +8,10 @@ with a unique trailer line unless ``--exact``) in a JSONL file and coded with th
 and pipeline build included) and steady state (from the first line written to the last). The
 target is a 2-worker / 1-worker ratio of at least 1.8 on 2 cores.
 RSS of each pool worker is sampled from /proc every 0.5 s: "flat" means the last quarter of the
-run is within a few percent of the first quarter after warm-up. The CPU share of the workers
-tells a busy machine apart from poor scaling: run it on an otherwise idle machine. Linux only.
+run is within a few percent of the first quarter after warm-up. Wall-clock rates need an
+otherwise idle machine: the workers' CPU share tells a busy machine apart from poor scaling, and
+the CPU-time projection (notes/s if each worker had a core: workers / CPU seconds a note after
+warm-up) shows what the machine would give with nothing else running. Linux only (/proc).
 """
 
 from __future__ import annotations
@@ -91,12 +93,14 @@ class Sampler(threading.Thread):
         self.cpu: dict[int, float] = {}
         self.parent_rss: list[int] = []
         self.first_line_at: float | None = None
+        self.cpu_at_first = 0.0
         self.lines_at_first: int = 0
 
     def run(self) -> None:
         while not self.stop.wait(0.5):
             now = time.perf_counter()
-            if self.first_line_at is None and self.output.exists() and self.output.stat().st_size > 0:
+            first_now = self.first_line_at is None and self.output.exists() and self.output.stat().st_size > 0
+            if first_now:
                 self.first_line_at = now
                 self.lines_at_first = self.output.read_bytes().count(b"\n")
             for pid in _pool_workers():
@@ -106,6 +110,8 @@ class Sampler(threading.Thread):
                 cpu = _cpu_seconds(pid)
                 if cpu is not None:
                     self.cpu[pid] = cpu
+            if first_now:
+                self.cpu_at_first = sum(self.cpu.values())
             parent = _rss_kib(os.getpid())
             if parent is not None:
                 self.parent_rss.append(parent)
@@ -126,6 +132,9 @@ def measure(archive: Path, count: int, workers: int, chunk_size: int, workdir: P
     sampler.join()
     steady_from = sampler.first_line_at or started
     steady = (count - sampler.lines_at_first) / max(ended - steady_from, 1e-9)
+    steady_cpu = sum(sampler.cpu.values()) - sampler.cpu_at_first  # coding only: pipelines are built
+    # notes/s if every worker had a core to itself: what an idle machine would show
+    projected = workers * (count - sampler.lines_at_first) / max(steady_cpu, 1e-9)
     per_worker = []
     for pid, samples in sorted(sampler.rss.items()):
         warm = [rss for at, rss in samples if at >= steady_from] or [rss for _, rss in samples]
@@ -153,6 +162,8 @@ def measure(archive: Path, count: int, workers: int, chunk_size: int, workdir: P
         "worker_cpu_s": sum(sampler.cpu.values()),
         "parent_cpu_s": parent_cpu_s,
         "cpu_share": sum(sampler.cpu.values()) / (workers * (ended - started)),
+        "cpu_ms_per_note": 1000 * steady_cpu / max(count - sampler.lines_at_first, 1),
+        "projected": projected,
     }
 
 
@@ -163,7 +174,8 @@ def describe(result: dict) -> str:
         f"(startup {result['startup_s']:.1f}s), errors {result['errors']}, "
         f"parent RSS max {result['parent_max_mib']:.0f} MiB",
         f"  CPU: workers {result['worker_cpu_s']:.1f}s ({100 * result['cpu_share']:.0f}% of their wall time: "
-        f"the rest is waiting for a core), parent {result['parent_cpu_s']:.1f}s",
+        f"the rest is waiting for a core), parent {result['parent_cpu_s']:.1f}s; "
+        f"{result['cpu_ms_per_note']:.1f} ms CPU a note: {result['projected']:.1f} notes/s with a core each",
     ]
     for worker in result["per_worker"]:
         out.append(
@@ -214,7 +226,8 @@ def main() -> None:
             verdict = "meets" if ratio_steady >= 1.8 else "misses"
             print(
                 f"  {workers} vs {counts[0]} workers: steady x{ratio_steady:.2f} "
-                f"({verdict} the 1.8x target), end to end x{ratio_e2e:.2f}"
+                f"({verdict} the 1.8x target), end to end x{ratio_e2e:.2f}; "
+                f"with a core each (CPU-time projection) x{other['projected'] / base['projected']:.2f}"
             )
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
