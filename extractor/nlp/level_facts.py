@@ -205,7 +205,11 @@ class JointSet:
 
 
 def resolve_joints(
-    view: NoteView, readings: list[PhraseReading], extra_nerves: list[Mention], default_side: str | None
+    view: NoteView,
+    readings: list[PhraseReading],
+    extra_nerves: list[Mention],
+    default_side: str | None,
+    incomplete: bool = False,
 ) -> JointSet:
     """Named joints win; otherwise nerves and targets are mapped (coding-rules §6). The
     description wins over the header when the two name different joints."""
@@ -257,26 +261,26 @@ def resolve_joints(
 
     from_nerves = False
     discrepancy = None
-    header_joints = header_named or header_mapped
-    body_joints = body_named or body_mapped
+    # Named joints win over joints mapped from nerves, and the description wins over the header:
+    # when both name joints and disagree it is a level discrepancy, unless the procedure was
+    # stopped part-way and the description names fewer of the header's joints.
     if body_named:
         chosen = body_named
-    elif header_named and (not body_mapped or set(body_mapped) == set(header_named)):
+        partial = incomplete and set(body_named) < set(header_named)
+        if header_named and set(header_named) != set(body_named) and not partial:
+            evidence = [r.phrase.evidence() for rs in header_named.values() for r in rs]
+            evidence += [r.phrase.evidence() for rs in body_named.values() for r in rs]
+            discrepancy = (
+                sorted(header_named, key=joint_index),
+                sorted(body_named, key=joint_index),
+                _dedupe(evidence),
+            )
+    elif header_named:
         chosen = header_named
     elif body_mapped:
         chosen, from_nerves = body_mapped, True
     else:
         chosen, from_nerves = header_mapped, bool(header_mapped)
-    if header_joints and body_joints and set(header_joints) != set(body_joints):
-        chosen = body_joints
-        from_nerves = not body_named
-        evidence = [r.phrase.evidence() for rs in header_joints.values() for r in rs]
-        evidence += [r.phrase.evidence() for rs in body_joints.values() for r in rs]
-        discrepancy = (
-            sorted(header_joints, key=joint_index),
-            sorted(body_joints, key=joint_index),
-            _dedupe(evidence),
-        )
 
     sides: dict[str, str | None] = {}
     evidence: dict[str, list[Evidence]] = {}

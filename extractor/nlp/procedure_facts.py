@@ -39,7 +39,8 @@ _SESSION_WORDS = [
     ),
     (
         re.compile(
-            r"\b(?:first|initial|1st)\b|(?:#\s*:?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+)(?:1|one)\b", re.I
+            r"\b(?:first|initial|1st)\b|(?:#\s*:?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+)(?:1|one)\b",
+            re.I,
         ),
         1,
     ),
@@ -390,7 +391,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     facet_procedures: list[Procedure] = []
     for group in group_phrases(view, facet_kinds, facet_phrases):
         readings = [read_phrase(view, p, sides_by_phrase.get(p.index, [])) for p in group.phrases]
-        joint_set = resolve_joints(view, readings, extras, fallback_side)
+        joint_set = resolve_joints(view, readings, extras, fallback_side, incomplete=status == "incomplete")
         if field_side:
             joint_set.sides = {j: combine_sides([s, field_side]) for j, s in joint_set.sides.items()}
         if repeat:
