@@ -64,7 +64,7 @@ class ResultWriter:
     """Appends lines; each batch of lines is one write followed by a flush."""
 
     def __init__(self, path: Path) -> None:
-        self.handle = open(path, "ab")  # noqa: SIM115 - closed by close()
+        self.handle = open(path, "ab")  # closed by close()
 
     def write(self, lines: Iterable[bytes]) -> None:
         data = b"".join(line + b"\n" for line in lines)
