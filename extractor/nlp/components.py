@@ -61,6 +61,18 @@ class TextKeepingTokenizer:
         return getattr(self.tokenizer, name)
 
 
+_OFFSETS = "facet_token_offsets"
+
+
+def doc_token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
+    """Token offsets (``sentences.token_offsets``), kept in ``doc.user_data`` between the
+    sentence splitter and ConText, which drops them."""
+    offsets = doc.user_data.get(_OFFSETS)
+    if offsets is None:
+        offsets = doc.user_data[_OFFSETS] = token_offsets(doc)
+    return offsets
+
+
 def note_text(doc: Doc) -> str:
     """The Doc's text, read once (see ``TextKeepingTokenizer``)."""
     text = doc._.facet_text
@@ -92,7 +104,7 @@ class FacetSentenceSplitter:
     """Sentence bounds ``[[start, end], ...]`` (characters) in ``doc._.facet_sentences``."""
 
     def __call__(self, doc: Doc) -> Doc:
-        starts, ends = token_offsets(doc)
+        starts, ends = doc_token_offsets(doc)
         doc._.facet_sentences = sentence_bounds(note_text(doc), starts, ends)
         return doc
 
@@ -172,6 +184,7 @@ class FacetContext:
         self.engine = context_engine()
 
     def __call__(self, doc: Doc) -> Doc:
+        offsets = doc.user_data.pop(_OFFSETS, None)
         mentions = doc._.facet_mentions or []
         if not mentions:
             return doc
@@ -186,7 +199,7 @@ class FacetContext:
         by_rule: list[list[tuple[int, int]]] = [[] for _ in self.engine.rules]
         for rule, start, end in cues:
             by_rule[rule].append((start, end))
-        starts, ends = token_offsets(doc)
+        starts, ends = offsets or token_offsets(doc)
         sentence_starts = [start for start, _ in (doc._.facet_sentences or [[0, len(text)]])]
         statuses = self.engine.statuses(
             starts,

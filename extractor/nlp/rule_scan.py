@@ -5,16 +5,16 @@ A *pass* is an ordered list of rule patterns that ``finditer`` would run as one 
 them). For every pass, ``scan`` returns exactly the ``(rule, start, end)`` matches
 ``re.compile("|".join(rules), flags).finditer(text)`` yields, in order:
 
-- a match can only start where one of its rules' start keys (``start_keys``) fits, so only
-  those positions are tried: word starts (one ``\\w+`` sweep) and the few other characters
+- a match can only start where one of its rules' starts (``start_keys``) fits, so only
+  those positions are tried: word starts (found with numpy) and the few other characters
   some rule starts with (one sweep that skips ahead in C);
-- at a position, the rules of a pass whose prefixes fit the next four characters are tried
-  in file order and the first that matches wins, which is what the alternation does; the
-  next match of that pass is looked for from the end of this one, which is what ``finditer``
+- at a position, the rules of a pass whose starts fit the next six characters are tried in
+  file order and the first that matches wins, which is what the alternation does; the next
+  match of that pass is looked for from the end of this one, which is what ``finditer``
   does; a pass with a rule that could start anywhere is run with ``finditer`` itself.
 
-The rules are compiled when the scanner is built; the rules to try after each four-key
-prefix are worked out the first time that prefix is seen and kept.
+The rules are compiled when the scanner is built; the rules to try after each six-key
+string are worked out the first time that string is seen and kept.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
+
+import numpy as np
 
 from .start_keys import NON_ASCII, key_text, start_keys
 
@@ -31,7 +33,6 @@ Match = tuple[int, int, int]
 KEY_LENGTH = 6
 _SHORT_KEY = 2
 _MEMO_LIMIT = 200_000
-_WORD_RUN = re.compile(r"\w+")
 _LINE_BREAK = re.compile(r"\n")
 _FIRST = itemgetter(0)
 
@@ -39,6 +40,33 @@ Entry = tuple[int, tuple[tuple[int, re.Pattern[str]], ...]]
 """(pass, its rules that may match there, in rule order, with their regexes)."""
 Entries = tuple[Entry, ...]
 """Passes to try at a position, in pass order."""
+
+
+def _is_word(char: str) -> bool:
+    """``re``'s ``\\w`` (Unicode): ``str.isalnum`` is the same test as sre's."""
+    return char.isalnum() or char == "_"
+
+
+_WORD_CODES = np.array([_is_word(chr(code)) for code in range(128)], dtype=bool)
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def word_starts(text: str) -> np.ndarray:
+    """Per character: does a word (``\\w+``) start here? (numpy: a ``finditer`` costs a
+    Python object per word.)"""
+    codes = _codes(text)
+    if text.isascii():
+        word = _WORD_CODES[codes]
+    else:
+        word = _WORD_CODES[np.minimum(codes, 127)]
+        for index in np.flatnonzero(codes > 127).tolist():
+            word[index] = _is_word(text[index])
+    start = word.copy()
+    start[1:] &= ~word[:-1]
+    return start
 
 
 def _is_ascii_word(key: str) -> bool:
@@ -134,6 +162,7 @@ class RuleScanner:
                                 sweep[(before, first)] = None
         self._at_word.freeze()
         self._elsewhere.freeze()
+
         self._scanned = [index for index in range(len(passes)) if index not in self._whole]
         self._sweep_at, self._sweep_after = self._sweep_regexes(sweep)
 
@@ -164,28 +193,31 @@ class RuleScanner:
         """Over the key text, positions where a rule not tied to a word start may start: one
         regex for rules without a look-behind (the position is the match start), one for rules
         with a one-character look-behind (found from that character: the position is the
-        match start + 1). Each starts with one character class, so ``re`` skips ahead in C."""
-        free: list[str] = []
-        after: dict[frozenset[str], list[str]] = {}
+        match start + 1). Each is a branch of single characters, so ``re`` skips ahead in C
+        to the next character that can start one."""
+        free: dict[str, list[str]] = {}
+        after: dict[str, list[str]] = {}
         for (before, first), seconds in sorted(sweep.items(), key=repr):
             follow = f"(?=[{_class(seconds)}])" if seconds is not None else ""
             if before is None:
-                free.append(f"(?<={re.escape(first)}){follow}")
+                free.setdefault(first, []).append(follow)
             else:
-                after.setdefault(before, []).append(f"{re.escape(first)}{follow}")
-        at = None
-        if free:
-            firsts = _class({first for before, first in sweep if before is None})
-            at = re.compile(f"[{firsts}](?:{'|'.join(free)})")
-        behind = None
-        if after:
-            checks = [
-                f"(?<=[{_class(before)}])(?=(?:{'|'.join(alts)}))"
-                for before, alts in sorted(after.items(), key=repr)
-            ]
-            befores = _class(set().union(*after))
-            behind = re.compile(f"[{befores}](?:{'|'.join(checks)})")
-        return at, behind
+                for char in before:
+                    after.setdefault(char, []).append(f"{re.escape(first)}{follow}")
+
+        def branch(options: dict[str, list[str]], lookahead: bool) -> re.Pattern[str] | None:
+            if not options:
+                return None
+            alternatives = []
+            for char, checks in sorted(options.items()):
+                if lookahead:
+                    tail = f"(?=(?:{'|'.join(checks)}))"
+                else:
+                    tail = "" if "" in checks else f"(?:{'|'.join(checks)})"
+                alternatives.append(re.escape(char) + tail)
+            return re.compile("|".join(alternatives))
+
+        return branch(free, lookahead=False), branch(after, lookahead=True)
 
     def _candidates(self, text: str, keys: str) -> list[tuple[int, Entries]]:
         """(position, rules to try there), in text order, for positions with something to try."""
@@ -198,13 +230,14 @@ class RuleScanner:
                 if p < len(text)
                 and (entries := (at_word if _is_word(text[p]) else self._elsewhere)[keys[p : p + length]])
             ]
-        words = [m.start() for m in _WORD_RUN.finditer(text)]
+        starts = word_starts(text)
+        words = np.flatnonzero(starts).tolist()
         candidates = [(p, entries) for p in words if (entries := at_word[keys[p : p + length]])]
         others = {m.start() for m in self._sweep_at.finditer(keys)} if self._sweep_at else set()
         if self._sweep_after:
             others.update(m.end() for m in self._sweep_after.finditer(keys))
         if others:
-            others.difference_update(words)
+            others = {p for p in others if not starts[p]}
             elsewhere = self._elsewhere
             candidates += [(p, entries) for p in others if (entries := elsewhere[keys[p : p + length]])]
             candidates.sort(key=_FIRST)
@@ -218,6 +251,8 @@ class RuleScanner:
         if not self._scanned:
             return found
         resume = [0] * len(self._regexes)
+        if not text:
+            return found
         for position, entries in self._candidates(text, key_text(text)):
             for index, rules in entries:
                 if position < resume[index]:
@@ -230,7 +265,3 @@ class RuleScanner:
                         resume[index] = end if end > position else position + 1
                         break
         return found
-
-
-def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_"

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-from .rule_data import SectionRuleData, section_rule_patterns, section_rules
+from .rule_data import SectionRuleData, section_rule_data, section_rule_patterns
 from .rule_scan import RuleScanner
 
 _LIST_MARK = re.compile(r"^(?:[-*\u2022]|\d+[.)]\s)")
@@ -43,7 +43,7 @@ def header_matches(text: str) -> list[tuple[int, int, int]]:
 
 def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[dict]:
     """Section dicts (category, role, start, end, header_end) from the header matches."""
-    rules: tuple[SectionRuleData, ...] = section_rules()[1]
+    rules: tuple[SectionRuleData, ...] = section_rule_data()
     sections: list[dict] = []
     current = {"category": None, "role": "untitled", "start": 0, "end": len(text), "header_end": 0}
     for index, start, end in headers:
