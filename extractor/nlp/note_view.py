@@ -74,6 +74,7 @@ class NoteView:
     _by_sentence: dict[tuple[str, int], list[Mention]] | None = field(default=None, repr=False)
     _merged: dict[tuple[str, ...], list[Mention]] = field(default_factory=dict, repr=False)
     _section_reach: list[int] | None = field(default=None, repr=False)
+    _sentence_starts: list[int] | None = field(default=None, repr=False)
 
     @classmethod
     def from_doc(cls, doc: Any) -> NoteView:
@@ -134,6 +135,24 @@ class NoteView:
     def sentence_bounds(self, sent: int) -> tuple[int, int]:
         start, end = self.sentences[sent]
         return start, end
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        """(start, end) of the first sentence with start <= offset < end, ``(offset, offset)``
+        if there is none; by bisection (sentences are in order and do not overlap)."""
+        starts = self._sentence_starts
+        if starts is None:
+            starts = self._sentence_starts = [start for start, _ in self.sentences]
+            ordered = all(a[1] <= b[0] for a, b in zip(self.sentences, self.sentences[1:], strict=False))
+            if not ordered:
+                self._sentence_starts = starts = []
+        if not starts and self.sentences:
+            return next(((s, e) for s, e in self.sentences if s <= offset < e), (offset, offset))
+        index = bisect.bisect_right(starts, offset) - 1
+        if index >= 0:
+            start, end = self.sentences[index]
+            if start <= offset < end:
+                return start, end
+        return offset, offset
 
     def role_at(self, offset: int) -> str:
         """The role of the last section that starts at or before ``offset``, looking no

@@ -43,3 +43,18 @@ def test_of_several_categories_returns_a_fresh_list(docs):
     first = view.of("SIDE", "LEVEL_PHRASE")
     first.append("junk")
     assert "junk" not in view.of("SIDE", "LEVEL_PHRASE")
+
+
+def test_sentence_at_is_the_first_sentence_holding_the_offset(docs):
+    def plain(view, offset):
+        for start, end in view.sentences:
+            if start <= offset < end:
+                return start, end
+        return offset, offset
+
+    for _, doc, _ in docs[::5]:
+        view = NoteView.from_doc(doc)
+        for offset in range(-1, len(view.text) + 2, 7):
+            assert view.sentence_at(offset) == plain(view, offset)
+    odd = NoteView(text="x" * 30, sentences=[[10, 20], [0, 15], [25, 25]], sections=[])
+    assert [odd.sentence_at(o) for o in range(30)] == [plain(odd, o) for o in range(30)]
