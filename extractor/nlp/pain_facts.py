@@ -133,7 +133,7 @@ def _label_lone_scores(
     for start, end, _value in scores:
         if start in labels:
             continue
-        sentence_start, sentence_end = _sentence_of(view, start)
+        sentence_start, sentence_end = view.sentence_at(start)
         forward = [c for c in cues if end <= c[0] < min(end + 40, sentence_end) and c not in claimed]
         backward_here = [c for c in cues if sentence_start <= c[0] and c[1] <= start and c not in claimed]
         backward = [c for c in cues if start - _CUE_REACH <= c[1] <= start and c not in claimed]
@@ -238,13 +238,6 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
         else:
             pain_column = None if not line.strip() else pain_column
         offset += len(line)
-
-
-def _sentence_of(view: NoteView, offset: int) -> tuple[int, int]:
-    for start, end in view.sentences:
-        if start <= offset < end:
-            return start, end
-    return offset, offset
 
 
 def _percent_relief(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
