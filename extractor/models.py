@@ -7,7 +7,7 @@ The NLP half fills the fact models; the coding half reads them and adds ``lines`
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,16 +22,7 @@ ProcedureKind = Literal[
     "cryoneurolysis",
     "other",
 ]
-FACET_KINDS: frozenset[str] = frozenset(
-    {
-        "intra_articular",
-        "medial_branch_block",
-        "rf_ablation_thermal",
-        "rf_pulsed",
-        "chemical_neurolysis",
-        "cryoneurolysis",
-    }
-)
+FACET_KINDS: frozenset[str] = frozenset(get_args(ProcedureKind)) - {"other"}
 INJECTION_KINDS: frozenset[str] = frozenset({"intra_articular", "medial_branch_block"})
 NEUROTOMY_KINDS: frozenset[str] = frozenset(
     {"rf_ablation_thermal", "rf_pulsed", "chemical_neurolysis", "cryoneurolysis"}

@@ -5,19 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from extractor.models import FACET_KINDS
 from extractor.nlp.level_parser import JOINTS
 
 ROOT = Path(__file__).resolve().parents[1] / "corpora"
 GOLD = sorted(ROOT.rglob("*.gold.json"))
-KINDS = {
-    "intra_articular",
-    "medial_branch_block",
-    "rf_ablation_thermal",
-    "rf_pulsed",
-    "chemical_neurolysis",
-    "cryoneurolysis",
-    "other",
-}
+KINDS = FACET_KINDS | {"other"}
 REQUIRED = {"id", "style", "procedures", "agents", "sedation", "pain", "lines", "warnings"}
 
 
