@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from .errors import DEFAULT_MAX_CHARS, EmptyNote, NoteTooLarge, UnreadableInput
 
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def check_note(text: object, max_chars: int = DEFAULT_MAX_CHARS) -> str:
@@ -22,6 +25,10 @@ def check_note(text: object, max_chars: int = DEFAULT_MAX_CHARS) -> str:
         raise EmptyNote()
     if "\x00" in text:
         raise UnreadableInput("The note contains NUL bytes: it looks like a binary file, not text.")
+    if not text.isascii() and _SURROGATE.search(text):
+        raise UnreadableInput(
+            "The note contains unpaired UTF-16 surrogates (such as a JSON \\ud800 escape): it is not valid text."
+        )
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in _CONTROL_OK)
     if controls > max(8, len(text) // 100):
         raise UnreadableInput("The note is mostly control characters: it looks like a binary file, not text.")
