@@ -24,15 +24,16 @@ from .level_parser import (
 from .note_view import Mention, NoteView
 
 _POSTFIX_GAP = re.compile(
-    r"^[\s,(|]*(?:(?:facet\s+)?(?:joints?|levels?|facets?|medial\s+branch(?:es)?(?:\s+nerves?)?|MBs?|"
+    r"^[\s,(|:]*(?:(?:facet\s+)?(?:joints?|levels?|facets?|medial\s+branch(?:es)?(?:\s+nerves?)?|MBs?|"
     r"dorsal\s+ram(?:us|i)|nerves?|(?:were|was)\s+(?:blocked|injected|treated|lesioned|targeted|performed))\s*)*"
-    r"(?:,\s*)?(?:on\s+the|on|at\s+the|,)?[\s(|]*$",
+    r"(?:,\s*)?(?:on\s+the|on|at\s+the|,|:)?[\s(|:]*$",
     re.IGNORECASE,
 )
 _SIDE_CHAIN = re.compile(r"^(?:\s|,|/|&|\band\b|\bthen\b|\balso\b|\bon\b|\bthe\b)*$", re.IGNORECASE)
 _PREFIX_WINDOW = 100
 _POSTFIX_WINDOW = 40
 _CUE_WINDOW = 40
+_TIGHT_GAP = re.compile(r"^\s{0,2}(?:(?:at|@|for|of)\s+(?:the\s+)?)?$", re.I)
 _LETTERED_SLASH = re.compile(r"[CTLS]\d{1,2}\s*/\s*[CTLS]\d", re.I)
 
 
@@ -94,7 +95,11 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
             previous = before[-1] if before else None
             following = after[0] if after else None
             adverb = side.text.lower().endswith("ly") or side.text.startswith("(")
-            tight_prefix = following is not None and following.start - side.end <= 2 and not adverb
+            tight_prefix = (
+                following is not None
+                and not adverb
+                and _TIGHT_GAP.match(view.text[side.end : following.start]) is not None
+            )
             postfix_ok = (
                 previous is not None
                 and side.start - previous.end <= _POSTFIX_WINDOW
@@ -124,7 +129,9 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
 
 
 _CORRECTION = re.compile(
-    r"^\W*(?:correction|scratch\s+that|I\s+mean|sorry|strike\s+that|make\s+that)\b", re.I
+    r"^\W*(?:correction|scratch\s+that|I\s+mean|I'?m\s+sorry|I\s+am\s+sorry|sorry|excuse\s+me|strike\s+that|"
+    r"make\s+that|rather|no\s+wait)\b",
+    re.I,
 )
 
 
