@@ -52,13 +52,22 @@ class InvalidClaim(FacetCoderError):
     exit_code = 6
 
 
+def quoted_payer(name: str) -> str:
+    """``name`` quoted if it can be a profile name or path (one word, at most 64 characters);
+    else only its length: a note passed as the payer by mistake (arguments swapped) is never
+    echoed."""
+    if len(name) <= 64 and not any(char.isspace() for char in name):
+        return repr(name)
+    return f"(a value of {len(name):,} characters with spaces or line breaks: not a profile name)"
+
+
 class UnknownPayer(FacetCoderError):
     code = "UNKNOWN_PAYER"
     exit_code = 7
 
     def __init__(self, name: str, known: list[str]) -> None:
         super().__init__(
-            f"Unknown payer profile {name!r}. Known profiles: {', '.join(sorted(known))}; "
+            f"Unknown payer profile {quoted_payer(name)}. Known profiles: {', '.join(sorted(known))}; "
             "or give the path of a profile file (.yaml/.json)."
         )
         self.name = name

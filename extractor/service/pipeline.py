@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import UnknownPayer
+from ..errors import UnknownPayer, quoted_payer
 from .settings import BUILTIN_PAYERS
 
 CodeFunction = Callable[..., Any]
@@ -44,7 +44,7 @@ class UnknownBuiltInPayer(UnknownPayer):
     def __init__(self, name: str, known: list[str]) -> None:
         super().__init__(name, known)
         self.args = (
-            f"Unknown payer profile {name!r}. Known profiles: {', '.join(sorted(known))} "
+            f"Unknown payer profile {quoted_payer(name)}. Known profiles: {', '.join(sorted(known))} "
             "(the HTTP API takes built-in profile names only, not file paths).",
         )
 
@@ -61,7 +61,7 @@ def builtin_payers() -> list[str]:
 def check_payer_name(payer: str, known: list[str]) -> str:
     """Over HTTP a payer is a built-in profile name: a file path would let a caller read server files."""
     if payer not in known:
-        raise UnknownBuiltInPayer(payer[:64], known)
+        raise UnknownBuiltInPayer(payer, known)
     return payer
 
 
