@@ -27,7 +27,8 @@ def check_note(text: object, max_chars: int = DEFAULT_MAX_CHARS) -> str:
         raise UnreadableInput("The note contains NUL bytes: it looks like a binary file, not text.")
     if not text.isascii() and _SURROGATE.search(text):
         raise UnreadableInput(
-            "The note contains unpaired UTF-16 surrogates (such as a JSON \\ud800 escape): it is not valid text."
+            "The note contains unpaired UTF-16 surrogates (such as a JSON \\ud800 escape): "
+            "it is not valid text."
         )
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in _CONTROL_OK)
     if controls > max(8, len(text) // 100):
