@@ -53,7 +53,11 @@ import json, resource, sys
 from extractor import code_note
 for path in json.loads(sys.argv[1]):
     code_note(open(path, encoding="utf-8").read())
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+try:  # VmHWM: ru_maxrss would count the parent's pages shared at fork time
+    with open("/proc/self/status") as status:
+        print(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+except OSError:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
