@@ -155,6 +155,7 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
     """Relief from an earlier diagnostic facet block (never today's; never an RFA, SI joint,
     epidural or other procedure's relief); the lowest one reported."""
     candidates = []
+    sentence_blocks: dict[int, bool] = {}
     for m in view.of("RELIEF"):
         if m.hypothetical or m.role == "plan":
             continue
@@ -166,9 +167,11 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
         near = view.text[max(start, m.start - 120) : min(end, m.end + 30)]
         if _OTHER_PROCEDURE.search(near):
             continue
-        block_context = _BLOCK_WORDS.search(clause) or (
-            _BLOCK_WORDS.search(sentence) and not _OTHER_PROCEDURE.search(sentence)
-        )
+        if m.sent not in sentence_blocks:  # once per sentence, however many percents it holds
+            sentence_blocks[m.sent] = bool(
+                _BLOCK_WORDS.search(sentence) and not _OTHER_PROCEDURE.search(sentence)
+            )
+        block_context = _BLOCK_WORDS.search(clause) or sentence_blocks[m.sent]
         if not block_context:
             continue
         value = percent_value(m.text)

@@ -163,7 +163,7 @@ def _label_lone_scores(
         evidence.append(span(view, start, end))
 
 
-_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+| {2,}")
+_CELL_SPLIT = re.compile(r"(?<![ \t])[ \t]*\|[ \t]*|\t+| {2,}")  # one try per whitespace run
 _PAIN_HEADER = re.compile(r"^(?:pain|NRS|NPRS|VAS)\b", re.I)
 _PAIN_COLUMN = re.compile(r"\b(?:pain|NRS|NPRS|VAS|score)\b", re.I)
 _ROW_PRE = re.compile(r"\b(?:pre|before|baseline)\b", re.I)
@@ -241,12 +241,16 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
 
 
 def _percent_relief(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
+    checked: dict[int, bool] = {}  # one look at a sentence, however many percents it holds
     for mention in view.of("RELIEF"):
         if mention.negated or mention.hypothetical or mention.historical or not mention.today:
             continue
-        if not (mention.role == "pain" or TODAY_CONTEXT.search(view.sentence_text(mention.sent))):
-            continue
-        if is_prior_sentence(view, mention.sent) and mention.role != "pain":
+        if mention.sent not in checked:
+            sentence = view.sentence_text(mention.sent)
+            checked[mention.sent] = bool(TODAY_CONTEXT.search(sentence)) and not is_prior_sentence(
+                view, mention.sent
+            )
+        if mention.role != "pain" and not checked[mention.sent]:
             continue
         value = percent_value(mention.text)
         if value is not None:

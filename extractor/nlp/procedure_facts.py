@@ -120,10 +120,11 @@ def _nearest_kind(view: NoteView, phrase: Mention, kinds: list[Mention]) -> Ment
 
 def _temperature(view: NoteView) -> tuple[float | None, list[Evidence]]:
     values = []
+    lesioned: dict[int, bool] = {}  # one search per sentence, however many temperatures it holds
     for m in view.of("TEMPERATURE"):
-        lesioned_today = m.role in ("description", "untitled", "other_today", "header") and _LESIONED.search(
-            view.sentence_text(m.sent)
-        )
+        if m.sent not in lesioned:
+            lesioned[m.sent] = _LESIONED.search(view.sentence_text(m.sent)) is not None
+        lesioned_today = m.role in ("description", "untitled", "other_today", "header") and lesioned[m.sent]
         if not (_usable(m) or (lesioned_today and not m.negated and not m.hypothetical)):
             continue
         digits = re.match(r"\d+", m.text)

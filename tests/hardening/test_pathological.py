@@ -102,10 +102,6 @@ KNOWN_SLOW_SHAPES = {
     "previous RFA": ("", "previous RFA ", 2_000, "context_engine._apply: each modifier against each target"),
     "relief": ("", "80% relief ", 500, "note_facts.build_prior_response, pain_facts._percent_relief: "
                "a regex search of the whole sentence for each mention"),
-    "temperatures": ("", "radiofrequency ablation at 80C ", 8_000, "procedure_facts._temperature: "
-                     "a regex search of the whole sentence for each mention"),
-    "tabs at a line start": ("\n", "\t", 500, "section rule 0: a look-ahead at each backtrack of [ \\t]*"),
-    "spaces at a line start": ("\n", " ", 1_000, "section rule 0: a look-ahead at each backtrack of [ \\t]*"),
 }  # fmt: skip
 
 
@@ -205,10 +201,6 @@ ADVERSARIAL = {
 KNOWN_SLOW_REGEXES = {
     ("note_facts._DOSE", "digits"): r"\d+(?:\.\d+)?\s*mg... retried at each digit (on 35-char windows)",
     ("note_facts._CONCENTRATION", "digits"): r"\d+(?:\.\d+)?\s*% retried at each digit (on 35-char windows)",
-    ("section[0]", "spaces"): r"(?![^\n]*\bnote\b) re-run at every backtrack of ^[ \t]*",
-    ("section[0]", "tabs"): r"(?![^\n]*\bnote\b) re-run at every backtrack of ^[ \t]*",
-    ("pain_facts._CELL_SPLIT", "newlines"): r"\s*\|\s* retried at every character of a whitespace run",
-    ("pain_facts._CELL_SPLIT", "crlf"): r"\s*\|\s* retried at every character of a whitespace run",
 }  # fmt: skip
 
 
