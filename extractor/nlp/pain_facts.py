@@ -39,6 +39,12 @@ _TODAY_PAIN = re.compile(
     re.I,
 )
 _CUE_REACH = 90
+_PAIN_WORDING = re.compile(
+    r"/\s*10|out\s+of|over\s+(?:10|ten)|->|\u2192|=>|\bpre|\bpost|before|after|\bfrom\b|NRS|VAS|pain|score|going|went|"
+    r"down\s+to|\[|\{|\||\t|\.\.|baseline|arrival|today|minutes|\bmin\b|discharge",
+    re.I,
+)
+_HAS_NUMBER = re.compile(r"[0-9]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 
 
 def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
@@ -66,10 +72,12 @@ def build_pain(view: NoteView) -> Pain:
     scores: list[tuple[int, int, float]] = []
     cues: list[tuple[int, int, str]] = []
     for sent, (start, end) in enumerate(view.sentences):
+        sentence = view.text[start:end]
+        if not _HAS_NUMBER.search(sentence) or not _PAIN_WORDING.search(sentence):
+            continue  # a score needs a number and some pain wording (not "0.5 mL of 0.5%")
         role = view.role_at(start)
         if not _sentence_ok(view, sent, role):
             continue
-        sentence = view.text[start:end]
         if pain.scale is None and (scale := patterns["scale"].search(sentence)):
             pain.scale = _scale_name(scale.group("scale"))
         if pain.pre is None and pain.post is None:
@@ -90,7 +98,7 @@ def build_pain(view: NoteView) -> Pain:
                 first = match.start(group) if group == "d" else match.start()
                 scores.append((start + first, start + match.end(), value))
 
-    for start, end in view.sentences:
+    for start, end in view.sentences if scores else ():
         if view.role_at(start) in ("plan", "excluded"):
             continue
         sentence = view.text[start:end]
