@@ -8,6 +8,10 @@ import os
 from ..errors import DEFAULT_MAX_CHARS
 
 API_KEY_VARIABLE = "FACETCODE_API_KEY"
+# Idle keep-alive connections are kept this long. uvicorn's default (5 s) equals httpx's client
+# expiry (5 s): a client reusing a connection just as the server closes it gets a reset (the
+# load test hit it under load). Longer than common client pools' expiry (httpx 5, aiohttp 15).
+KEEP_ALIVE_SECONDS = 75
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -68,5 +72,6 @@ def run(args: argparse.Namespace) -> int:
         access_log=False,
         log_config=log_config(args.log_level),
         server_header=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     return 0
