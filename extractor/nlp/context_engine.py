@@ -220,7 +220,7 @@ class ContextEngine:
         if not modifiers:
             return out
         self._limit_scopes(modifiers)
-        self._apply(modifiers, spans, targets, first_tokens, count)
+        self._apply(modifiers, spans, targets)
         shared: dict[tuple[int, int], list[str]] = {}
         owner: dict[tuple[int, int], int] = {}
         for modifier in modifiers:
@@ -283,16 +283,42 @@ class ContextEngine:
     @staticmethod
     def _limit_scopes(modifiers: list[_Modifier]) -> None:
         """``ConTextGraph.update_scopes``: every pair (i < j) in order, i limited by j then j
-        by i. A pair whose reaches [low, high] do not meet never changes either scope, so it
-        is skipped: modifiers are in text order and ``low`` is the start of the modifier's
-        sentence, so the pairs of i are the next modifiers until one starts past i's reach."""
+        by i; only the pairs where one of the two can change are visited, in the same order.
+
+        Modifiers are in text order (they do not overlap). For j after i, ``i.limit_scope(j)``
+        can only move i's scope end back to j's start, so it needs i FORWARD/BIDIRECTIONAL
+        and j starting before i's scope end; ``j.limit_scope(i)`` can only move j's scope
+        start up to i's end, so it needs j BACKWARD/BIDIRECTIONAL and i ending after j's
+        scope start; and neither can happen when their reaches [low, high] do not meet
+        (``low`` is the start of the modifier's sentence, so the reach of i ends at a
+        modifier index found by bisection)."""
         lows = [modifier.low for modifier in modifiers]
         ordered = all(a <= b for a, b in zip(lows, lows[1:], strict=False))
         count = len(modifiers)
+        looking_back = [
+            j
+            for j, modifier in enumerate(modifiers)
+            if modifier.rule.direction in ("BACKWARD", "BIDIRECTIONAL")
+        ]
         for i, first in enumerate(modifiers):
             last = bisect_right(lows, first.high) if ordered else count
-            for j in range(i + 1, last):
+            ahead = i + 1 if first.rule.direction in ("FORWARD", "BIDIRECTIONAL") else last
+            back = bisect_right(looking_back, i)
+            while True:
+                if ahead < last and modifiers[ahead].start >= first.scope_end:
+                    ahead = last
+                after = looking_back[back] if back < len(looking_back) else count
+                j = min(ahead, after)
+                if j >= last:
+                    break
+                in_scope = j == ahead
+                if in_scope:
+                    ahead += 1
+                if j == after:
+                    back += 1
                 second = modifiers[j]
+                if not in_scope and first.end <= second.scope_start:
+                    continue
                 first.limit_scope(second)
                 second.limit_scope(first)
 
@@ -301,34 +327,37 @@ class ContextEngine:
         modifiers: list[_Modifier],
         spans: list[tuple[int, int] | None],
         targets: Sequence[tuple[int, int, str]],
-        first_tokens: list[int],
-        count: int,
     ) -> None:
-        """``ConTextGraph.apply_modifiers`` with targets in span order; a target is only
-        tested against modifiers whose reach shares a sentence with it."""
-        by_sentence: dict[int, list[int]] = {}
-        for index, modifier in enumerate(modifiers):
-            low = bisect_right(first_tokens, min(max(modifier.low, 0), count - 1)) - 1
-            high = bisect_right(first_tokens, min(max(modifier.high, 0), count - 1)) - 1
-            for sentence in range(low, high + 1):
-                by_sentence.setdefault(sentence, []).append(index)
-        for target, span in enumerate(spans):
-            if span is None:
-                continue
-            start, end = span
-            low = bisect_right(first_tokens, min(start, count - 1)) - 1
-            high = bisect_right(first_tokens, min(end, count - 1)) - 1
-            if low == high:
-                candidates: Sequence[int] = by_sentence.get(low, ())
-            else:
-                candidates = sorted({i for s in range(low, high + 1) for i in by_sentence.get(s, ())})
-            if not candidates:
-                continue
-            label = targets[target][2].upper()
-            for index in candidates:
-                if modifiers[index].modifies(start, end, label):
-                    modifiers[index].targets.append(target)
+        """``ConTextGraph.apply_modifiers``: each modifier's targets, in target order. A
+        target can only be modified if it starts in [scope start, scope end) or ends in
+        (scope start, scope end]; those are found by bisection over the targets sorted by
+        start and by end, then tested with ``modifies``."""
+        present = [
+            (start, end, target)
+            for target, span in enumerate(spans)
+            if span is not None
+            for start, end in [span]
+        ]
+        by_start = sorted(present)
+        starts = [start for start, _, _ in by_start]
+        by_end = sorted((end, start, target) for start, end, target in present)
+        ends = [end for end, _, _ in by_end]
+        labels = [label.upper() for _, _, label in targets]
         for modifier in modifiers:
+            low, high = modifier.scope_start, modifier.scope_end
+            if low >= high:
+                continue
+            found = {
+                target for _, _, target in by_start[bisect_left(starts, low) : bisect_left(starts, high)]
+            }
+            found.update(
+                target for _, _, target in by_end[bisect_right(ends, low) : bisect_right(ends, high)]
+            )
+            modifier.targets = [
+                target
+                for target in sorted(found)
+                if modifier.modifies(spans[target][0], spans[target][1], labels[target])  # type: ignore[index]
+            ]
             limit = modifier.rule.max_targets
             if limit is not None and len(modifier.targets) > limit:
                 distance = {

@@ -81,6 +81,13 @@ RULES = [
         "direction": "PSEUDO",
     },
     {"literal": "but", "category": "TERMINATE", "pattern": r"\bbut\b|;", "direction": "TERMINATE"},
+    {"literal": "after", "category": "HISTORICAL", "pattern": r"\bafter\b", "direction": "BACKWARD"},
+    {
+        "literal": "possible",
+        "category": "HYPOTHETICAL",
+        "pattern": r"\bpossible\b",
+        "direction": "BIDIRECTIONAL",
+    },
     {
         "literal": "across",
         "category": "FINDING",
@@ -91,7 +98,7 @@ RULES = [
 WORDS = [
     "no", "not", "only", "without", "denies", "denied", "ruled", "out", "history", "of", "prior", "ago",
     "will", "plan", "but", ";", "pain", "L4-5", "left", "Left", "lidocaine", "block", "the", "patient",
-    "had", ".", ",", "\n", "\n\n", "Pain.", "today", "years", "had no pain",
+    "had", ".", ",", "\n", "\n\n", "Pain.", "today", "years", "had no pain", "after", "possible",
 ]  # fmt: skip
 TARGETS = {"pain": "SYMPTOM", "l4-5": "LEVEL", "left": "SIDE", "lidocaine": "DRUG", "block": "PROC"}
 
