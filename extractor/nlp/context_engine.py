@@ -330,8 +330,9 @@ class ContextEngine:
     ) -> None:
         """``ConTextGraph.apply_modifiers``: each modifier's targets, in target order. A
         target can only be modified if it starts in [scope start, scope end) or ends in
-        (scope start, scope end]; those are found by bisection over the targets sorted by
-        start and by end, then tested with ``modifies``."""
+        (scope start, scope end], and never by a TERMINATE or PSEUDO modifier; the others are
+        found by bisection over the targets sorted by start and by end, then tested with
+        ``modifies``."""
         present = [
             (start, end, target)
             for target, span in enumerate(spans)
@@ -345,7 +346,7 @@ class ContextEngine:
         labels = [label.upper() for _, _, label in targets]
         for modifier in modifiers:
             low, high = modifier.scope_start, modifier.scope_end
-            if low >= high:
+            if low >= high or modifier.rule.direction in ("TERMINATE", "PSEUDO"):
                 continue
             found = {
                 target for _, _, target in by_start[bisect_left(starts, low) : bisect_left(starts, high)]

@@ -94,3 +94,37 @@ def test_context_scope_comparisons_per_page(pages, monkeypatch):
         counts[n] = calls["count"]
     assert counts[50] > 0
     assert_linear(counts)
+
+
+def run_of(unit: str, chars: int) -> str:
+    return (unit * (chars // len(unit) + 1))[:chars]
+
+
+_SLOW = (
+    "super-linear: in one sentence, every BACKWARD/BIDIRECTIONAL cue has its scope start moved by "
+    "every earlier cue of its category (medspaCy's pairwise update_scopes, each step cheap)"
+)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "no sedation ",
+        "previous RFA ",
+        "L4-5 facet; ",
+        "will L4-5 ",
+        "but L4-5 ",
+        "previously block ",
+        *(
+            pytest.param(unit, marks=pytest.mark.xfail(strict=True, reason=_SLOW))
+            for unit in ("block 3 years ago ", "MRI L4-5 right ", "Sedation: none ")
+        ),
+    ],
+)
+def test_one_long_sentence_of_cues(unit):
+    """One sentence thousands of cues long (no stop, no newline): the work grows with it."""
+    nlp = load_pipeline()
+    for n in (2_000, 16_000):
+        nlp(run_of(unit, n))
+    short, long = (our_calls(nlp, run_of(unit, n)) for n in (2_000, 16_000))
+    assert long <= 8 * 1.3 * short, (short, long)
