@@ -17,7 +17,8 @@ MAX_UNITS = 999
 _CODE = re.compile(r"(?:\d{5}|\d{4}[A-Z]|[A-Z]\d{4})")
 _MODIFIER = re.compile(r"[0-9A-Z]{2}")
 _UNITS_TAIL = re.compile(r"(?<=[\s\dT])[x×]\s*(?P<units>\d+)\s*$", re.IGNORECASE)
-_BAD_UNITS_TAIL = re.compile(r"(?<=[\s\dT])[x×]\s*(?P<units>\d\S*|)\s*$", re.IGNORECASE)
+# a malformed units tail ("x", "x2.5") only after a space: "0000X" is a code ending in X
+_BAD_UNITS_TAIL = re.compile(r"(?<=\s)[x×]\s*(?P<units>\d\S*|)\s*$", re.IGNORECASE)
 _LINE_FORM = "CODE[-MOD...][ xUNITS], e.g. 64493-50-KX or 64636-RT x2"
 
 
