@@ -19,6 +19,9 @@ from ..errors import InvalidProfile, UnknownPayer
 from ..models import Severity
 from .catalog import warning_catalog
 
+# libyaml's safe loader when installed (about 10x faster, same data); the pure-Python one otherwise
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -152,7 +155,7 @@ def _deep_merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]
 
 def _parse(text: str, suffix: str, what: str) -> dict[str, Any]:
     try:
-        raw = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+        raw = json.loads(text) if suffix == ".json" else yaml.load(text, Loader=_YAML_LOADER)
     except (json.JSONDecodeError, yaml.YAMLError) as error:
         raise InvalidProfile(f"Cannot parse {what}: {error}") from error
     if not isinstance(raw, dict):

@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..models import Guidance, ProcedureKind, Region, Technique
 
+# libyaml's safe loader when installed (about 10x faster, same data); the pure-Python one otherwise
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 Treatment = Literal["injection", "neurotomy_thermal", "neurotomy_nonthermal"]
 GuidanceKey = Literal["fluoroscopy", "ct", "ultrasound", "none", "unknown"]
 Scheme = Literal["levels", "sites", "single"]
@@ -146,7 +149,7 @@ class CodeTables(_Table):
 def read_pattern_yaml(*parts: str) -> Any:
     """Read a YAML file shipped in ``extractor.patterns`` (the top-level patterns/ folder)."""
     resource = files("extractor.patterns").joinpath(*parts)
-    return yaml.safe_load(resource.read_text(encoding="utf-8"))
+    return yaml.load(resource.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
 
 
 @lru_cache(maxsize=1)
