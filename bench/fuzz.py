@@ -23,7 +23,8 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve()
+ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from hardening.near_notes import (  # noqa: E402
@@ -49,11 +50,14 @@ def _alarm(signum, frame) -> None:
 
 
 def failure_key(error: BaseException) -> str:
-    """Exception type, first line of its message and the innermost frame: one bug, one key."""
-    frames = traceback.extract_tb(error.__traceback__)
+    """Exception type, first line of its message and the innermost frame of the project (for
+    ``Overtime``, where the clock ran out): one bug, one key."""
+    frames = [
+        frame for frame in traceback.extract_tb(error.__traceback__) if Path(frame.filename).resolve() != HERE
+    ]
     where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
     if isinstance(error, Overtime):
-        return "Overtime"
+        return f"Overtime at {where}"
     first_line = (str(error).splitlines() or [""])[0][:160]
     return f"{type(error).__name__} at {where}: {first_line}"
 
