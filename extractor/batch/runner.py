@@ -65,6 +65,9 @@ class BatchOptions:
     progress_interval: float = 10.0
     start_method: str = "spawn"
     max_failed_pools: int = 3  # consecutive pools whose workers all die before being ready
+    # new workers after this many records, so slow growth in a worker (spaCy's string store keeps
+    # every new token) stays bounded however large the archive; None: never
+    recycle_after: int | None = 20_000
 
 
 def run_batch(
@@ -97,6 +100,7 @@ class _BatchRun:
         self.context = multiprocessing.get_context(options.start_method)
         self.pool: ProcessPoolExecutor | None = None
         self.ready: Any = None
+        self.pool_records = 0
         self.failed_pools = 0
 
     def run(self) -> dict[str, Any]:
@@ -159,7 +163,7 @@ class _BatchRun:
                 if not pending:
                     self._submit(pending, [suspects.popleft()], isolated=True)
             else:
-                while not exhausted and len(pending) < self.max_in_flight:
+                while not exhausted and len(pending) < self.max_in_flight and not self._recycle_due():
                     chunk = self._next_chunk(records)
                     if chunk is None:
                         exhausted = True
@@ -168,7 +172,11 @@ class _BatchRun:
             if not pending:
                 if suspects:
                     continue
-                return
+                if exhausted:
+                    return
+                self._stop_pool()  # recycle: the next chunk starts fresh workers
+                self.stats.recycled_pools += 1
+                continue
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             broken = False
             for future in finished:
@@ -214,6 +222,7 @@ class _BatchRun:
 
     def _submit(self, pending: dict, chunk: list[NoteRecord], *, isolated: bool) -> None:
         pool = self._pool()
+        self.pool_records += len(chunk)
         try:
             future = pool.submit(code_chunk, chunk)
         except BrokenProcessPool:
@@ -275,6 +284,7 @@ class _BatchRun:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
+            self.pool_records = 0
             self.ready = self.context.Value("i", 0)
             self.pool = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -289,6 +299,10 @@ class _BatchRun:
                 ),
             )
         return self.pool
+
+    def _recycle_due(self) -> bool:
+        limit = self.options.recycle_after
+        return self.pool is not None and limit is not None and self.pool_records >= limit
 
     def _pool_had_ready_worker(self) -> bool:
         return self.ready is not None and self.ready.value > 0

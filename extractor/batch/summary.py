@@ -78,6 +78,7 @@ class RunStats:
     repaired_torn_line: bool = False
     worker_deaths: int = 0
     retried_records: int = 0
+    recycled_pools: int = 0
     seconds: float = 0.0
 
     @property
@@ -109,6 +110,7 @@ def summary_dict(
             "repaired_torn_line": stats.repaired_torn_line,
             "worker_deaths": stats.worker_deaths,
             "retried_records": stats.retried_records,
+            "recycled_pools": stats.recycled_pools,
             "seconds": round(stats.seconds, 3),
             "notes_per_second": round(rate, 2),
         },

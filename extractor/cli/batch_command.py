@@ -33,6 +33,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--text-field", default="text", help="JSONL field / CSV column of the note (default text)"
     )
     parser.add_argument("--chunk-size", type=_positive, default=8, help="records sent to a worker at once")
+    parser.add_argument(
+        "--recycle-after",
+        type=int,
+        default=20_000,
+        metavar="N",
+        help="start fresh workers after N records, keeping memory bounded (0: never; default 20000)",
+    )
     parser.add_argument("--coder", default=None, help=argparse.SUPPRESS)  # module:function, for tests
     parser.set_defaults(run=run)
 
@@ -62,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         payer=args.payer,
         workers=args.workers,
         chunk_size=args.chunk_size,
+        recycle_after=args.recycle_after or None,
         resume=args.resume,
         overwrite=args.overwrite,
         id_field=args.id_field,

@@ -199,3 +199,13 @@ def test_progress_shows_counts_rate_eta_and_errors_but_never_note_text(
     assert quiet.getvalue() == ""
     for text in (report, bar):
         assert "SECRETNAME" not in text and "Bilateral" not in text
+
+
+def test_workers_are_recycled_after_a_number_of_records_without_losing_any(tmp_path: Path) -> None:
+    records = [{"id": f"n{i}", "text": f"L{i % 5 + 1}"} for i in range(30)]
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    out = tmp_path / "out.jsonl"
+    summary = run_batch(source, out, options(workers=1, chunk_size=4, recycle_after=10))
+    assert Counter(line["id"] for line in read_output(out)) == Counter(record["id"] for record in records)
+    assert summary["this_run"]["recycled_pools"] == 2  # pools of 12, 12 and 6 records
+    assert summary["this_run"]["worker_deaths"] == 0 and summary["errors"] == 0
