@@ -93,6 +93,9 @@ SHAPES = {
     "cervical": ("", "C3-4 C4-5 T1-2 "),
     "dotted I": ("", "\u0130"),
     "spaces inside a line": ("a", " "),
+    "blanks after a pain label": ("Pain 7/10 before", " "),
+    "tabs after a sedation label": ("Sedation", "\t"),
+    "tabs after a score": ("PAIN: 8/10\n", "\t"),
     "space tab": ("a", " \t"),
     "html": ("", "<td>L4-5</td>"),
 }
@@ -101,13 +104,6 @@ KNOWN_SLOW_SHAPES = {
     "open parens": ("", "(", 500, "spaCy's tokenizer: a run of prefix punctuation (also $ [ \" ')"),
     "relief": ("", "80% relief ", 500, "note_facts.build_prior_response, pain_facts._percent_relief: "
                "a regex search of the whole sentence for each mention"),
-    "blanks after a pain label": ("Pain 7/10 before", " ", 100, "pain.json 'labels': adjacent \\s* after "
-                                  "'before' (catastrophic: 400 blanks take 2 minutes)"),
-    "tabs after a sedation label": ("Sedation", "\t", 100, "sedation.json 'no sedation': "
-                                    "\\s*[:=|\\t-]\\s*\\[?\\s* (catastrophic: 'Sedation' + 1,000 tabs "
-                                    "+ 'given' takes 13 s)"),
-    "blanks after a score": ("PAIN: 8/10\n", "\t", 100, "pain.json 'arrow': adjacent \\s* after the score "
-                             "(catastrophic: 1,000 tabs take 30 s)"),
 }  # fmt: skip
 
 
@@ -207,16 +203,6 @@ ADVERSARIAL = {
 KNOWN_SLOW_REGEXES = {
     ("note_facts._DOSE", "digits"): r"\d+(?:\.\d+)?\s*mg... retried at each digit (on 35-char windows)",
     ("note_facts._CONCENTRATION", "digits"): r"\d+(?:\.\d+)?\s*% retried at each digit (on 35-char windows)",
-    **{
-        ("pain labels", string): r"before...\s*(...)?\s*(...)?\s*[:=]?\s*: 'pre' + 200 blanks take 8 s"
-        for string in ("literals then spaces", "literals then tabs", "literals then newlines")
-    },
-    ("target sedation[4] 'no sedation'", "literals then tabs"): r"sedation\s*[:=|\t-]\s*\[?\s*(?:no...: "
-    "'sedation' + 1,000 tabs take 19 s",
-    **{
-        ("pain arrow", string): r"<score>\s*(...)?\s*(...)?\s*(?:->|...): 'pain 8' + 400 blanks take 4 s"
-        for string in ("literals then spaces", "literals then tabs", "literals then newlines")
-    },
 }  # fmt: skip
 
 
