@@ -52,11 +52,11 @@ class InvalidClaim(FacetCoderError):
     exit_code = 6
 
 
-def quoted_payer(name: str) -> str:
-    """``name`` quoted if it can be a profile name or path (one word, at most 64 characters);
-    else only its length: a note passed as the payer by mistake (arguments swapped) is never
-    echoed."""
-    if len(name) <= 64 and not any(char.isspace() for char in name):
+def quoted_payer(name: str, longest: int = 64) -> str:
+    """``name`` quoted if it can be a profile name or path (one word, at most ``longest``
+    characters); else only its length: a note passed as the payer by mistake (arguments
+    swapped) is never echoed."""
+    if len(name) <= longest and not any(char.isspace() for char in name):
         return repr(name)
     return f"(a value of {len(name):,} characters with spaces or line breaks: not a profile name)"
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import InvalidProfile, UnknownPayer
+from ..errors import InvalidProfile, UnknownPayer, quoted_payer
 from ..models import Severity
 from .catalog import warning_catalog
 
@@ -83,7 +83,7 @@ def load_profile(name_or_path: str) -> Profile:
     if key.lower().endswith(_SUFFIXES) or "/" in key or "\\" in key:
         path = Path(key).expanduser().resolve()
         if not path.is_file():
-            raise InvalidProfile(f"Profile file not found: {key}")
+            raise InvalidProfile(f"Profile file not found: {quoted_payer(key, longest=255)}")
         stat = path.stat()
         return _load_file(str(path), stat.st_mtime_ns, stat.st_size)
     raise UnknownPayer(key, known_profiles())

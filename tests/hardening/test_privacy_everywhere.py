@@ -136,12 +136,6 @@ def test_library_coding_logs_and_prints_no_note_text(logs, capfd) -> None:
             lambda: code_note("medicare", NOTE),
             FacetCoderError,
             id="arguments swapped, note with a slash",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="coding/profiles.py: a payer with '/' is taken for a path and InvalidProfile "
-                "says 'Profile file not found: <the whole value>'",
-            ),
         ),
         pytest.param(lambda: audit_claim(NOTE, "banana, 64493"), InvalidClaim, id="malformed claim"),
         pytest.param(
