@@ -98,12 +98,11 @@ SHAPES = {
     "tabs after a score": ("PAIN: 8/10\n", "\t"),
     "space tab": ("a", " \t"),
     "html": ("", "<td>L4-5</td>"),
+    "tabs after a block number sign": ("MBB #", "\t"),
 }
 # name -> (lead, unit, length of the shorter note (the longer is 8x), what is slow); module doc
 KNOWN_SLOW_SHAPES = {
     "open parens": ("", "(", 500, "spaCy's tokenizer: a run of prefix punctuation (also $ [ \" ')"),
-    "tabs after a block number sign": ("MBB #", "\t", 500, "cues.json 'session number': #\\s*:?\\s* "
-                                       "(quadratic: 'MBB #' + 20,000 tabs take 17 s)"),
     "relief": ("", "80% relief ", 500, "note_facts.build_prior_response, pain_facts._percent_relief: "
                "a regex search of the whole sentence for each mention"),
 }  # fmt: skip
@@ -207,7 +206,6 @@ PREFIXED_RUNS = {"hash then tabs": ("#", "\t"), "colon then tabs": (":", "\t")}
 KNOWN_SLOW_REGEXES = {
     ("note_facts._DOSE", "digits"): r"\d+(?:\.\d+)?\s*mg... retried at each digit (on 35-char windows)",
     ("note_facts._CONCENTRATION", "digits"): r"\d+(?:\.\d+)?\s*% retried at each digit (on 35-char windows)",
-    ("target cues[2] 'session number'", "hash then tabs"): r"#\s*:?\s* splits a run of blanks every way",
     ("level_facts._POSTFIX_GAP", "colon then tabs"): r"^[\s,(|:]*(...)*(?:,\s*)?...[\s(|:]*$ on a gap",
 }  # fmt: skip
 
