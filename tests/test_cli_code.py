@@ -91,3 +91,22 @@ def test_eval_reports_fields(tmp_path):
     report = json.loads(proc.stdout)
     assert report["claim_exact_match"] == 1.0
     assert report["fields"]["joint_side"]["f1"] == 1.0
+
+
+def test_eval_check_gold_flags_a_gold_file_that_contradicts_its_own_facts(tmp_path):
+    dev_gold = sorted((ROOT / "corpora" / "dev" / "templated").glob("*.gold.json"))[0]
+    gold = json.loads(dev_gold.read_text())
+    (tmp_path / "good.txt").write_text("note text is not read by --check-gold")
+    (tmp_path / "good.gold.json").write_text(json.dumps(gold))
+    consistent = run("eval", str(tmp_path), "--check-gold")
+    assert consistent.returncode == 0, consistent.stdout + consistent.stderr
+    assert "checked: 1, self-consistent: 1" in consistent.stdout
+
+    gold["lines"] = gold["lines"] + [{"code": "64495", "modifiers": ["KX"], "units": 1}]
+    gold["warnings"] = sorted(set(gold["warnings"]) | {"COOLED_RF"})
+    (tmp_path / "bad.txt").write_text("note")
+    (tmp_path / "bad.gold.json").write_text(json.dumps(gold))
+    conflicting = run("eval", str(tmp_path), "--check-gold")
+    assert conflicting.returncode == 1
+    assert "- bad" in conflicting.stdout and "- good" not in conflicting.stdout
+    assert "64495-KX x1" in conflicting.stdout and "COOLED_RF" in conflicting.stdout

@@ -22,6 +22,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--payer", default="medicare")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument("--no-misses", action="store_true", help="print only the scores")
+    parser.add_argument(
+        "--check-gold",
+        action="store_true",
+        help="only check that each gold file's facts code to its own lines and warnings (exit 1 if not)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -32,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     if not folder.is_dir():
         raise CorpusNotFound(f"No such folder: {args.folder}")
+    if args.check_gold:
+        return _check_gold(folder, args)
     report = evaluate(folder, lambda text, payer: code_note(text, payer=payer), payer=args.payer)
     if report.notes == 0 and not report.errors:
         raise CorpusNotFound(f"No <id>.txt + <id>.gold.json pairs under {args.folder}")
@@ -40,3 +47,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_report(report, show_misses=not args.no_misses))
     return 0
+
+
+def _check_gold(folder: Path, args: argparse.Namespace) -> int:
+    from ..evaluation import load_gold
+    from ..gold_check import check_gold, format_conflicts
+
+    pairs = load_gold(folder)
+    if not pairs:
+        raise CorpusNotFound(f"No <id>.txt + <id>.gold.json pairs under {args.folder}")
+    conflicts = check_gold(pairs, payer=args.payer)
+    print(format_conflicts(conflicts, len(pairs)))
+    return 1 if conflicts else 0

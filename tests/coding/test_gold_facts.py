@@ -8,25 +8,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from extractor.coding import code_facts, load_profile
-from extractor.models import NoteFacts
+from extractor.gold_check import facts_from_gold
 
 DEV = Path(__file__).resolve().parents[2] / "corpora" / "dev"
 GOLD = sorted(DEV.glob("*/*.gold.json"))
 
-
-def facts_from_gold(gold: dict[str, Any]) -> NoteFacts:
-    """The gold format's facts as NoteFacts (its prior response and discrepancy are flattened)."""
-    facts = {key: gold[key] for key in ("procedures", "agents", "sedation", "pain") if key in gold}
-    if gold.get("prior_response_percent") is not None:
-        facts["prior_response"] = {"percent_relief": gold["prior_response_percent"]}
-    if gold.get("level_discrepancy"):
-        facts["level_discrepancy"] = {"header_joints": [], "description_joints": []}
-    return NoteFacts.model_validate(facts)
 
 
 @pytest.mark.skipif(not GOLD, reason="no dev gold annotations")
