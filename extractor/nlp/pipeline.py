@@ -10,19 +10,12 @@ loguru) is imported only for the reference pipeline.
 from __future__ import annotations
 
 import logging
-import re
 import warnings
 from functools import cache
 
 from spacy.language import Language
 
 PIPES = ("facet_sentences", "facet_sections", "facet_targets", "facet_context")
-
-# A run of digits or of blanks has no prefix, suffix or infix in spaCy's English rules, so it is
-# one token either way; saying so up front skips the affix searches, which grow faster than the
-# run (100,000 digits: 178 ms -> 30 ms; 'Sedation' + 100,000 tabs: 145 ms -> 21 ms, and x90
-# against 12,500 tabs before). tests/nlp/test_tokenizer.py checks the tokens stay the same.
-PLAIN_RUN = re.compile(r"[0-9]+|\s+")
 
 
 def _silence_third_party_logging() -> None:
@@ -41,11 +34,9 @@ def load_pipeline(reference: bool = False) -> Language:
     import spacy
 
     if not reference:
-        from .components import TextKeepingTokenizer  # (importing registers the factories)
+        from . import components  # noqa: F401  (importing registers the factories)
 
-        nlp = spacy.blank("en")
-        nlp.tokenizer.token_match = PLAIN_RUN.fullmatch
-        nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
+        nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "facet_coder.Tokenizer.v1"}}})
         for component in PIPES:
             nlp.add_pipe(component)
         return nlp

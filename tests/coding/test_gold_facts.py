@@ -18,7 +18,6 @@ DEV = Path(__file__).resolve().parents[2] / "corpora" / "dev"
 GOLD = sorted(DEV.glob("*/*.gold.json"))
 
 
-
 @pytest.mark.skipif(not GOLD, reason="no dev gold annotations")
 @pytest.mark.parametrize("path", GOLD, ids=[path.stem.removesuffix(".gold") for path in GOLD])
 def test_gold_facts_code_to_gold_lines(path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Our tokenizer shortcut (``pipeline.PLAIN_RUN``) must not change a single token."""
+"""Our tokenizer shortcut (``components.PLAIN_RUN``) must not change a single token."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import spacy
 
-from extractor.nlp.pipeline import PLAIN_RUN, load_pipeline
+from extractor.nlp.components import PLAIN_RUN
+from extractor.nlp.pipeline import load_pipeline
 
 CORPORA = Path(__file__).resolve().parents[2] / "corpora"
 TRICKY = [
