@@ -30,7 +30,6 @@ def check_note(text: object, max_chars: int = DEFAULT_MAX_CHARS) -> str:
             "The note contains unpaired UTF-16 surrogates (such as a JSON \\ud800 escape): "
             "it is not valid text."
         )
-    controls = len(_CONTROL.findall(text))
-    if controls > max(8, len(text) // 100):
+    if _CONTROL.search(text) and len(_CONTROL.findall(text)) > max(8, len(text) // 100):
         raise UnreadableInput("The note is mostly control characters: it looks like a binary file, not text.")
     return text

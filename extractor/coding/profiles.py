@@ -64,10 +64,19 @@ def _builtin_dir() -> Any:
 
 def known_profiles() -> list[str]:
     """Names of the built-in profiles (file stems under patterns/profiles/)."""
-    return sorted(
-        entry.name.rsplit(".", 1)[0]
-        for entry in _builtin_dir().iterdir()
-        if entry.is_file() and entry.name.endswith(_SUFFIXES)
+    return list(_builtin_names())
+
+
+@lru_cache(maxsize=1)
+def _builtin_names() -> tuple[str, ...]:
+    """Listed once per process: the built-ins ship inside the package and do not change while it
+    runs, and listing the folder on every ``code_note`` call cost more than the coding rules."""
+    return tuple(
+        sorted(
+            entry.name.rsplit(".", 1)[0]
+            for entry in _builtin_dir().iterdir()
+            if entry.is_file() and entry.name.endswith(_SUFFIXES)
+        )
     )
 
 
@@ -78,7 +87,7 @@ def load_profile(name_or_path: str) -> Profile:
     for a file that cannot be read or does not validate.
     """
     key = name_or_path.strip()
-    if key.lower() in known_profiles():
+    if key.lower() in _builtin_names():
         return _load_builtin(key.lower())
     if key.lower().endswith(_SUFFIXES) or "/" in key or "\\" in key:
         path = Path(key).expanduser().resolve()
@@ -128,7 +137,7 @@ def _with_parent(
         return raw
     if not isinstance(parent_ref, str):
         raise InvalidProfile(f"'extends' must be a profile name or path, got {parent_ref!r}")
-    if parent_ref in known_profiles():
+    if parent_ref in _builtin_names():
         parent = _resolve_builtin(parent_ref, chain + (ident,))
     else:
         parent_path = Path(parent_ref).expanduser()
