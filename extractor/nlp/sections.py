@@ -19,6 +19,11 @@ from .rule_scan import RuleScanner
 
 _LIST_MARK = re.compile(r"^(?:[-*\u2022]|\d+[.)]\s)")
 _NEWLINE_JOIN_MIN_LINE = 70
+# 'Low back: ...' / 'Neck: ...' under 'Hx:': a body-region sub-label continues the history it
+# sits in (other short labels, 'Img:', 'Skin:', are shorthand fields of today's procedure)
+_SUB_LABEL = re.compile(
+    r"(?i)^(?:(?:low(?:er)?|upper|mid)\s+back|back|neck|(?:lumbar|cervical|thoracic)(?:\s+spine)?|[CLT]-?spine)\s*:\s"
+)
 _NOT_TODAY_ROLES = frozenset({"history", "indication", "exam", "imaging", "diagnosis"})
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*")
 _PROCEDURE_NARRATION = re.compile(
@@ -139,6 +144,8 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
             (".", ":", ";", "!", "?")
         )
         if not stripped or wrapped or _LIST_MARK.match(stripped):
+            continue
+        if section["role"] in _NOT_TODAY_ROLES and _SUB_LABEL.match(stripped):
             continue
         rest = {
             "category": None,
