@@ -106,10 +106,23 @@ class SectionRuleData:
 def section_rule_patterns() -> tuple[str, ...]:
     """Each header rule's regex (``re.IGNORECASE | re.MULTILINE``), anchored at a line start."""
     return tuple(
-        rf"^[ \t]*+(?:{raw['pattern']})(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{{1,28}}?)?"
+        rf"^[ \t]*+(?:(?:{raw['pattern']})(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{{1,28}}?)?"
         r"(?:[ \t]+[A-Z0-9][A-Za-z0-9]{0,2}(?![A-Za-z]))?"
-        rf"(?:[ \t]*\([^)\n]{{0,60}}\))?(?:[ \t]*:|[ \t]+-[ \t]|[ \t]*$|[ \t]+colon\b)"
+        rf"(?:[ \t]*\([^)\n]{{0,60}}\))?(?:[ \t]*:|[ \t]+-[ \t]|[ \t]*$|[ \t]+colon\b){_spoken(raw)})"
         for raw in _read_json("sections")["section_rules"]
+    )
+
+
+def _spoken(raw: dict[str, Any]) -> str:
+    """The dictated form of a header: its ``metadata.spoken`` names in lower case at the start of
+    a paragraph, then a comma or a blank and a lower-case word that does not make the name part
+    of a sentence ('plan, follow up'; not 'plan was discussed')."""
+    names = raw.get("metadata", {}).get("spoken")
+    if not names:
+        return ""
+    return (
+        rf"|(?<=\n\n)(?-i:(?=[a-z]))(?:{names})(?:,[ \t]*|[ \t]+)"
+        r"(?!(?:was|were|is|are|has|had|and|or|of|to|with|for|on|at|in|as|by|will|would)\b)(?-i:(?=[a-z]))"
     )
 
 

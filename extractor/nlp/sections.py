@@ -68,7 +68,54 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
         first_line = text[section["header_end"] : text.find("\n", section["header_end"]) % (len(text) + 1)]
         if section["role"] == "exam" and _PROCEDURE_NAME.search(first_line):
             section["role"] = "header"  # a radiology "Exam: CT guided facet injection" names the procedure
-    return carried_forward(text, split_procedure_paragraphs(text, end_inline_sections(text, sections)))
+    sections = inline_spoken_headers(text, end_inline_sections(text, sections))
+    return carried_forward(text, split_procedure_paragraphs(text, sections))
+
+
+# A dictation reads the header out mid-paragraph: '... postoperative diagnosis same. procedure
+# performed right L three four and L four five radiofrequency neurotomy. surgeon myself.'
+_SPOKEN_PROCEDURE_HEADER = re.compile(
+    r"(?:(?<=[.;]\s)|(?<=\n))[ \t]*(?:name\s+of\s+)?procedures?\s+(?:performed|done)(?:\s+today)?,?\s+"
+    r"(?!(?:was|were|is|are|under|by|with|without|on|at|in)\b)(?=[a-z])"
+)
+_SENTENCE_END = re.compile(r"\.(?=\s)|\n")
+
+
+def inline_spoken_headers(text: str, sections: list[dict]) -> list[dict]:
+    """'procedure performed ...' read out inside an untitled paragraph is the procedure header
+    up to the end of its sentence (so its levels are compared with the description's)."""
+    out: list[dict] = []
+    for section in sections:
+        match = None
+        if section["category"] is None:
+            match = _SPOKEN_PROCEDURE_HEADER.search(text, section["header_end"], section["end"])
+        if match is None:
+            out.append(section)
+            continue
+        stop = _SENTENCE_END.search(text, match.end(), section["end"])
+        header_end = stop.start() + 1 if stop else section["end"]
+        if match.start() > section["start"]:
+            out.append({**section, "end": match.start()})
+        out.append(
+            {
+                "category": "procedure_header",
+                "role": "header",
+                "start": match.start(),
+                "end": header_end,
+                "header_end": match.end(),
+            }
+        )
+        if header_end < section["end"]:
+            out.append(
+                {
+                    "category": None,
+                    "role": "untitled",
+                    "start": header_end,
+                    "end": section["end"],
+                    "header_end": header_end,
+                }
+            )
+    return out
 
 
 _PROCEDURE_NAME = re.compile(
