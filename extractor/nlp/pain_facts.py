@@ -271,9 +271,13 @@ def _percent_relief(view: NoteView, pain: Pain, evidence: list[Evidence]) -> Non
             continue
         if mention.sent not in checked:
             sentence = view.sentence_text(mention.sent)
-            checked[mention.sent] = bool(TODAY_CONTEXT.search(sentence)) and not is_prior_sentence(
-                view, mention.sent
-            )
+            start, end = view.sentence_bounds(mention.sent)
+            with_scores = any(
+                start <= e.start < end for e in evidence
+            )  # "8/10 before, 4/10 after - 50% better"
+            checked[mention.sent] = (
+                with_scores or bool(TODAY_CONTEXT.search(sentence))
+            ) and not is_prior_sentence(view, mention.sent)
         if mention.role != "pain" and not checked[mention.sent]:
             continue
         value = percent_value(mention.text)
