@@ -275,13 +275,18 @@ def resolve_joints(
         chosen = body_named
         partial = incomplete and set(body_named) < set(header_named)
         if header_named and set(header_named) != set(body_named) and not partial:
-            evidence = [r.phrase.evidence() for rs in header_named.values() for r in rs]
-            evidence += [r.phrase.evidence() for rs in body_named.values() for r in rs]
-            discrepancy = (
-                sorted(header_named, key=joint_index),
-                sorted(body_named, key=joint_index),
-                _dedupe(evidence),
-            )
+            if set(body_named) | set(mapped(body, body_extras)) == set(header_named):
+                # the description names one joint and the nerves of the others ('3rd occipital n.:
+                # over the C2/3 joint; R C3 MB; R C4 MB' under 'C2/3 + C3/4'): no discrepancy
+                chosen = header_named
+            else:
+                evidence = [r.phrase.evidence() for rs in header_named.values() for r in rs]
+                evidence += [r.phrase.evidence() for rs in body_named.values() for r in rs]
+                discrepancy = (
+                    sorted(header_named, key=joint_index),
+                    sorted(body_named, key=joint_index),
+                    _dedupe(evidence),
+                )
     elif header_named:
         chosen = header_named
     elif body_mapped:
