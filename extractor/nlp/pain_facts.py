@@ -39,6 +39,7 @@ _TODAY_PAIN = re.compile(
     re.I,
 )
 _CUE_REACH = 90
+_SCALE_RANGE = re.compile(r"(?<![0-9./])0\s*(?:-|\u2013|to)\s*10(?![0-9.])")
 # Prefilters, run on the lowercased sentence without re.IGNORECASE: ``re`` then skips ahead in C
 # to a character that can start a branch, instead of trying every branch at every position
 # (3x faster over the corpus; these two ran on every sentence of every note).
@@ -76,9 +77,11 @@ def build_pain(view: NoteView) -> Pain:
     for sent, (start, end) in enumerate(view.sentences):
         sentence = view.text[start:end]
         lowered = sentence.lower()
-        if not _HAS_NUMBER.search(lowered) or not _PAIN_WORDING.search(lowered):
-            continue  # a score needs a number and some pain wording (not "0.5 mL of 0.5%")
+        if not _HAS_NUMBER.search(lowered):
+            continue
         role = view.role_at(start)
+        if role != "pain" and not _PAIN_WORDING.search(lowered):
+            continue  # a score needs some pain wording (not "0.5 mL of 0.5%"), or a pain header
         if not _sentence_ok(view, sent, role):
             continue
         if pain.scale is None and (scale := patterns["scale"].search(sentence)):
@@ -93,7 +96,10 @@ def build_pain(view: NoteView) -> Pain:
                     pain.pre, pain.post = pre, post
                     evidence.append(span(view, start + pair.start(), start + pair.end()))
                     continue
+        scale_ranges = [m.span() for m in _SCALE_RANGE.finditer(sentence)]
         for match in patterns["score"].finditer(sentence):
+            if any(a <= match.start() < b or a < match.end() <= b for a, b in scale_ranges):
+                continue  # "(VAS 0-10): 6": the scale's range is not a score
             group = next(g for g in ("a", "b", "c", "d") if match.group(g) is not None)
             value = score_value(match.group(group))
             if value is not None:
