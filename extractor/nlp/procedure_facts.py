@@ -253,6 +253,11 @@ class Removal:
     joints: frozenset[str] | None
 
 
+# a side far from a weak abort cue, or in another clause of its sentence, is not what was stopped
+# ('...nauseated from the vasovagal event until his wife took him home; a diary to score the left side')
+_ABORT_SIDE_REACH = 80
+
+
 def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     """('completed' | 'incomplete' | 'cancelled', what was not done, evidence)."""
     cues = [m for m in view.of("ABORTED") if m.today and not m.negated]
@@ -279,7 +284,9 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         strong = _STRONG_ABORT.search(cue.text) is not None
         if sides:
             nearest = min(sides, key=lambda s: abs(s.start - cue.start))
-            if strong or len({s.value for s in sides}) == 1:
+            between = view.text[min(nearest.end, cue.end) : max(nearest.start, cue.start)]
+            near = len(between) <= _ABORT_SIDE_REACH and ";" not in between
+            if strong or (len({s.value for s in sides}) == 1 and near):
                 removals.append(Removal(nearest.value, joints or None))
         elif joints and strong:
             removals.append(Removal(None, joints))
