@@ -81,7 +81,7 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
         sides = [
             s
             for s in view.in_sentence(sent, "SIDE")
-            if not s.historical and not s.negated and not _corrected(view, s)
+            if not s.historical and not s.negated and "OTHER_SITE" not in s.status and not _corrected(view, s)
         ]
         own: dict[int, list[Mention]] = {}
         last: tuple[Mention, int] | None = None

@@ -317,7 +317,11 @@ _SIDE_FIELD = re.compile(r"^\W*(?:sides?|laterality)\s*[:\-]", re.I)
 
 def default_side(view: NoteView) -> str | None:
     """A side stated once for the whole procedure ("Side: Bilateral", a lone 'right')."""
-    values = [m.value for m in view.of("SIDE") if m.today and "FINDING" not in m.status]
+    values = [
+        m.value
+        for m in view.of("SIDE")
+        if m.today and "FINDING" not in m.status and "OTHER_SITE" not in m.status
+    ]
     combined = combine_sides(values)
     return combined if values and len(set(values)) == 1 else None
 
