@@ -34,6 +34,7 @@ LIST_STARTS = "#-*•("
 # case only if its letters are ASCII ("İ" lower-cases to two characters).
 _NEWLINE = re.compile(r"\n")
 _STOP_BEFORE_SPACE = re.compile(r"[.!?\"')\]](?= )")
+_PAREN_WORD = re.compile(r"\([a-z]{2}[^()\n]{0,16}\)")  # a short aside, not a parenthesised sentence
 _DICTATED_BREAK = re.compile(r"[pP](?=[eE][rR][iI][oO][dD]|[aA][rR][aA][gG][rR][aA][pP][hH])")
 
 
@@ -67,6 +68,8 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
     previous = text[starts[index - 1] : ends[index - 1]]
     token = text[starts[index] : ends[index]]
     if "\n" in previous:
+        if _PAREN_WORD.match(text, starts[index]):
+            token = text[starts[index] + 1 : ends[index] + 1]  # "...and T8-9\n(right) facet joints"
         return not _is_hard_wrap(text, starts[index - 1], ends[index - 1], token)
     spaced = ends[index - 1] < starts[index]
     if (
