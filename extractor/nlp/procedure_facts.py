@@ -258,6 +258,18 @@ class Removal:
 _ABORT_SIDE_REACH = 80
 
 
+def _clause(view: NoteView, cue: Mention) -> tuple[int, int]:
+    """The bracketed or semicolon-bounded part of the cue's sentence: 'injection L4/L5 (L3/L4
+    attempted - aborted)' stops L3/L4, not L4/L5."""
+    start, end = view.sentence_bounds(cue.sent)
+    before = view.text[start : cue.start]
+    after = view.text[cue.end : end]
+    low = start + max(before.rfind(c) for c in "();") + 1 if any(c in before for c in "();") else start
+    stops = [i for i in (after.find(c) for c in "();") if i != -1]
+    high = cue.end + min(stops) if stops else end
+    return low, high
+
+
 def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     """('completed' | 'incomplete' | 'cancelled', what was not done, evidence)."""
     cues = [m for m in view.of("ABORTED") if m.today and not m.negated]
@@ -274,9 +286,12 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     for cue in cues:
         sentence = view.sentence_text(cue.sent)
         sides = [s for s in view.in_sentence(cue.sent, "SIDE") if s.value in ("left", "right")]
+        phrases = list(view.in_sentence(cue.sent, "LEVEL_PHRASE"))
+        low, high = _clause(view, cue)
+        in_clause = [p for p in phrases if low <= p.start and p.end <= high]
         joints = frozenset(
             j
-            for phrase in view.in_sentence(cue.sent, "LEVEL_PHRASE")
+            for phrase in in_clause or phrases
             for unit in parse_level_phrase(phrase.text)
             if is_consecutive_pair(unit)
             for j in unit_joints(unit)
