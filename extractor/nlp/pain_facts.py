@@ -22,7 +22,7 @@ _PAIN_ROLES = frozenset(
 )
 _PAIR_ORDER = ("from_to", "pre_post", "labels", "arrow", "slash_pair")
 _ATTACH_BEFORE = re.compile(
-    r"^[\s:=,.(\[\]{}\-]*(?:(?:NRS|NPRS|VAS|pain|score|scores?|was|of|is|rated|at\s+\w+|the|procedure|block|"
+    r"^[\s:=,.(\[\]{}\-]*(?:(?:NRS|NPRS|VAS|pain|score|scores?|was|of|is|rated|at\s+\w+|at|the|procedure|block|"
     r"injection|blocks|injections)[\s:=,.(\[\]{}\-]*)*\Z",
     re.I,
 )
