@@ -86,10 +86,6 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
         own: dict[int, list[Mention]] = {}
         last: tuple[Mention, int] | None = None
         for side in sides:
-            if last is not None and _SIDE_CHAIN.match(view.text[last[0].end : side.start]):
-                own[last[1]].append(side)
-                last = (side, last[1])
-                continue
             before = [p for p in group if p.end <= side.start]
             after = [p for p in group if p.start >= side.end]
             previous = before[-1] if before else None
@@ -100,6 +96,16 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
                 and not adverb
                 and _TIGHT_GAP.match(view.text[side.end : following.start]) is not None
             )
+            # 'left and right L4-5' chains; 'L3/4 bilaterally and the right L4/5' does not: the
+            # second side sits tight before another phrase than the first side's
+            if (
+                last is not None
+                and _SIDE_CHAIN.match(view.text[last[0].end : side.start])
+                and not (tight_prefix and following is not None and following.index != last[1])
+            ):
+                own[last[1]].append(side)
+                last = (side, last[1])
+                continue
             postfix_ok = (
                 previous is not None
                 and side.start - previous.end <= _POSTFIX_WINDOW
