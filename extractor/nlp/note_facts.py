@@ -33,6 +33,11 @@ _OTHER_PROCEDURE = re.compile(
     r"NSAIDs?|medication|lesion\w*|cryo\w*|pulsed|therapeutic|steroid|botox|occipital)\b",
     re.I,
 )
+_OTHER_AFTER = re.compile(
+    r"^\W{0,3}(?:\w+\s+){0,2}?(?:from|after|with|following|of)\s+(?:the\s+|her\s+|his\s+|an?\s+|their\s+)?"
+    rf"(?:{_OTHER_PROCEDURE.pattern})",
+    re.I,
+)
 _BLOCK_WORDS = re.compile(
     r"\b(?:MBBs?|blocks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA|1st|2nd|sets?)\b|#\s*[1-4]\b",
     re.I,
@@ -165,8 +170,11 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
         sentence = view.text[start:end]
         if TODAY_CONTEXT.search(clause) and not m.historical:
             continue
-        near = view.text[max(start, m.start - 120) : min(end, m.end + 30)]
-        if _OTHER_PROCEDURE.search(near):
+        before = view.text[max(start, m.start - 120) : m.start]
+        after = view.text[m.end : min(end, m.end + 30)]
+        # another procedure named before the relief gave it; after it, only 'relief from / after
+        # the RFA' does ('~60% relief only (below RFA criteria)' is still the blocks' relief)
+        if _OTHER_PROCEDURE.search(before) or _OTHER_AFTER.search(after):
             continue
         if m.sent not in sentence_blocks:  # once per sentence, however many percents it holds
             sentence_blocks[m.sent] = bool(
