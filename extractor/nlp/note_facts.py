@@ -29,7 +29,7 @@ TODAY_CONTEXT = re.compile(
 )
 _OTHER_PROCEDURE = re.compile(
     r"\b(?:RFA|RF|radio\s?frequency|ablation|neurotomy|rhizotomy|epidural|ESI|TFESI|sacroiliac|SI\s+joint|SIJ|"
-    r"botox|onabotulinum\w*|surgery|fusion|trigger\s+point|occipital\s+nerve\s+block|physical\s+therapy|PT|"
+    r"botox|onabotulinum\w*|surgery|fusion|trigger\s+point|occipital\s+nerve\s+block|physical\s+therapy|(?-i:PT)|"
     r"NSAIDs?|medication|lesion\w*|cryo\w*|pulsed|therapeutic|steroid|botox|occipital)\b",
     re.I,
 )
