@@ -77,7 +77,8 @@ def build_pain(view: NoteView) -> Pain:
     for sent, (start, end) in enumerate(view.sentences):
         sentence = view.text[start:end]
         lowered = sentence.lower()
-        if not _HAS_NUMBER.search(lowered):
+        number = _HAS_NUMBER.search(lowered)
+        if number is None:
             continue
         role = view.role_at(start)
         if role != "pain" and not _PAIN_WORDING.search(lowered):
@@ -86,7 +87,9 @@ def build_pain(view: NoteView) -> Pain:
             continue
         if pain.scale is None and (scale := patterns["scale"].search(sentence)):
             pain.scale = _scale_name(scale.group("scale"))
-        if pain.pre is None and pain.post is None:
+        if (
+            pain.pre is None and pain.post is None and _HAS_NUMBER.search(lowered, number.end())
+        ):  # a pair has two
             pair = next((m for name in _PAIR_ORDER if (m := patterns[name].search(sentence))), None)
             if pair and (
                 pair.re not in (patterns["arrow"], patterns["from_to"]) or _has_pain_context(sentence, pair)

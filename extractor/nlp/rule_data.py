@@ -108,7 +108,8 @@ def section_rule_patterns() -> tuple[str, ...]:
     return tuple(
         rf"^[ \t]*+(?:(?:{raw['pattern']})(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{{1,28}}?)?"
         r"(?:[ \t]+(?!(?:MBBs?|RFA|RF|IA|MB|TON|ESI|SI)\b)[A-Z0-9][A-Za-z0-9]{0,2}(?![A-Za-z]))?"
-        rf"(?:[ \t]*\([^)\n]{{0,60}}\))?(?:[ \t]*:|[ \t]+-[ \t]|[ \t]+-?[ \t]*$|[ \t]*$|[ \t]+colon\b){_spoken(raw)})"
+        r"(?:[ \t]*\([^)\n]{0,60}\))?(?:[ \t]*:|[ \t]+-[ \t]|[ \t]+-?[ \t]*$|[ \t]*$|[ \t]+colon\b)"
+        rf"{_spoken(raw)})"
         for raw in _read_json("sections")["section_rules"]
     )
 
