@@ -93,13 +93,23 @@ def build_agents(view: NoteView) -> list[Agent]:
     return agents
 
 
+# ' / ' and ' | ' part a shorthand line's fields; the cells of a table row ('| Lidocaine 1% |
+# 8 mL | skin |', a line that starts with a pipe) are one clause
+_CLAUSE_BREAK_BEFORE = re.compile(r"[;,]|\s/\s|\n\s*\n|\n\s*[-*\u2022]")
+_CLAUSE_BREAK_AFTER = re.compile(r"[;\n]|\s/\s")
+_PIPE_BREAK = re.compile(r"\s\|\s")
+_TABLE_ROW = re.compile(r"[ \t]*\|")
+
+
 def _near_skin(view: NoteView, mention: Mention) -> bool:
     """A skin word in the agent's own clause ('1% lidocaine for the skin; bupivacaine at each')."""
     start, end = view.sentence_bounds(mention.sent)
     before = view.text[max(start, mention.start - 70) : mention.start]
     after = view.text[mention.end : min(end, mention.end + 50)]
-    before = re.split(r"[;,]|\n\s*\n|\n\s*[-*\u2022]", before)[-1]
-    after = re.split(r"[;\n]", after)[0]
+    before = _CLAUSE_BREAK_BEFORE.split(before)[-1]
+    after = _CLAUSE_BREAK_AFTER.split(after)[0]
+    if not _TABLE_ROW.match(view.text, view.text.rfind("\n", 0, mention.start) + 1):
+        before, after = _PIPE_BREAK.split(before)[-1], _PIPE_BREAK.split(after)[0]
     return _SKIN.search(before) is not None or _SKIN.search(after) is not None
 
 

@@ -69,6 +69,8 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
         if section["role"] == "exam" and _PROCEDURE_NAME.search(first_line):
             section["role"] = "header"  # a radiology "Exam: CT guided facet injection" names the procedure
     sections = inline_spoken_headers(text, end_inline_sections(text, sections))
+    if "|" in text:
+        sections = pipe_field_sections(text, sections)
     return carried_forward(text, split_procedure_paragraphs(text, sections))
 
 
@@ -116,6 +118,73 @@ def inline_spoken_headers(text: str, sections: list[dict]) -> list[dict]:
                 }
             )
     return out
+
+
+# 'Dx: cervicogenic HA | Proc: Lt TON + C3 MB -> MBNB | Side: B | Img: none': fields on one line
+_PIPE_FIELD = re.compile(r"(?<=\s)\|[ \t]*(?=[A-Za-z][A-Za-z/ .#]{0,24}:)")
+
+
+@cache
+def _inline_headers() -> tuple[re.Pattern[str], ...]:
+    """The header rules without their line-start anchor, to try after a pipe."""
+    return tuple(
+        re.compile(pattern.removeprefix("^"), re.IGNORECASE | re.MULTILINE)
+        for pattern in section_rule_patterns()
+    )
+
+
+def pipe_field_sections(text: str, sections: list[dict]) -> list[dict]:
+    """A known header after ' | ' starts a section of its own up to the next field or the end
+    of the line. Below that line the section it interrupted goes on, unless the line was a row of
+    fields from its start (then what follows is untitled)."""
+    rules = section_rule_data()
+    fields = []
+    for pipe in _PIPE_FIELD.finditer(text):
+        for index, regex in enumerate(_inline_headers()):
+            header = regex.match(text, pipe.end())
+            if header and rules[index].role != "untitled":
+                fields.append((pipe.start(), header.end(), rules[index]))
+                break
+    if not fields:
+        return sections
+    out: list[dict] = []
+    for section in sections:
+        inside = [
+            f for f in fields if section["start"] <= f[0] < section["end"] and f[0] >= section["header_end"]
+        ]
+        current = section
+        for start, header_end, rule in inside:
+            line_end = text.find("\n", start)
+            line_end = current["end"] if line_end == -1 else min(line_end, current["end"])
+            out.append({**current, "end": start})
+            out.append(
+                {
+                    "category": rule.category,
+                    "role": rule.role,
+                    "start": start,
+                    "end": line_end,
+                    "header_end": header_end,
+                }
+            )
+            if "\n" in text[section["start"] : start]:
+                current = {**section, "start": line_end, "header_end": line_end}
+            else:  # the line was a row of fields: what follows it is not under its first header
+                current = {
+                    "category": None,
+                    "role": "untitled",
+                    "start": line_end,
+                    "end": section["end"],
+                    "header_end": line_end,
+                }
+        if current["end"] > current["start"] or current is section:
+            out.append(current)
+    # a field section ends where the next field starts
+    for this, following in zip(out, out[1:], strict=False):
+        if this["end"] > following["start"]:
+            this["end"] = following["start"]
+    return [
+        section for section in out if section["end"] > section["start"] or section["category"] is not None
+    ]
 
 
 _PROCEDURE_NAME = re.compile(

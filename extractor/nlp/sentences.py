@@ -8,7 +8,8 @@ A boundary falls before a token when the token before it
 - ends in sentence-final punctuation with a space after it, and the next token starts with a
   capital, a digit or a list mark, or the stop follows a real word (dictation), unless it is
   an abbreviation;
-- is the dictated word "period" / "paragraph" (not "period of", "period the", "period was").
+- is the dictated word "period" / "paragraph" (not "period of", "period the", "period was");
+- is a spaced pipe before a 'Key:' field ('Lvl: L5-S1 | Side: B').
 
 Only tokens that can satisfy one of these are looked at: they are found with a regex over
 the text (newlines, punctuation before a space, the two words), then tested on the token
@@ -34,6 +35,8 @@ LIST_STARTS = "#-*•("
 # case only if its letters are ASCII ("İ" lower-cases to two characters).
 _NEWLINE = re.compile(r"\n")
 _STOP_BEFORE_SPACE = re.compile(r"[.!?\"')\]](?= )")
+_PIPE = re.compile(r"\|")
+_FIELD_AHEAD = re.compile(r"[A-Za-z][A-Za-z/ .#]{0,24}:")
 _PAREN_WORD = re.compile(r"\([a-z]{2}[^()\n]{0,16}\)")  # a short aside, not a parenthesised sentence
 _DICTATED_BREAK = re.compile(r"[pP](?=[eE][rR][iI][oO][dD]|[aA][rR][aA][gG][rR][aA][pP][hH])")
 
@@ -56,6 +59,7 @@ def sentence_bounds(text: str, starts: list[int], ends: list[int]) -> list[list[
     candidates = {bisect_right(starts, m.start()) for m in _NEWLINE.finditer(text)}
     candidates.update(bisect_right(starts, m.start()) for m in _STOP_BEFORE_SPACE.finditer(text))
     candidates.update(bisect_right(starts, m.start()) for m in _DICTATED_BREAK.finditer(text))
+    candidates.update(bisect_right(starts, m.start()) for m in _PIPE.finditer(text))
     boundaries = [0]
     for index in sorted(candidates):
         if 0 < index < count and is_boundary(text, starts, ends, index):
@@ -72,6 +76,8 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
             token = text[starts[index] + 1 : ends[index] + 1]  # "...and T8-9\n(right) facet joints"
         return not _is_hard_wrap(text, starts[index - 1], ends[index - 1], token)
     spaced = ends[index - 1] < starts[index]
+    if previous == "|" and spaced and _FIELD_AHEAD.match(text, starts[index]):
+        return True  # 'Lvl: L5-S1 | Side: B | Img: none': each field is a sentence
     if (
         spaced
         and SENT_END.search(previous)

@@ -44,6 +44,12 @@ def token_attribute_splitter(doc) -> list[list[int]]:
             if "\n" in previous.text or ("\n" in previous.whitespace_ and not token.is_space):
                 boundary = not hard_wrap(previous, token)
             elif (
+                previous.text == "|"
+                and previous.whitespace_
+                and re.match(r"[A-Za-z][A-Za-z/ .#]{0,24}:", text[token.idx :])
+            ):
+                boundary = True
+            elif (
                 SENT_END.search(previous.text)
                 and previous.whitespace_
                 and (
