@@ -9,7 +9,8 @@ A boundary falls before a token when the token before it
   capital, a digit or a list mark, or the stop follows a real word (dictation), unless it is
   an abbreviation;
 - is the dictated word "period" / "paragraph" (not "period of", "period the", "period was");
-- is a spaced pipe before a 'Key:' field ('Lvl: L5-S1 | Side: B').
+- is a spaced pipe between fields ('Lvl: L5-S1 | Side: B'), not in a table row (a line that
+  starts with a pipe).
 
 Only tokens that can satisfy one of these are looked at: they are found with a regex over
 the text (newlines, punctuation before a space, the two words), then tested on the token
@@ -36,7 +37,8 @@ LIST_STARTS = "#-*•("
 _NEWLINE = re.compile(r"\n")
 _STOP_BEFORE_SPACE = re.compile(r"[.!?\"')\]](?= )")
 _PIPE = re.compile(r"\|")
-_FIELD_AHEAD = re.compile(r"[A-Za-z][A-Za-z/ .#]{0,24}:")
+_FIELD_LABEL = re.compile(r"[a-z][a-z/ ]{0,15}:")
+_TABLE_ROW = re.compile(r"[ \t]*\|")  # a table's cells are not fields
 _PAREN_WORD = re.compile(r"\([a-z]{2}[^()\n]{0,16}\)")  # a short aside, not a parenthesised sentence
 _DICTATED_BREAK = re.compile(r"[pP](?=[eE][rR][iI][oO][dD]|[aA][rR][aA][gG][rR][aA][pP][hH])")
 
@@ -72,12 +74,14 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
     previous = text[starts[index - 1] : ends[index - 1]]
     token = text[starts[index] : ends[index]]
     if "\n" in previous:
+        if _FIELD_LABEL.match(text, starts[index]):
+            return True  # '... | skin lido\nsed: none (pt declined)': a field label starts a line
         if _PAREN_WORD.match(text, starts[index]):
             token = text[starts[index] + 1 : ends[index] + 1]  # "...and T8-9\n(right) facet joints"
         return not _is_hard_wrap(text, starts[index - 1], ends[index - 1], token)
     spaced = ends[index - 1] < starts[index]
-    if previous == "|" and spaced and _FIELD_AHEAD.match(text, starts[index]):
-        return True  # 'Lvl: L5-S1 | Side: B | Img: none': each field is a sentence
+    if previous == "|" and spaced and not _TABLE_ROW.match(text, text.rfind("\n", 0, starts[index]) + 1):
+        return True  # 'Lvl: L5-S1 | Side: B | no vasc | bupi 0.5%': each field is a sentence
     if (
         spaced
         and SENT_END.search(previous)

@@ -42,11 +42,13 @@ def token_attribute_splitter(doc) -> list[list[int]]:
         if previous is not None:
             boundary = False
             if "\n" in previous.text or ("\n" in previous.whitespace_ and not token.is_space):
-                boundary = not hard_wrap(previous, token)
+                boundary = bool(re.match(r"[a-z][a-z/ ]{0,15}:", text[token.idx :])) or not hard_wrap(
+                    previous, token
+                )
             elif (
                 previous.text == "|"
                 and previous.whitespace_
-                and re.match(r"[A-Za-z][A-Za-z/ .#]{0,24}:", text[token.idx :])
+                and not text[text.rfind("\n", 0, token.idx) + 1 :].lstrip(" \t").startswith("|")
             ):
                 boundary = True
             elif (
