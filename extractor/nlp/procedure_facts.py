@@ -341,6 +341,17 @@ def default_side(view: NoteView) -> str | None:
     return combined if values and len(set(values)) == 1 else None
 
 
+def _planned_both_sides(view: NoteView) -> str | None:
+    """'Planned: B ... R: all done ... L: ABORTED': both sides were meant when the note names both
+    (or bilateral) and one side was stopped; the removal then leaves the other."""
+    values = {
+        m.value
+        for m in view.of("SIDE")
+        if m.today and "FINDING" not in m.status and "OTHER_SITE" not in m.status
+    }
+    return "bilateral" if "bilateral" in values or {"left", "right"} <= values else None
+
+
 def side_field(view: NoteView) -> str | None:
     """The value of a 'Side:' / 'Laterality:' field, which applies to every joint."""
     values = [
@@ -413,6 +424,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     sides_by_phrase = attach_sides(view, facet_phrases)
     extras = [m for m in view.of("SACRAL_ALA") if m.today]
     fallback_side, field_side = default_side(view), side_field(view)
+    if fallback_side is None and any(r.side for r in removals):
+        fallback_side = _planned_both_sides(view)
     repeat = any(m.today for m in view.of("SIDE_REPEAT"))
     discrepancy_found = None
     facet_procedures: list[Procedure] = []
