@@ -135,7 +135,7 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
 
 
 _CORRECTION = re.compile(
-    r"^\W*(?:correction|scratch\s+that|I\s+mean|I'?m\s+sorry|I\s+am\s+sorry|sorry|excuse\s+me|strike\s+that|"
+    r"^\W*(?:comma\W+)?(?:correction|scratch\s+that|I\s+mean|I'?m\s+sorry|I\s+am\s+sorry|sorry|excuse\s+me|strike\s+that|"
     r"make\s+that|rather|no\s+wait)\b",
     re.I,
 )

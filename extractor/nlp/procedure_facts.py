@@ -338,6 +338,8 @@ def default_side(view: NoteView) -> str | None:
         if m.today and "FINDING" not in m.status and "OTHER_SITE" not in m.status
     ]
     combined = combine_sides(values)
+    if set(values) in ({"left", "right"}, {"bilateral", "left", "right"}):
+        return "bilateral"  # 'bilateral ... blocks' and '... on the right and on the left'
     return combined if values and len(set(values)) == 1 else None
 
 
