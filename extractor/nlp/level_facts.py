@@ -34,6 +34,8 @@ _PREFIX_WINDOW = 100
 _POSTFIX_WINDOW = 40
 _CUE_WINDOW = 40
 _TIGHT_GAP = re.compile(r"^\s{0,2}(?:(?:at|@|for|of)\s+(?:the\s+)?)?$", re.I)
+_JOINTS_AFTER = re.compile(r"\s*(?:\(\w+\)\s*)?(?:facet\s+)?(?:joints?|facets?|zygapophys\w*)\b", re.I)
+_SPOKEN_PAIR = re.compile(r"\b[CTLS]\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)
 _LETTERED_SLASH = re.compile(r"[CTLS]\d{1,2}\s*/\s*[CTLS]\d", re.I)
 
 
@@ -180,10 +182,15 @@ def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> Phrase
         reading.joints = list(phrase.meta.get("joints", []))
         return reading
     mode = _cue_mode(view, phrase)
+    if mode is not None and _JOINTS_AFTER.match(view.text, phrase.end):
+        mode = None  # 'the medial branch targets for the T7/T8 and T8/T9 joints' names joints
     reading.mode = mode
     text = phrase.text
     if mode is not None and _LETTERED_SLASH.search(text):
-        text = text.replace("/", ", ")  # "L2/L3/L4 MB" lists nerves; "L4/5" stays a joint
+        # "L2/L3/L4 MB" lists nerves; "L4/5" stays a joint, and so does "T7/T8" beside a joint
+        # read out ("T7/T8 and T eight nine")
+        if not _SPOKEN_PAIR.search(text):
+            text = text.replace("/", ", ")
     units = parse_level_phrase(text)
     joints_named = any(is_consecutive_pair(u) for u in units)
     for unit in units:

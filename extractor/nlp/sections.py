@@ -259,6 +259,22 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
         wrapped = len(header_line) >= _NEWLINE_JOIN_MIN_LINE and not header_line.rstrip().endswith(
             (".", ":", ";", "!", "?")
         )
+        spoken = text[section["start"] : section["header_end"]].strip().islower()
+        if not stripped and spoken:
+            # a dictated 'history colon ...' covers its paragraph; the next one is untitled
+            paragraph = _PARAGRAPH_BREAK.search(text, line_end, section["end"])
+            if paragraph is not None and paragraph.start() == line_end:
+                out.append(
+                    {
+                        "category": None,
+                        "role": "untitled",
+                        "start": paragraph.end(),
+                        "end": section["end"],
+                        "header_end": paragraph.end(),
+                    }
+                )
+                section["end"] = paragraph.end()
+            continue
         if not stripped or wrapped or _LIST_MARK.match(stripped):
             continue
         if section["role"] in _NOT_TODAY_ROLES and _SUB_LABEL.match(stripped):
