@@ -35,7 +35,9 @@ _POSTFIX_WINDOW = 40
 _CUE_WINDOW = 40
 _TIGHT_GAP = re.compile(r"^\s{0,2}(?:(?:at|@|for|of)\s+(?:the\s+)?)?$", re.I)
 _JOINTS_AFTER = re.compile(r"\s*(?:\(\w+\)\s*)?(?:facet\s+)?(?:joints?|facets?|zygapophys\w*)\b", re.I)
-_SPOKEN_PAIR = re.compile(r"\b[CTLS]\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I)
+_SPOKEN_PAIR = re.compile(
+    r"\b[CTLS]\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I
+)
 _LETTERED_SLASH = re.compile(r"[CTLS]\d{1,2}\s*/\s*[CTLS]\d", re.I)
 
 
