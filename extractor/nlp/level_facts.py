@@ -235,8 +235,11 @@ def resolve_joints(
 ) -> JointSet:
     """Named joints win; otherwise nerves and targets are mapped (coding-rules §6). The
     description wins over the header when the two name different joints."""
-    named_spine = {_spine_part(r) for r in readings if r.mode == "nerve" and r.nerves}
-    # named nerves win over needle targets in the same part of the spine
+    named_spine = {
+        _spine_part(r) for r in readings if r.mode == "nerve" and r.nerves and nerves_to_joints(r.nerves)
+    }
+    # named nerves win over needle targets in the same part of the spine, when they name enough
+    # to map a joint (a header's lone 'L5 dorsal rami' does not hide 'SAP/TP of L4 and L5')
     readings = [r for r in readings if not (r.mode == "target" and _spine_part(r) in named_spine)]
     header = [r for r in readings if r.phrase.role == "header"]
     body = [r for r in readings if r.phrase.role != "header"]

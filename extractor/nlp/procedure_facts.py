@@ -258,6 +258,14 @@ class Removal:
 _ABORT_SIDE_REACH = 80
 
 
+# 'could not tolerate her last procedure awake': an abort cue about an earlier procedure
+_EARLIER_EVENT = re.compile(
+    r"\s+(?:\w+\s+){0,2}?(?:her|his|their|the|a)\s+(?:last|prior|previous|earlier|first|other)\s+"
+    r"(?:procedures?|attempts?|blocks?|injections?|visits?|sessions?|time)\b",
+    re.I,
+)
+
+
 def _clause(view: NoteView, cue: Mention) -> tuple[int, int]:
     """The bracketed or semicolon-bounded part of the cue's sentence: 'injection L4/L5 (L3/L4
     attempted - aborted)' stops L3/L4, not L4/L5."""
@@ -278,6 +286,7 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         for c in cues
         if not _RESUMED.search(view.sentence_text(c.sent))
         and _PROCEDURE_CONTEXT.search(view.sentence_text(c.sent))
+        and not _EARLIER_EVENT.match(view.text, c.end)
     ]
     if not cues:
         return "completed", [], []
