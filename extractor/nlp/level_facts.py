@@ -235,12 +235,22 @@ def resolve_joints(
 ) -> JointSet:
     """Named joints win; otherwise nerves and targets are mapped (coding-rules §6). The
     description wins over the header when the two name different joints."""
-    named_spine = {
-        _spine_part(r) for r in readings if r.mode == "nerve" and r.nerves and nerves_to_joints(r.nerves)
-    }
-    # named nerves win over needle targets in the same part of the spine, when they name enough
-    # to map a joint (a header's lone 'L5 dorsal rami' does not hide 'SAP/TP of L4 and L5')
-    readings = [r for r in readings if not (r.mode == "target" and _spine_part(r) in named_spine)]
+    named_nerves: dict[str, set[str]] = {}
+    for r in readings:
+        if r.mode == "nerve" and r.nerves and nerves_to_joints(r.nerves):
+            named_nerves.setdefault(_spine_part(r), set()).update(r.nerves)
+    # named nerves win over needle targets in the same part of the spine (when they name enough to
+    # map a joint: a header's lone 'L5 dorsal rami' hides nothing), except cervical pillar targets
+    # that name the same nerves ('C3 and C4 MB' in the header, 'pillar of C3 and of C4' below)
+    readings = [
+        r
+        for r in readings
+        if not (
+            r.mode == "target"
+            and _spine_part(r) in named_nerves
+            and not (_spine_part(r) == "cervical" and set(r.nerves) <= named_nerves["cervical"])
+        )
+    ]
     header = [r for r in readings if r.phrase.role == "header"]
     body = [r for r in readings if r.phrase.role != "header"]
 
