@@ -106,7 +106,7 @@ class SectionRuleData:
 def section_rule_patterns() -> tuple[str, ...]:
     """Each header rule's regex (``re.IGNORECASE | re.MULTILINE``), anchored at a line start."""
     return tuple(
-        rf"^[ \t]*+(?:(?:{raw['pattern']})(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{{1,28}}?)?"
+        rf"^[ \t]*+(?:[0-9]{{1,2}}[.)][ \t]+|[A-H][.)][ \t]+)?(?:(?:{raw['pattern']})(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{{1,28}}?)?"
         r"(?:[ \t]+(?!(?:MBBs?|RFA|RF|IA|MB|TON|ESI|SI)\b)[A-Z0-9][A-Za-z0-9]{0,2}(?![A-Za-z]))?"
         r"(?:[ \t]*\([^)\n]{0,60}\))?(?:[ \t]*:|[ \t]+-[ \t]|[ \t]+-?[ \t]*$|[ \t]*$|[ \t]+colon\b)"
         rf"{_spoken(raw)})"
