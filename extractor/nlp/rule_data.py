@@ -108,7 +108,7 @@ def section_rule_patterns() -> tuple[str, ...]:
     return tuple(
         rf"^[ \t]*+(?:[0-9]{{1,2}}[.)][ \t]+|[A-H][.)][ \t]+)?(?:(?:{raw['pattern']})(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{{1,28}}?)?"
         r"(?:[ \t]+(?!(?:MBBs?|RFA|RF|IA|MB|TON|ESI|SI)\b)[A-Z0-9][A-Za-z0-9]{0,2}(?![A-Za-z]))?"
-        r"(?:[ \t]*\([^)\n]{0,60}\))?(?:[ \t]*:|[ \t]+-[ \t]|[ \t]+-?[ \t]*$|[ \t]*$|[ \t]+colon\b)"
+        r"(?:[ \t]*\([^)\n]{0,60}\))?(?:[ \t]*:|[ \t]*\.{3,}[ \t]*|[ \t]+-[ \t]|[ \t]+-?[ \t]*$|[ \t]*$|[ \t]+colon\b)"
         rf"{_spoken(raw)})"
         for raw in _read_json("sections")["section_rules"]
     )
