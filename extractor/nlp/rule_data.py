@@ -102,14 +102,25 @@ class SectionRuleData:
     role: str
 
 
+# Around a header name: an optional list number ('1. ', 'B) '); a second name ('History / Exam');
+# one short word ('Dx 2', not a procedure abbreviation: 'Dx MBB - third block' is not a header);
+# a parenthesis ('(NRS)'); then a colon, a dot leader, a spaced dash, the end of the line or the
+# dictated word 'colon'.
+_HEADER_NUMBER = r"(?:[0-9]{1,2}[.)][ \t]+|[A-H][.)][ \t]+)?"
+_HEADER_SECOND_NAME = r"(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{1,28}?)?"
+_HEADER_SHORT_WORD = r"(?:[ \t]+(?!(?:MBBs?|RFA|RF|IA|MB|TON|ESI|SI)\b)[A-Z0-9][A-Za-z0-9]{0,2}(?![A-Za-z]))?"
+_HEADER_END = (
+    r"(?:[ \t]*\([^)\n]{0,60}\))?"
+    r"(?:[ \t]*:|[ \t]*\.{3,}[ \t]*|[ \t]+-[ \t]|[ \t]+-?[ \t]*$|[ \t]*$|[ \t]+colon\b)"
+)
+
+
 @cache
 def section_rule_patterns() -> tuple[str, ...]:
     """Each header rule's regex (``re.IGNORECASE | re.MULTILINE``), anchored at a line start."""
     return tuple(
-        rf"^[ \t]*+(?:[0-9]{{1,2}}[.)][ \t]+|[A-H][.)][ \t]+)?(?:(?:{raw['pattern']})(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{{1,28}}?)?"
-        r"(?:[ \t]+(?!(?:MBBs?|RFA|RF|IA|MB|TON|ESI|SI)\b)[A-Z0-9][A-Za-z0-9]{0,2}(?![A-Za-z]))?"
-        r"(?:[ \t]*\([^)\n]{0,60}\))?(?:[ \t]*:|[ \t]*\.{3,}[ \t]*|[ \t]+-[ \t]|[ \t]+-?[ \t]*$|[ \t]*$|[ \t]+colon\b)"
-        rf"{_spoken(raw)})"
+        rf"^[ \t]*+{_HEADER_NUMBER}(?:(?:{raw['pattern']})"
+        rf"{_HEADER_SECOND_NAME}{_HEADER_SHORT_WORD}{_HEADER_END}{_spoken(raw)})"
         for raw in _read_json("sections")["section_rules"]
     )
 

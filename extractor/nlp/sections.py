@@ -196,12 +196,17 @@ _CARRIED_FORWARD = re.compile(
 )
 
 
+_UPDATED_TODAY = re.compile(
+    r"(?i)\b(?:updated|changed|edited|revised)\s+(?:for\s+)?today\b|\[\s*(?:UPD|updated?)\b|\btoday'?s\s+(?:changes|updates)\b"
+)
+
+
 def carried_forward(text: str, sections: list[dict]) -> list[dict]:
     """Text pasted from an earlier encounter ('Prior documentation carried forward ...') is
     history to the end of the note, whatever headers it repeats."""
     marker = _CARRIED_FORWARD.search(text)
-    if marker is None:
-        return sections
+    if marker is None or _UPDATED_TODAY.search(text):
+        return sections  # a copied-forward note updated for today is today's note
     out: list[dict] = []
     for section in sections:
         if section["end"] <= marker.start():
