@@ -19,7 +19,7 @@ _SEDATION_RANK = {"general": 5, "mac": 4, "moderate": 3, "local_only": 2, "none"
 _PRIOR_CONTEXT = re.compile(
     r"\b(?:first|prior|previous|previously|last|initial|earlier|#1|#\s*1|block\s+1|"
     r"gave|provided|afforded|reported|had|obtained|achieved|after\s+(?:the|her|his|their)\s+(?:first|initial|prior|previous|last)|"
-    r"s/p|status[- ]post|h/o)\b",
+    r"s/p|status[- ]post|h/o|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s+visit)\b",
     re.I,
 )
 TODAY_CONTEXT = re.compile(

@@ -39,6 +39,9 @@ _TODAY_PAIN = re.compile(
     re.I,
 )
 _CUE_REACH = 90
+_EARLIER_VISIT = re.compile(
+    r"\b[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s+visit\b|\b(?:prior|previous|last|earlier)\s+visit\b", re.I
+)
 _SCALE_RANGE = re.compile(r"(?<![0-9./])0\s*(?:-|\u2013|to)\s*10(?![0-9.])")
 # Prefilters, run on the lowercased sentence without re.IGNORECASE: ``re`` then skips ahead in C
 # to a character that can start a branch, instead of trying every branch at every position
@@ -56,6 +59,8 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
         return bool(_TODAY_PAIN.search(sentence)) and not is_prior_sentence(view, sent)
     if role not in _PAIN_ROLES:
         return False
+    if role == "pain" and _EARLIER_VISIT.search(view.sentence_text(sent)):
+        return False  # 'Pain (04/02 visit): 7/10 before, 4/10 after' in a copied-forward note
     return (
         role == "pain"
         or not is_prior_sentence(view, sent)
