@@ -169,6 +169,9 @@ def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
             continue
         if distance > _CUE_WINDOW:
             continue
+        low, high = (cue.end, phrase.start) if cue.end <= phrase.start else (phrase.end, cue.start)
+        if "|" in view.text[low:high]:
+            continue  # another table cell ('| L4/L5 | R + L | L3 MB, L4 MB |')
         mode = "target" if cue.category == "TARGET_CUE" else "nerve"
         if best is None or distance < best[0]:
             best = (distance, mode)
@@ -280,6 +283,8 @@ def resolve_joints(
             for key in sided:
                 per_side[key] = per_side[key] + per_side[None]
             del per_side[None]
+        if "bilateral" in per_side and ("left" in per_side or "right" in per_side):
+            return _mapped_per_side(per_side, readings_by_side, ton, ala)
         for key, nerves in per_side.items():
             if ala:
                 nerves = [*nerves, "L5"]
@@ -336,6 +341,30 @@ def resolve_joints(
         evidence[joint] = _dedupe(spans)
     nerves = sorted({n for r in readings for n in r.nerves})
     return JointSet(sides, evidence, from_nerves, nerves, discrepancy)
+
+
+def _mapped_per_side(
+    per_side: dict[str | None, list[str]],
+    readings_by_side: dict[str | None, list[PhraseReading]],
+    ton: bool,
+    ala: bool,
+) -> dict[str, list[PhraseReading]]:
+    """Nerves blocked on both sides plus nerves of one side ('L3 MB right; L4 MB and L5 DR
+    bilateral'): each side's joints from its own and the bilateral nerves; a joint found on both
+    sides keeps every reading (bilateral), one found on one side only that side's readings."""
+    both = per_side["bilateral"]
+    joints_by_side = {}
+    for side in ("left", "right"):
+        nerves = per_side.get(side, []) + both + (["L5"] if ala else [])
+        joints_by_side[side] = set(nerves_to_joints(nerves, third_occipital=ton))
+    out: dict[str, list[PhraseReading]] = {}
+    for joint in sorted(joints_by_side["left"] | joints_by_side["right"], key=joint_index):
+        sides = [side for side in ("left", "right") if joint in joints_by_side[side]]
+        keys: list[str | None] = ["left", "right", "bilateral"] if len(sides) == 2 else sides
+        readings = [r for key in keys for r in readings_by_side.get(key, [])]
+        if readings:
+            out[joint] = readings
+    return out
 
 
 def _spine_part(reading: PhraseReading) -> str:

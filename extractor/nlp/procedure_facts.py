@@ -11,6 +11,7 @@ from .kind_choice import group_phrases
 from .level_facts import attach_sides, combine_sides, read_phrase, resolve_joints
 from .level_parser import is_consecutive_pair, parse_level_phrase, region_of, unit_joints
 from .note_view import Mention, NoteView, evidence_of
+from .table_sides import table_side
 
 _SESSION_WORDS = [
     (re.compile(r"\b4\s+of\s+[4-9]\b", re.I), 4),
@@ -433,6 +434,9 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         "rfa_unsuitable_reason": reason_ev,
     }
     sides_by_phrase = attach_sides(view, facet_phrases)
+    for phrase in facet_phrases:
+        if not sides_by_phrase.get(phrase.index) and (side := table_side(view, phrase)) is not None:
+            sides_by_phrase[phrase.index] = [side]
     extras = [m for m in view.of("SACRAL_ALA") if m.today]
     fallback_side, field_side = default_side(view), side_field(view)
     if fallback_side is None and any(r.side for r in removals):

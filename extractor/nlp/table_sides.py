@@ -1,0 +1,115 @@
+"""Sides written in a table instead of beside the level: a 'Side' column ('| L4/L5 | R + L |')
+or one checkbox column per side ('| SAP/TP of L5 | [x] | [x] |' under '| Target | R | L |').
+
+A level phrase in a table row with no side of its own takes the side of its row. The side is a
+synthetic SIDE mention over the cell text, so it carries evidence like any other side.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .note_view import Mention, NoteView
+
+_ROW = re.compile(r"[ \t]*\|")
+_RULE_LINE = re.compile(r"[ \t]*[+|][-=+| \t]*$")
+_SIDE_HEADER = re.compile(r"(?i)^(?:sides?|laterality|lat\.?)$")
+_RIGHT_HEADER = re.compile(r"(?i)^(?:r|rt|right)$")
+_LEFT_HEADER = re.compile(r"(?i)^(?:l|lt|left)$")
+_CHECKED = re.compile(r"(?i)^\[\s*[x\u2713]\s*\]$|^[x\u2713\u2714]$")
+_BOTH = re.compile(
+    r"(?i)\b(?:b|bil|bilat|bilateral|both|b/l)\b"
+    r"|\b(?:r|rt|right)\s*(?:\+|&|/|and|,)\s*(?:l|lt|left)\b"
+    r"|\b(?:l|lt|left)\s*(?:\+|&|/|and|,)\s*(?:r|rt|right)\b"
+)
+_RIGHT = re.compile(r"(?i)^(?:r|rt|right)$")
+_LEFT = re.compile(r"(?i)^(?:l|lt|left)$")
+
+
+def _cells(text: str, line_start: int, line_end: int) -> list[tuple[int, int]]:
+    """(start, end) of each cell's stripped text, between the pipes of a row."""
+    cells = []
+    pipes = [m.start() for m in re.finditer(r"\|", text[line_start:line_end])]
+    for left, right in zip(pipes, pipes[1:], strict=False):
+        start, end = line_start + left + 1, line_start + right
+        while start < end and text[start] in " \t":
+            start += 1
+        while end > start and text[end - 1] in " \t":
+            end -= 1
+        cells.append((start, end))
+    return cells
+
+
+def _line_bounds(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, len(text) if end == -1 else end
+
+
+def _header_cells(text: str, row_start: int) -> list[str] | None:
+    """The cell texts of the nearest row above (in the same table) that names a side column."""
+    end = row_start - 1
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if not _ROW.match(line) and not _RULE_LINE.match(line):
+            return None
+        if _ROW.match(line) and not _RULE_LINE.match(line):
+            cells = [text[a:b] for a, b in _cells(text, start, end)]
+            if any(_SIDE_HEADER.match(c) or _RIGHT_HEADER.match(c) for c in cells):
+                return cells
+        end = start - 1
+    return None
+
+
+def table_side(view: NoteView, phrase: Mention) -> Mention | None:
+    """The side of the table row holding ``phrase``, as a SIDE mention; None outside tables."""
+    text = view.text
+    row_start, row_end = _line_bounds(text, phrase.start)
+    if not _ROW.match(text, row_start):
+        return None
+    header = _header_cells(text, row_start)
+    if header is None:
+        return None
+    cells = _cells(text, row_start, row_end)
+    value, span = None, None
+    side_column = next((i for i, c in enumerate(header) if _SIDE_HEADER.match(c)), None)
+    if side_column is not None and side_column < len(cells):
+        span = cells[side_column]
+        cell = text[span[0] : span[1]]
+        value = (
+            "bilateral"
+            if _BOTH.search(cell)
+            else "right"
+            if _RIGHT.match(cell)
+            else "left"
+            if _LEFT.match(cell)
+            else None
+        )
+    else:
+        right = next((i for i, c in enumerate(header) if _RIGHT_HEADER.match(c)), None)
+        left = next((i for i, c in enumerate(header) if _LEFT_HEADER.match(c)), None)
+        checked = {
+            side: cells[i]
+            for side, i in (("right", right), ("left", left))
+            if i is not None and i < len(cells) and _CHECKED.match(text[cells[i][0] : cells[i][1]])
+        }
+        if len(checked) == 2:
+            value, span = "bilateral", (checked["right"][0], checked["left"][1])
+        elif len(checked) == 1:
+            ((value, span),) = checked.items()
+    if value is None or span is None or span[0] >= span[1]:
+        return None
+    return Mention(
+        index=-1 - phrase.index,
+        category="SIDE",
+        rule="table side",
+        start=span[0],
+        end=span[1],
+        text=text[span[0] : span[1]],
+        meta={"value": value},
+        sent=phrase.sent,
+        status=[],
+        role=phrase.role,
+        section=phrase.section,
+    )
