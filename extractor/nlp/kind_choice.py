@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .listed_parts import listed_segments, segment_label
 from .note_view import Mention, NoteView
 
 _NEUROTOMY = frozenset({"rf_ablation_thermal", "rf_pulsed", "chemical_neurolysis", "cryoneurolysis"})
@@ -32,6 +33,7 @@ class KindGroup:
     technique: str | None
     mentions: list[Mention]
     phrases: list[Mention] = field(default_factory=list)
+    scope: list[tuple[int, int]] = field(default_factory=list)  # its listed parts, if any
 
 
 def family(kind: str) -> str:
@@ -98,8 +100,44 @@ def _nerve_targets(view: NoteView) -> bool:
     return any(m.today for m in view.of("NERVE_CUE", "NERVE_DR", "TARGET_CUE", "SACRAL_ALA", "NERVE_TON"))
 
 
+def _listed_groups(view: NoteView, kinds: list[Mention], phrases: list[Mention]) -> list[KindGroup] | None:
+    """One group per listed part ('(A) ... neurotomy ... (B) ... medial branch block'), when two
+    parts name different kinds; phrases outside every part go to the first part's kind."""
+    segments = listed_segments(view.text)
+    if not segments:
+        return None
+    part_kind: dict[str, Mention] = {}
+    for kind in kinds:
+        label = segment_label(segments, kind.start)
+        if label is None:
+            continue  # in a listed part even a loose 'facet joint injections' names the part's kind
+        best = part_kind.get(label)
+        if best is None or kind.meta.get("specificity", 0) > best.meta.get("specificity", 0):
+            part_kind[label] = kind
+    if len({k.meta["kind"] for k in part_kind.values()}) < 2:
+        return None
+    groups: dict[str, KindGroup] = {}
+    for label in sorted(part_kind):
+        kind = part_kind[label].meta["kind"]
+        if kind not in groups:
+            mentions = [m for m in kinds if m.meta["kind"] == kind]
+            technique = next((m.meta["technique"] for m in mentions if m.meta.get("technique")), None)
+            groups[kind] = KindGroup(kind, technique, mentions)
+        groups[kind].scope.extend(segments[label])
+    first = next(iter(groups.values()))
+    for phrase in phrases:
+        label = segment_label(segments, phrase.start)
+        target = groups[part_kind[label].meta["kind"]] if label in part_kind else first
+        target.phrases.append(phrase)
+    return [g for g in groups.values() if g.phrases]
+
+
 def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) -> list[KindGroup]:
-    """The dominant kind takes every phrase not owned by another specific kind in its sentence."""
+    """The dominant kind takes every phrase not owned by another specific kind in its sentence
+    (unless the note lists its procedures in marked parts)."""
+    listed = _listed_groups(view, kinds, phrases)
+    if listed:
+        return listed
     main = dominant_kind(view, kinds, phrases)
     groups: dict[str, KindGroup] = {}
 

@@ -4,6 +4,7 @@ temperature, status and needle confirmation, each with its evidence."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import FACET_KINDS, Evidence, JointFact, LevelDiscrepancy, Procedure
@@ -180,13 +181,19 @@ def _guidance(view: NoteView) -> tuple[str | None, list[Evidence]]:
     return None, []
 
 
-def _intent(view: NoteView) -> tuple[str | None, list[Evidence]]:
+def _scoped(mentions: list[Mention], scope: Sequence[tuple[int, int]]) -> list[Mention]:
+    """The mentions inside a procedure's listed parts, if it has parts and any are there."""
+    inside = [m for m in mentions if any(a <= m.start < b for a, b in scope)]
+    return inside or mentions
+
+
+def _intent(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str | None, list[Evidence]]:
     """Intent stated in the procedure header, else beside today's procedure name, else in the
     body or indication; the most frequent value within the first tier that has one."""
     tiers: dict[str, list[Mention]] = {"header": [], "kind_sentence": [], "body": [], "indication": []}
     kind_sentences = {k.sent for k in _facet_kind_mentions(view)}
     session_words = [m for m in view.of("SESSION") if re.search(r"diagnostic|\bdx\b", m.text, re.I)]
-    for m in sorted([*view.of("INTENT"), *session_words], key=lambda m: m.start):
+    for m in _scoped(sorted([*view.of("INTENT"), *session_words], key=lambda m: m.start), scope):
         if m.category == "SESSION":
             m = Mention(**{**m.__dict__, "category": "INTENT", "meta": {"value": "diagnostic"}})
         if m.negated or m.historical or m.hypothetical:
@@ -207,11 +214,11 @@ def _intent(view: NoteView) -> tuple[str | None, list[Evidence]]:
     return None, []
 
 
-def _session(view: NoteView) -> tuple[int | None, list[Evidence]]:
+def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int | None, list[Evidence]]:
     candidates: list[tuple[int, Mention]] = []
     # INTENT cues ("confirmatory", "dx #1") share a rule file with SESSION and may hold the number
     confirmatory = [m for m in view.of("INTENT") if any(p.search(m.text) for p, _ in _SESSION_WORDS)]
-    for m in sorted([*view.of("SESSION"), *confirmatory], key=lambda m: m.start):
+    for m in _scoped(sorted([*view.of("SESSION"), *confirmatory], key=lambda m: m.start), scope):
         if m.historical or m.hypothetical or not (m.today or m.role == "indication"):
             continue
         sentence = view.sentence_text(m.sent)
@@ -340,13 +347,13 @@ def _after_removals(joint: str, side: str | None, removals: list[Removal]) -> tu
 _SIDE_FIELD = re.compile(r"^\W*(?:sides?|laterality)\s*[:\-]", re.I)
 
 
-def default_side(view: NoteView) -> str | None:
-    """A side stated once for the whole procedure ("Side: Bilateral", a lone 'right')."""
-    values = [
-        m.value
-        for m in view.of("SIDE")
-        if m.today and "FINDING" not in m.status and "OTHER_SITE" not in m.status
+def default_side(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> str | None:
+    """A side stated once for the whole procedure ("Side: Bilateral", a lone 'right'); for a
+    procedure in listed parts, the side stated in its parts."""
+    mentions = [
+        m for m in view.of("SIDE") if m.today and "FINDING" not in m.status and "OTHER_SITE" not in m.status
     ]
+    values = [m.value for m in (_scoped(mentions, scope) if scope else mentions)]
     combined = combine_sides(values)
     if set(values) in ({"left", "right"}, {"bilateral", "left", "right"}):
         return "bilateral"  # 'bilateral ... blocks' and '... on the right and on the left'
@@ -446,7 +453,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     facet_procedures: list[Procedure] = []
     for group in group_phrases(view, facet_kinds, facet_phrases):
         readings = [read_phrase(view, p, sides_by_phrase.get(p.index, [])) for p in group.phrases]
-        joint_set = resolve_joints(view, readings, extras, fallback_side, incomplete=status == "incomplete")
+        group_side = default_side(view, group.scope) if group.scope else fallback_side
+        joint_set = resolve_joints(view, readings, extras, group_side, incomplete=status == "incomplete")
         if field_side:
             joint_set.sides = {j: combine_sides([s, field_side]) for j, s in joint_set.sides.items()}
         if repeat:
@@ -465,8 +473,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
             }.get(kind, "conventional")
         else:
             temperature, temperature_ev, technique = None, [], None
-            intent, intent_ev = _intent(view)
-            session, session_ev = _session(view) if intent == "diagnostic" else (None, [])
+            intent, intent_ev = _intent(view, group.scope)
+            session, session_ev = _session(view, group.scope) if intent == "diagnostic" else (None, [])
         field_evidence = {
             **shared,
             "intent": intent_ev,
