@@ -68,6 +68,12 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
         first_line = text[section["header_end"] : text.find("\n", section["header_end"]) % (len(text) + 1)]
         if section["role"] == "exam" and _PROCEDURE_NAME.search(first_line):
             section["role"] = "header"  # a radiology "Exam: CT guided facet injection" names the procedure
+        elif (
+            section["role"] == "imaging"
+            and _MODALITY_HEADER.match(text, section["start"])
+            and _TODAY_IMAGING.search(first_line)
+        ):
+            section["role"] = "description"  # 'CT: axial, needle tip intra-articular': today's guidance
     sections = inline_spoken_headers(text, end_inline_sections(text, sections))
     if "|" in text:
         sections = pipe_field_sections(text, sections)
@@ -187,6 +193,11 @@ def pipe_field_sections(text: str, sections: list[dict]) -> list[dict]:
     ]
 
 
+_MODALITY_HEADER = re.compile(r"(?i)[ \t]*(?:CT|fluoro\w*|US|ultrasound)\b")
+_TODAY_IMAGING = re.compile(
+    r"(?i)\b(?:needles?|tips?|cannula\w*|probes?|arthrogram|contrast|guid\w*|intermittent|live|"
+    r"fluoro\w*|localizer|planning\s+scan|targets?)\b"
+)
 _PROCEDURE_NAME = re.compile(
     r"(?i)\b(?:inject\w*|blocks?|ablation|RFA|neurotomy|arthrogram|facet|medial\s+branch)\b"
 )
