@@ -19,6 +19,8 @@ from .rule_scan import RuleScanner
 
 _LIST_MARK = re.compile(r"^(?:[-*\u2022]|\d+[.)]\s)")
 _NEWLINE_JOIN_MIN_LINE = 70
+# 'Hx: s/p TFESI 2024 ...' then a blank line and 'Today: MBB #1 ...': the history line ends there
+_TODAY_PARAGRAPH = re.compile(r"(?i)(?:today\b|this\s+visit\b|procedure\s+today\b|today'?s\s+procedure\b)")
 # 'Low back: ...' / 'Neck: ...' under 'Hx:': a body-region sub-label continues the history it
 # sits in (other short labels, 'Img:', 'Skin:', are shorthand fields of today's procedure)
 _SUB_LABEL = re.compile(
@@ -276,7 +278,9 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
             (".", ":", ";", "!", "?")
         )
         spoken = text[section["start"] : section["header_end"]].strip().islower()
-        if not stripped and spoken:
+        after_gap = text[line_end:].lstrip()
+        today_next = _TODAY_PARAGRAPH.match(after_gap) is not None and section["role"] in _NOT_TODAY_ROLES
+        if not stripped and (spoken or today_next):
             # a dictated 'history colon ...' covers its paragraph; the next one is untitled
             paragraph = _PARAGRAPH_BREAK.search(text, line_end, section["end"])
             if paragraph is not None and paragraph.start() == line_end:
