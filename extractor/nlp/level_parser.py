@@ -96,6 +96,9 @@ def _name(segment: str, number: int) -> str:
     return f"{segment}{number}"
 
 
+_DASH = re.compile(r"\s*[-\u2013\u2014]\s*")
+
+
 def _relation(separator: str, _unused: bool = True) -> str:
     if _RANGE_WORDS.search(separator):
         return "range"
@@ -140,7 +143,14 @@ def parse_level_phrase(text: str) -> list[LevelUnit]:
             i += 2
             kind = "pair" if relation == "pair" else "range"
             # "L2-3 to L4-5": a pair followed by a range word and another pair is one range.
-            if i < len(items) and _relation(items[i][2], True) == "range":
+            # "L3/4 - L5/S1": a pair, a dash and another pair is a range of joints too
+            dash_to_pair = (
+                kind == "pair"
+                and i + 1 < len(items)
+                and _DASH.fullmatch(items[i][2]) is not None
+                and _relation(items[i + 1][2], True) == "pair"
+            )
+            if i < len(items) and (_relation(items[i][2], True) == "range" or dash_to_pair):
                 last = _name(items[i][0], items[i][1])
                 i += 1
                 if i < len(items) and _relation(items[i][2], True) == "pair":
