@@ -295,8 +295,9 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
                 )
                 section["end"] = paragraph.end()
             continue
-        if not stripped or wrapped or _LIST_MARK.match(stripped):
-            continue
+        bulleted = _LIST_MARK.match(text[section["start"] : section["header_end"]].lstrip()) is not None
+        if not bulleted and (not stripped or wrapped or _LIST_MARK.match(stripped)):
+            continue  # (a bulleted field, '* Hx: ...', always ends with its line)
         if section["role"] in _NOT_TODAY_ROLES and _SUB_LABEL.match(stripped):
             continue
         rest = {
