@@ -449,6 +449,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     if fallback_side is None and any(r.side for r in removals):
         fallback_side = _planned_both_sides(view)
     repeat = any(m.today for m in view.of("SIDE_REPEAT"))
+    if repeat and fallback_side is None:
+        fallback_side = "bilateral"  # '... on the left side and then the same three targets on the right'
     discrepancy_found = None
     facet_procedures: list[Procedure] = []
     for group in group_phrases(view, facet_kinds, facet_phrases):
