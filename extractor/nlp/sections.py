@@ -201,7 +201,8 @@ _TODAY_IMAGING = re.compile(
     r"fluoro\w*|localizer|planning\s+scan|targets?)\b"
 )
 _PROCEDURE_NAME = re.compile(
-    r"(?i)\b(?:inject\w*|blocks?|ablation|RFA|neurotomy|arthrogram|facet|medial\s+branch)\b"
+    r"(?i)\b(?:inject\w*|blocks?|ablation|RFA|neurotomy|arthrogram)\b|\b(?:facet|medial\s+branch)\b"
+    r"(?!\s+(?:joint\s+)?(?:hypertroph\w*|arthropath\w*|arthrosis|effusions?|degenerat\w*|tender\w*|loading))"
 )
 _CARRIED_FORWARD = re.compile(
     r"(?im)^[^\n]{0,20}(?:carried\s+forward|copied\s+forward|copy[- ]forward|prior\s+documentation|"
