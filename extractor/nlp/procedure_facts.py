@@ -261,6 +261,11 @@ class Removal:
     joints: frozenset[str] | None
 
 
+# 'Procedure stopped, right side only completed': the side that was done is not the one stopped
+_SIDE_DONE = re.compile(
+    r"(?i)[ \t]*(?:-?sided?\s+|side\s+)?(?:only\s+)?(?:was\s+|were\s+)?(?:only\s+)?"
+    r"(?:completed|done|finished|performed|treated|injected|blocked)\b"
+)
 # a side far from a weak abort cue, or in another clause of its sentence, is not what was stopped
 # ('...nauseated from the vasovagal event until his wife took him home; a diary to score the left side')
 _ABORT_SIDE_REACH = 80
@@ -302,7 +307,11 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     cancelled = False
     for cue in cues:
         sentence = view.sentence_text(cue.sent)
-        sides = [s for s in view.in_sentence(cue.sent, "SIDE") if s.value in ("left", "right")]
+        sides = [
+            s
+            for s in view.in_sentence(cue.sent, "SIDE")
+            if s.value in ("left", "right") and not _SIDE_DONE.match(view.text, s.end)
+        ]
         phrases = list(view.in_sentence(cue.sent, "LEVEL_PHRASE"))
         low, high = _clause(view, cue)
         in_clause = [p for p in phrases if low <= p.start and p.end <= high]
