@@ -164,7 +164,11 @@ def _guidance(view: NoteView) -> tuple[str | None, list[Evidence]]:
             continue
         if m.negated and m.value != "none":
             continue
-        if m.value == "none" and not _NEEDLE_CONTEXT.search(view.sentence_text(m.sent).replace(m.text, " ")):
+        if (
+            m.value == "none"
+            and not m.meta.get("strong")
+            and not _NEEDLE_CONTEXT.search(view.sentence_text(m.sent).replace(m.text, " "))
+        ):
             continue  # "pain centred at L4-5 by palpation" says nothing about guidance
         if _OTHER_SITE.search(view.sentence_text(m.sent)) and not _FACET_SITE.search(
             view.sentence_text(m.sent)
