@@ -56,7 +56,8 @@ _WHOLE_CANCEL = re.compile(
     re.I,
 )
 _STRONG_ABORT = re.compile(
-    r"\b(?:abort|halt|terminat|discontinu|stopp|unable|could\s+not|not\s+(?:performed|completed|done)|did\s+not|incomplete|cancel)",
+    r"\b(?:abort|abandon|halt|terminat|discontinu|stopp|unable|could\s+not|not\s+(?:performed|completed|done)|did\s+not|"
+    r"incomplete|cancel)",
     re.I,
 )
 # a non-facet procedure is done today only where the sentence speaks of doing something
