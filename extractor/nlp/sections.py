@@ -259,13 +259,37 @@ def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
     return out
 
 
+def _end_header_at_paragraph(text: str, section: dict, out: list[dict]) -> None:
+    """'Procedure: right T7-8 MBB.' then a blank line and the narrative: the header is its line,
+    the narrative is the description (compared with the header, not part of it)."""
+    line_end = text.find("\n", section["header_end"])
+    if line_end == -1 or line_end >= section["end"] or not text[section["header_end"] : line_end].strip():
+        return
+    paragraph = _PARAGRAPH_BREAK.match(text, line_end)
+    if paragraph is None or paragraph.end() >= section["end"]:
+        return
+    out.append(
+        {
+            "category": None,
+            "role": "untitled",
+            "start": paragraph.end(),
+            "end": section["end"],
+            "header_end": paragraph.end(),
+        }
+    )
+    section["end"] = paragraph.end()
+
+
 def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
     """A header with its content on the same line ('Hx: 1st MBB gave 85%') covers only that
     line when the next line starts a new statement; the rest is untitled (coded) text."""
     out: list[dict] = []
     for section in sections:
         out.append(section)
-        if section["category"] is None or section["role"] in ("header", "untitled", "description"):
+        if section["category"] is None or section["role"] in ("untitled", "description"):
+            continue
+        if section["role"] == "header":
+            _end_header_at_paragraph(text, section, out)
             continue
         line_end = text.find("\n", section["header_end"])
         if line_end == -1 or line_end >= section["end"] or not text[section["header_end"] : line_end].strip():
