@@ -210,6 +210,15 @@ _CARRIED_FORWARD = re.compile(
 )
 
 
+# a bounded paste: '---- PRIOR PROCEDURE REPORT (03/18) - copied for reference only ----' ...
+# '---- END OF PRIOR REPORT ----'
+_PASTED_BLOCK = re.compile(
+    r"(?im)^[^\n]{0,40}\b(?:prior|previous|earlier|outside)\s+(?:procedure\s+)?(?:report|note|op\s+note)\b"
+    r"[^\n]{0,80}\b(?:for\s+reference|copied|pasted|not\s+today)[^\n]*$"
+)
+_PASTED_END = re.compile(
+    r"(?im)^[^\n]{0,20}\bend\s+of\s+(?:the\s+)?(?:prior|previous|pasted|copied|outside)\b[^\n]*$"
+)
 _UPDATED_TODAY = re.compile(
     r"(?i)\b(?:updated|changed|edited|revised)\s+(?:for\s+)?today\b|\[\s*(?:UPD|updated?)\b|\btoday'?s\s+(?:changes|updates)\b"
 )
@@ -217,20 +226,33 @@ _UPDATED_TODAY = re.compile(
 
 def carried_forward(text: str, sections: list[dict]) -> list[dict]:
     """Text pasted from an earlier encounter ('Prior documentation carried forward ...') is
-    history to the end of the note, whatever headers it repeats."""
-    marker = _CARRIED_FORWARD.search(text)
+    history, whatever headers it repeats: to the end of the note, or to its end marker
+    ('---- END OF PRIOR REPORT ----') when it has one."""
+    marker = _CARRIED_FORWARD.search(text) or _PASTED_BLOCK.search(text)
     if marker is None or _UPDATED_TODAY.search(text):
         return sections  # a copied-forward note updated for today is today's note
+    end_marker = _PASTED_END.search(text, marker.end())
+    stop = end_marker.end() if end_marker else len(text)
     out: list[dict] = []
     for section in sections:
-        if section["end"] <= marker.start():
+        start, end = section["start"], section["end"]
+        if end <= marker.start() or start >= stop:
             out.append(section)
-        elif section["start"] < marker.start():
+            continue
+        if start < marker.start():
             out.append({**section, "end": marker.start()})
-            pasted = {"category": "history", "role": "history", "start": marker.start()}
-            out.append({**pasted, "end": section["end"], "header_end": marker.end()})
-        else:
-            out.append({**section, "role": "history"})
+        pasted_start = max(start, marker.start())
+        out.append(
+            {
+                "category": "history",
+                "role": "history",
+                "start": pasted_start,
+                "end": min(end, stop),
+                "header_end": max(section["header_end"], pasted_start),
+            }
+        )
+        if end > stop:
+            out.append({"category": None, "role": "untitled", "start": stop, "end": end, "header_end": stop})
     return out
 
 
