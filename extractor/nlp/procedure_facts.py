@@ -67,7 +67,8 @@ _OTHER_ACTION = re.compile(
     re.I,
 )
 _PROCEDURE_CONTEXT = re.compile(
-    r"\b(?:procedure|block\w*|injection\w*|inject\w*|side|level\w*|needle\w*|cannula\w*|lesion\w*|ablation|"
+    r"\b(?:procedure|block\w*|injection\w*|inject\w*|side(?!\s+effects?)|level\w*|needle\w*|cannula\w*|"
+    r"lesion\w*|ablation|"
     r"attempt\w*|joint\w*|MBB|RFA|left|right|bilateral|[CTL][0-9])\b",
     re.I,
 )

@@ -26,6 +26,7 @@ _TODAY_PARAGRAPH = re.compile(r"(?i)(?:today\b|this\s+visit\b|procedure\s+today\
 _SUB_LABEL = re.compile(
     r"(?i)^(?:(?:low(?:er)?|upper|mid)\s+back|back|neck|(?:lumbar|cervical|thoracic)(?:\s+spine)?|[CLT]-?spine)\s*:\s"
 )
+_FIELD_ROLES = frozenset({"anesthesia", "medications"})
 _NOT_TODAY_ROLES = frozenset({"history", "indication", "exam", "imaging", "diagnosis"})
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*")
 _PROCEDURE_NARRATION = re.compile(
@@ -327,7 +328,8 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
         spoken = text[section["start"] : section["header_end"]].strip().islower()
         after_gap = text[line_end:].lstrip()
         today_next = _TODAY_PARAGRAPH.match(after_gap) is not None and section["role"] in _NOT_TODAY_ROLES
-        if not stripped and (spoken or today_next):
+        field = section["role"] in _FIELD_ROLES  # 'Anesthesia: J. Smith, CRNA' then a blank line
+        if not stripped and (spoken or today_next or field):
             # a dictated 'history colon ...' covers its paragraph; the next one is untitled
             paragraph = _PARAGRAPH_BREAK.search(text, line_end, section["end"])
             if paragraph is not None and paragraph.start() == line_end:
