@@ -179,8 +179,14 @@ def _guidance(view: NoteView) -> tuple[str | None, list[Evidence]]:
         found.setdefault(m.value, []).append(m)
     # a negated modality ("no fluoroscopy was used") is already gone; palpation cues lose to imaging,
     # a stated absence of imaging ("landmark technique, no imaging") wins over fluoroscopy
-    if any(m.meta.get("strong") for m in found.get("none", [])) and "fluoroscopy" in found:
+    strong = [m for m in found.get("none", []) if m.meta.get("strong")]
+    if strong and "fluoroscopy" in found:
         del found["fluoroscopy"]
+    for value in ("ct", "ultrasound"):  # 'no imaging used (office has no C-arm or ultrasound)'
+        if strong and value in found:
+            found[value] = [m for m in found[value] if all(m.sent != n.sent for n in strong)]
+            if not found[value]:
+                del found[value]
     for value in ("ct", "ultrasound", "fluoroscopy", "none"):
         if value in found:
             return value, evidence_of(found[value])

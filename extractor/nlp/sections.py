@@ -73,8 +73,8 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
             section["role"] = "header"  # a radiology "Exam: CT guided facet injection" names the procedure
         elif (
             section["role"] == "imaging"
-            and _MODALITY_HEADER.match(text, section["start"])
             and _TODAY_IMAGING.search(first_line)
+            and (_MODALITY_HEADER.match(text, section["start"]) or not _IMAGING_FINDING.search(first_line))
         ):
             section["role"] = "description"  # 'CT: axial, needle tip intra-articular': today's guidance
     sections = inline_spoken_headers(text, end_inline_sections(text, sections))
@@ -199,7 +199,12 @@ def pipe_field_sections(text: str, sections: list[dict]) -> list[dict]:
 _MODALITY_HEADER = re.compile(r"(?i)[ \t]*(?:CT|fluoro\w*|US|ultrasound)\b")
 _TODAY_IMAGING = re.compile(
     r"(?i)\b(?:needles?|tips?|cannula\w*|probes?|arthrogram|contrast|guid\w*|intermittent|live|"
-    r"fluoro\w*|localizer|planning\s+scan|targets?)\b"
+    r"fluoro\w*|localizer|planning\s+scan|targets?|C-?arm)\b"
+)
+# 'Imaging: MRI 2024 shows L4-5 facet arthropathy' reports a study, not today's guidance
+_IMAGING_FINDING = re.compile(
+    r"(?i)\b(?:MRI|MR|CT\s+scan|x-?rays?|radiograph\w*|shows?|showed|demonstrat\w*|arthropath\w*|"
+    r"hypertroph\w*|stenosis|degenerat\w*|effusions?|[0-9]{1,2}/[0-9]{2,4})\b"
 )
 _PROCEDURE_NAME = re.compile(
     r"(?i)\b(?:inject\w*|blocks?|ablation|RFA|neurotomy|arthrogram)\b|\b(?:facet|medial\s+branch)\b"
