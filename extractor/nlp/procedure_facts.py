@@ -372,7 +372,9 @@ def default_side(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> str |
     """A side stated once for the whole procedure ("Side: Bilateral", a lone 'right'); for a
     procedure in listed parts, the side stated in its parts."""
     mentions = [
-        m for m in view.of("SIDE") if m.today and "FINDING" not in m.status and "OTHER_SITE" not in m.status
+        m
+        for m in view.of("SIDE")
+        if m.today and not m.negated and "FINDING" not in m.status and "OTHER_SITE" not in m.status
     ]
     values = [m.value for m in (_scoped(mentions, scope) if scope else mentions)]
     combined = combine_sides(values)
@@ -387,7 +389,7 @@ def _planned_both_sides(view: NoteView) -> str | None:
     values = {
         m.value
         for m in view.of("SIDE")
-        if m.today and "FINDING" not in m.status and "OTHER_SITE" not in m.status
+        if m.today and not m.negated and "FINDING" not in m.status and "OTHER_SITE" not in m.status
     }
     return "bilateral" if "bilateral" in values or {"left", "right"} <= values else None
 
