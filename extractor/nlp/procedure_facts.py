@@ -291,6 +291,26 @@ _EARLIER_EVENT = re.compile(
 )
 
 
+def _levels_not_done(view: NoteView) -> list[Removal]:
+    """In a procedure stopped part-way, 'L L5/S1 NOT done': that side of that joint was not done."""
+    removals = []
+    for mention in view.of("NOT_DONE_LEVEL"):
+        if not mention.today:
+            continue
+        joints = frozenset(
+            j
+            for unit in parse_level_phrase(mention.text)
+            if is_consecutive_pair(unit)
+            for j in unit_joints(unit)
+        )
+        if not joints:
+            continue
+        before = [s for s in view.in_sentence(mention.sent, "SIDE") if 0 <= mention.start - s.end <= 3]
+        side = before[-1].value if before and before[-1].value in ("left", "right") else None
+        removals.append(Removal(side, joints))
+    return removals
+
+
 def _clause(view: NoteView, cue: Mention) -> tuple[int, int]:
     """The bracketed or semicolon-bounded part of the cue's sentence: 'injection L4/L5 (L3/L4
     attempted - aborted)' stops L3/L4, not L4/L5."""
@@ -345,6 +365,11 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
             removals.append(Removal(None, joints))
         elif _WHOLE_CANCEL.search(sentence):
             cancelled = True
+    removals += _levels_not_done(view)
+    # 'L L5/S1 NOT done' names what was stopped on the left; a vague 'vasovagal while placing the
+    # L needle' in the same note does not stop the whole left side too
+    specific = {r.side for r in removals if r.joints}
+    removals = [r for r in removals if r.joints or r.side not in specific]
     evidence = evidence_of(cues)
     if cancelled and not removals:
         return "cancelled", [], evidence
