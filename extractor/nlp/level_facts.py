@@ -34,7 +34,7 @@ _PREFIX_WINDOW = 100
 _POSTFIX_WINDOW = 40
 _CUE_WINDOW = 40
 _TIGHT_GAP = re.compile(r"^\s{0,2}(?:(?:at|@|for|of)\s+(?:the\s+)?)?$", re.I)
-_JOINTS_AFTER = re.compile(r"\s*(?:\(\w+\)\s*)?(?:facet\s+)?(?:joints?|facets?|zygapophys\w*)\b", re.I)
+_JOINTS_AFTER = re.compile(r"(?:\(\w+\)\s*)?(?:facet\s+)?(?:joints?|facets?|zygapophys\w*)\b", re.I)
 _SPOKEN_PAIR = re.compile(
     r"\b[CTLS]\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I
 )
@@ -187,7 +187,7 @@ def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> Phrase
         reading.joints = list(phrase.meta.get("joints", []))
         return reading
     mode = _cue_mode(view, phrase)
-    if mode is not None and _JOINTS_AFTER.match(view.text, phrase.end):
+    if mode is not None and _JOINTS_AFTER.match(view.text[phrase.end : phrase.end + 60].lstrip()):
         mode = None  # 'the medial branch targets for the T7/T8 and T8/T9 joints' names joints
     reading.mode = mode
     text = phrase.text

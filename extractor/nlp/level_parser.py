@@ -96,7 +96,7 @@ def _name(segment: str, number: int) -> str:
     return f"{segment}{number}"
 
 
-_DASH = re.compile(r"\s*[-\u2013\u2014]\s*")
+_DASH = re.compile(r"[-\u2013\u2014]")
 
 
 def _relation(separator: str, _unused: bool = True) -> str:
@@ -147,7 +147,7 @@ def parse_level_phrase(text: str) -> list[LevelUnit]:
             dash_to_pair = (
                 kind == "pair"
                 and i + 1 < len(items)
-                and _DASH.fullmatch(items[i][2]) is not None
+                and _DASH.fullmatch(items[i][2].strip()) is not None
                 and _relation(items[i + 1][2], True) == "pair"
             )
             if i < len(items) and (_relation(items[i][2], True) == "range" or dash_to_pair):

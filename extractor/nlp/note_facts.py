@@ -98,7 +98,7 @@ def build_agents(view: NoteView) -> list[Agent]:
 _CLAUSE_BREAK_BEFORE = re.compile(r"[;,]|\s/\s|\n\s*\n|\n\s*[-*\u2022]")
 _CLAUSE_BREAK_AFTER = re.compile(r"[;\n]|\s/\s")
 _PIPE_BREAK = re.compile(r"\s\|\s")
-_TABLE_ROW = re.compile(r"[ \t]*\|")
+_TABLE_ROW = re.compile(r"\|")  # (matched on a line with its leading blanks stripped)
 
 
 def _near_skin(view: NoteView, mention: Mention) -> bool:
@@ -108,7 +108,8 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
     after = view.text[mention.end : min(end, mention.end + 50)]
     before = _CLAUSE_BREAK_BEFORE.split(before)[-1]
     after = _CLAUSE_BREAK_AFTER.split(after)[0]
-    if not _TABLE_ROW.match(view.text, view.text.rfind("\n", 0, mention.start) + 1):
+    line_start = view.text.rfind("\n", 0, mention.start) + 1
+    if not _TABLE_ROW.match(view.text[line_start : min(mention.start, line_start + 200)].lstrip(" \t")):
         before, after = _PIPE_BREAK.split(before)[-1], _PIPE_BREAK.split(after)[0]
     return _SKIN.search(before) is not None or _SKIN.search(after) is not None
 

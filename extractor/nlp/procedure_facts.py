@@ -275,7 +275,7 @@ class Removal:
 
 # 'Procedure stopped, right side only completed': the side that was done is not the one stopped
 _SIDE_DONE = re.compile(
-    r"(?i)[ \t]*(?:-?sided?\s+|side\s+)?(?:only\s+)?(?:was\s+|were\s+)?(?:only\s+)?"
+    r"(?i)(?:-?sided?\s+|side\s+)?(?:only\s+)?(?:was\s+|were\s+)?(?:only\s+)?"
     r"(?:completed|done|finished|performed|treated|injected|blocked)\b"
 )
 # a side far from a weak abort cue, or in another clause of its sentence, is not what was stopped
@@ -285,7 +285,7 @@ _ABORT_SIDE_REACH = 80
 
 # 'could not tolerate her last procedure awake': an abort cue about an earlier procedure
 _EARLIER_EVENT = re.compile(
-    r"\s+(?:\w+\s+){0,2}?(?:her|his|their|the|a)\s+(?:last|prior|previous|earlier|first|other)\s+"
+    r"(?:\w{1,20}\s+){0,2}?(?:her|his|their|the|a)\s+(?:last|prior|previous|earlier|first|other)\s+"
     r"(?:procedures?|attempts?|blocks?|injections?|visits?|sessions?|time)\b",
     re.I,
 )
@@ -331,7 +331,7 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         for c in cues
         if not _RESUMED.search(view.sentence_text(c.sent))
         and _PROCEDURE_CONTEXT.search(view.sentence_text(c.sent))
-        and not _EARLIER_EVENT.match(view.text, c.end)
+        and not _EARLIER_EVENT.match(view.text[c.end : c.end + 80].lstrip())
     ]
     if not cues:
         return "completed", [], []
@@ -342,7 +342,8 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         sides = [
             s
             for s in view.in_sentence(cue.sent, "SIDE")
-            if s.value in ("left", "right") and not _SIDE_DONE.match(view.text, s.end)
+            if s.value in ("left", "right")
+            and not _SIDE_DONE.match(view.text[s.end : s.end + 60].lstrip(" \t"))
         ]
         phrases = list(view.in_sentence(cue.sent, "LEVEL_PHRASE"))
         low, high = _clause(view, cue)

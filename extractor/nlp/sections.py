@@ -74,7 +74,10 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
         elif (
             section["role"] == "imaging"
             and _TODAY_IMAGING.search(first_line)
-            and (_MODALITY_HEADER.match(text, section["start"]) or not _IMAGING_FINDING.search(first_line))
+            and (
+                _MODALITY_HEADER.match(text[section["start"] : section["start"] + 40].lstrip(" \t"))
+                or not _IMAGING_FINDING.search(first_line)
+            )
         ):
             section["role"] = "description"  # 'CT: axial, needle tip intra-articular': today's guidance
     sections = inline_spoken_headers(text, end_inline_sections(text, sections))
@@ -196,7 +199,7 @@ def pipe_field_sections(text: str, sections: list[dict]) -> list[dict]:
     ]
 
 
-_MODALITY_HEADER = re.compile(r"(?i)[ \t]*(?:CT|fluoro\w*|US|ultrasound)\b")
+_MODALITY_HEADER = re.compile(r"(?i)(?:CT|fluoro\w*|US|ultrasound)\b")
 _TODAY_IMAGING = re.compile(
     r"(?i)\b(?:needles?|tips?|cannula\w*|probes?|arthrogram|contrast|guid\w*|intermittent|live|"
     r"fluoro\w*|localizer|planning\s+scan|targets?|C-?arm)\b"

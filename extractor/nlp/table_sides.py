@@ -11,8 +11,8 @@ import re
 
 from .note_view import Mention, NoteView
 
-_ROW = re.compile(r"[ \t]*\|")
-_RULE_LINE = re.compile(r"[ \t]*[+|][-=+| \t]*$")
+_ROW = re.compile(r"\|")  # (matched on lines with their leading blanks stripped)
+_RULE_LINE = re.compile(r"[+|][-=+| \t]*$")
 _SIDE_HEADER = re.compile(r"(?i)^(?:sides?|laterality|lat\.?)$")
 _RIGHT_HEADER = re.compile(r"(?i)^(?:r|rt|right)$")
 _LEFT_HEADER = re.compile(r"(?i)^(?:l|lt|left)$")
@@ -51,7 +51,7 @@ def _header_cells(text: str, row_start: int) -> list[str] | None:
     end = row_start - 1
     while end > 0:
         start = text.rfind("\n", 0, end) + 1
-        line = text[start:end]
+        line = text[start:end].strip(" \t")
         if not _ROW.match(line) and not _RULE_LINE.match(line):
             return None
         if _ROW.match(line) and not _RULE_LINE.match(line):
@@ -66,7 +66,7 @@ def table_side(view: NoteView, phrase: Mention) -> Mention | None:
     """The side of the table row holding ``phrase``, as a SIDE mention; None outside tables."""
     text = view.text
     row_start, row_end = _line_bounds(text, phrase.start)
-    if not _ROW.match(text, row_start):
+    if not _ROW.match(text[row_start : min(row_end, row_start + 200)].lstrip(" \t")):
         return None
     header = _header_cells(text, row_start)
     if header is None:
