@@ -53,6 +53,35 @@ _PAIN_WORDING = re.compile(
 _HAS_NUMBER = re.compile(r"[0-9]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b")
 
 
+_ARROW_WORDS = (
+    "->",
+    "\u2192",
+    "=>",
+    ">",
+    "going",
+    "went",
+    "came",
+    "down",
+    "improved",
+    "decreased",
+    "dropped",
+    "reduced",
+)
+
+
+def _could_pair(name: str, lowered: str) -> bool:
+    """The words each pair pattern cannot match without (substring tests in C, before the regex)."""
+    if name == "arrow":
+        return any(word in lowered for word in _ARROW_WORDS)
+    if name == "from_to":
+        return "from" in lowered and "to" in lowered
+    if name in ("pre_post", "labels"):
+        return ("pre" in lowered or "before" in lowered) and ("post" in lowered or "after" in lowered)
+    if name == "slash_pair":
+        return "/" in lowered
+    return True
+
+
 def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
     if role in ("history", "indication", "exam"):
         sentence = view.sentence_text(sent)
@@ -95,7 +124,14 @@ def build_pain(view: NoteView) -> Pain:
         if (
             pain.pre is None and pain.post is None and _HAS_NUMBER.search(lowered, number.end())
         ):  # a pair has two
-            pair = next((m for name in _PAIR_ORDER if (m := patterns[name].search(sentence))), None)
+            pair = next(
+                (
+                    m
+                    for name in _PAIR_ORDER
+                    if _could_pair(name, lowered) and (m := patterns[name].search(sentence))
+                ),
+                None,
+            )
             if pair and (
                 pair.re not in (patterns["arrow"], patterns["from_to"]) or _has_pain_context(sentence, pair)
             ):
