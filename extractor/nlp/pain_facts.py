@@ -11,6 +11,8 @@ sentences are not today's.
 from __future__ import annotations
 
 import re
+import string
+from bisect import bisect_left
 
 from ..models import Evidence, Pain
 from .note_facts import TODAY_CONTEXT, is_prior_sentence, percent_value, score_value, span
@@ -39,6 +41,7 @@ _TODAY_PAIN = re.compile(
     re.I,
 )
 _CUE_REACH = 90
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _EARLIER_VISIT = re.compile(
     r"\b[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s+visit\b|\b(?:prior|previous|last|earlier)\s+visit\b", re.I
 )
@@ -102,28 +105,43 @@ def _has_pain_context(sentence: str, match: re.Match[str]) -> bool:
     return bool(re.search(pattern, match.group(0), re.I) or re.search(rf"\b(?:{pattern})\b", sentence, re.I))
 
 
+def _note_prefilter(text: str) -> tuple[list[int], list[int]]:
+    """Where numbers and pain wording start in the note, from one scan of the text lowercased
+    (ASCII only, so every offset stays put); the prefilters ran on every sentence before."""
+    lowered = text.translate(_ASCII_LOWER)
+    return [m.start() for m in _HAS_NUMBER.finditer(lowered)], [
+        m.start() for m in _PAIN_WORDING.finditer(lowered)
+    ]
+
+
+def _any_in(positions: list[int], start: int, end: int) -> bool:
+    index = bisect_left(positions, start)
+    return index < len(positions) and positions[index] < end
+
+
 def build_pain(view: NoteView) -> Pain:
     patterns = pain_patterns()
     pain = Pain()
     evidence: list[Evidence] = []
     scores: list[tuple[int, int, float]] = []
     cues: list[tuple[int, int, str]] = []
+    numbers, wordings = _note_prefilter(view.text)
     for sent, (start, end) in enumerate(view.sentences):
-        sentence = view.text[start:end]
-        lowered = sentence.lower()
-        number = _HAS_NUMBER.search(lowered)
-        if number is None:
+        first = bisect_left(numbers, start)
+        if first == len(numbers) or numbers[first] >= end:
             continue
         role = view.role_at(start)
-        if role != "pain" and not _PAIN_WORDING.search(lowered):
+        if role != "pain" and not _any_in(wordings, start, end):
             continue  # a score needs some pain wording (not "0.5 mL of 0.5%"), or a pain header
         if not _sentence_ok(view, sent, role):
             continue
+        sentence = view.text[start:end]
+        lowered = sentence.translate(_ASCII_LOWER)
         if pain.scale is None and (scale := patterns["scale"].search(sentence)):
             pain.scale = _scale_name(scale.group("scale"))
         if (
-            pain.pre is None and pain.post is None and _HAS_NUMBER.search(lowered, number.end())
-        ):  # a pair has two
+            pain.pre is None and pain.post is None and first + 1 < len(numbers) and numbers[first + 1] < end
+        ):  # a pair has two numbers
             pair = next(
                 (
                     m

@@ -228,6 +228,18 @@ _PASTED_BLOCK = re.compile(
 _PASTED_END = re.compile(
     r"(?im)^[^\n]{0,20}\bend\s+of\s+(?:the\s+)?(?:prior|previous|pasted|copied|outside)\b[^\n]*$"
 )
+_PASTE_WORDS = (
+    "forward",
+    "fwd",
+    "copy",
+    "copied",
+    "pasted",
+    "documentation",
+    "previous",
+    "encounter",
+    "reference",
+    "not today",
+)
 _UPDATED_TODAY = re.compile(
     r"(?i)\b(?:updated|changed|edited|revised)\s+(?:for\s+)?today\b|\[\s*(?:UPD|updated?)\b|\btoday'?s\s+(?:changes|updates)\b"
 )
@@ -237,6 +249,9 @@ def carried_forward(text: str, sections: list[dict]) -> list[dict]:
     """Text pasted from an earlier encounter ('Prior documentation carried forward ...') is
     history, whatever headers it repeats: to the end of the note, or to its end marker
     ('---- END OF PRIOR REPORT ----') when it has one."""
+    lowered = text.lower()
+    if not any(word in lowered for word in _PASTE_WORDS):
+        return sections  # (the marker regexes try every line start; most notes have none of these)
     marker = _CARRIED_FORWARD.search(text) or _PASTED_BLOCK.search(text)
     if marker is None or _UPDATED_TODAY.search(text):
         return sections  # a copied-forward note updated for today is today's note
