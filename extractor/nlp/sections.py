@@ -17,6 +17,7 @@ from functools import cache
 from .rule_data import SectionRuleData, section_rule_data, section_rule_patterns
 from .rule_scan import RuleScanner
 
+_CHECKBOX = re.compile(r"\[\s*[xX\u2713\u2714]?\s*\]")
 _LIST_MARK = re.compile(r"^(?:[-*\u2022]|\d+[.)]\s)")
 _NEWLINE_JOIN_MIN_LINE = 70
 # 'Hx: s/p TFESI 2024 ...' then a blank line and 'Today: MBB #1 ...': the history line ends there
@@ -345,8 +346,10 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
         stripped = next_line.strip()
         header_line = text[section["start"] : line_end]
         # a long line that stops mid-sentence is hard-wrapped: the next line continues it
-        wrapped = len(header_line) >= _NEWLINE_JOIN_MIN_LINE and not header_line.rstrip().endswith(
-            (".", ":", ";", "!", "?")
+        wrapped = (
+            len(header_line) >= _NEWLINE_JOIN_MIN_LINE
+            and not header_line.rstrip().endswith((".", ":", ";", "!", "?"))
+            and not _CHECKBOX.match(stripped)  # '[x] consent' starts a statement of its own
         )
         spoken = text[section["start"] : section["header_end"]].strip().islower()
         after_gap = text[line_end:].lstrip()
