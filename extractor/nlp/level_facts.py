@@ -29,7 +29,10 @@ _POSTFIX_GAP = re.compile(
     r"(?:,\s*)?(?:on\s+the|on|at\s+the|,|:)?[\s(|:]*$",
     re.IGNORECASE,
 )
-_SIDE_CHAIN = re.compile(r"^(?:\s|,|/|&|\band\b|\bthen\b|\balso\b|\bon\b|\bthe\b)*$", re.IGNORECASE)
+_SIDE_CHAIN = re.compile(
+    r"^(?:\s|,|/|&|\band\b|\bthen\b|\balso\b|\bon\b|\bthe\b|\bsides?\b|\bfirst\b|\bfollowed\s+by\b)*$",
+    re.IGNORECASE,
+)  # 'left and right', 'right side first and then left'
 _PREFIX_WINDOW = 100
 _POSTFIX_WINDOW = 40
 _CUE_WINDOW = 40
