@@ -226,6 +226,12 @@ def _intent(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str 
     return None, []
 
 
+_EARLIER_BLOCK_RESULT = re.compile(
+    r"(?:diagnostic[ \t]+)?(?:block|MBB|injection|one)[ \t]+(?:was|were|gave|showed|provided|had|helped)\b",
+    re.I,
+)
+
+
 def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int | None, list[Evidence]]:
     candidates: list[tuple[int, Mention]] = []
     # INTENT cues ("confirmatory", "dx #1") share a rule file with SESSION and may hold the number
@@ -236,6 +242,9 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
         sentence = view.sentence_text(m.sent)
         if not _SESSION_CONTEXT.search(sentence):
             continue
+        if _EARLIER_BLOCK_RESULT.match(view.text[m.end : m.end + 60].lstrip(" \t")):
+            continue  # 'Because the first block was positive, he returned today for the second'
+
         for pattern, number in _SESSION_WORDS:
             if pattern.search(m.text):
                 candidates.append((number, m))
