@@ -25,7 +25,8 @@ _PAIN_ROLES = frozenset(
 _PAIR_ORDER = ("from_to", "pre_post", "labels", "arrow", "slash_pair")
 _ATTACH_BEFORE = re.compile(
     r"^[\s:=,.(\[\]{}\-]*(?:(?:NRS|NPRS|VAS|pain|score|scores?|was|of|is|rated|at\s+\w+|at|the|procedure|block|"
-    r"injection|blocks|injections)[\s:=,.(\[\]{}\-]*)*\Z",
+    r"injection|blocks|injections|he|she|they|pt|patient|says|said|reports|reported|rates|gave|it)"
+    r"[\s:=,.(\[\]{}\-]*)*\Z",
     re.I,
 )
 # a score followed by its cue: "7 before", "1/10 at 30 minutes"; a comma between starts a new clause

@@ -56,7 +56,7 @@ _WHOLE_CANCEL = re.compile(
     re.I,
 )
 _STRONG_ABORT = re.compile(
-    r"\b(?:abort|abandon|halt|terminat|discontinu|stopp|unable|could\s+not|not\s+(?:performed|completed|done)|did\s+not|"
+    r"\b(?:nothing|abort|abandon|halt|terminat|discontinu|stopp|unable|could\s+not|not\s+(?:performed|completed|done)|did\s+not|"
     r"incomplete|cancel)",
     re.I,
 )
