@@ -310,8 +310,11 @@ def resolve_joints(
     if body_named:
         chosen = body_named
         partial = incomplete and set(body_named) < set(header_named)
+        with_nerves = set(body_named) | set(mapped(body, body_extras)) if header_named else set()
+        if partial and with_nerves == set(header_named):
+            chosen = header_named  # stopped part-way, but the nerves blocked reach every header joint
         if header_named and set(header_named) != set(body_named) and not partial:
-            if set(body_named) | set(mapped(body, body_extras)) == set(header_named):
+            if with_nerves == set(header_named):
                 # the description names one joint and the nerves of the others ('3rd occipital n.:
                 # over the C2/3 joint; R C3 MB; R C4 MB' under 'C2/3 + C3/4'): no discrepancy
                 chosen = header_named
