@@ -37,7 +37,7 @@ _PREFIX_WINDOW = 100
 _POSTFIX_WINDOW = 40
 _CUE_WINDOW = 40
 _TIGHT_GAP = re.compile(r"^\s{0,2}(?:(?:at|@|for|of)\s+(?:the\s+)?)?$", re.I)
-_JOINTS_AFTER = re.compile(r"(?:\(\w+\)\s*)?(?:facet\s+)?(?:joints?|facets?|zygapophys\w*)\b", re.I)
+_JOINTS_AFTER = re.compile(r"(?:\(\w+\)\s*)?(?:facet\s+)?(?:joints?|facets?|zygapophys\w*|levels?|segments?)\b", re.I)
 _SPOKEN_PAIR = re.compile(
     r"\b[CTLS]\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I
 )
@@ -308,6 +308,11 @@ def resolve_joints(
     # when both name joints and disagree it is a level discrepancy, unless the procedure was
     # stopped part-way and the description names fewer of the header's joints.
     if body_named:
+        body_map = mapped(body, body_extras)
+        if set(body_named) < set(body_map):
+            # 'one needle to the C2-3 joint line for the third occipital nerve, one to the C3 and one
+            # to the C4 pillar': the joint named is one of those the nerves blocked reach
+            body_named = {j: body_named.get(j, []) + body_map.get(j, []) for j in body_map}
         chosen = body_named
         partial = incomplete and set(body_named) < set(header_named)
         with_nerves = set(body_named) | set(mapped(body, body_extras)) if header_named else set()
