@@ -37,7 +37,9 @@ _PREFIX_WINDOW = 100
 _POSTFIX_WINDOW = 40
 _CUE_WINDOW = 40
 _TIGHT_GAP = re.compile(r"^\s{0,2}(?:(?:at|@|for|of)\s+(?:the\s+)?)?$", re.I)
-_JOINTS_AFTER = re.compile(r"(?:\(\w+\)\s*)?(?:facet\s+)?(?:joints?|facets?|zygapophys\w*|levels?|segments?)\b", re.I)
+_JOINTS_AFTER = re.compile(
+    r"(?:\(\w+\)\s*)?(?:facet\s+)?(?:joints?|facets?|zygapophys\w*|levels?|segments?)\b", re.I
+)
 _SPOKEN_PAIR = re.compile(
     r"\b[CTLS]\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I
 )
@@ -307,12 +309,10 @@ def resolve_joints(
     # Named joints win over joints mapped from nerves, and the description wins over the header:
     # when both name joints and disagree it is a level discrepancy, unless the procedure was
     # stopped part-way and the description names fewer of the header's joints.
+    # 'one needle to the C2-3 joint line for the third occipital nerve, one to the C3 and one to
+    # the C4 pillar': when the description names some of the joints its nerves reach, all count
+    body_named = _with_mapped(body_named, mapped(body, body_extras) if body_named else {})
     if body_named:
-        body_map = mapped(body, body_extras)
-        if set(body_named) < set(body_map):
-            # 'one needle to the C2-3 joint line for the third occipital nerve, one to the C3 and one
-            # to the C4 pillar': the joint named is one of those the nerves blocked reach
-            body_named = {j: body_named.get(j, []) + body_map.get(j, []) for j in body_map}
         chosen = body_named
         partial = incomplete and set(body_named) < set(header_named)
         with_nerves = set(body_named) | set(mapped(body, body_extras)) if header_named else set()
@@ -352,6 +352,14 @@ def resolve_joints(
         evidence[joint] = _dedupe(spans)
     nerves = sorted({n for r in readings for n in r.nerves})
     return JointSet(sides, evidence, from_nerves, nerves, discrepancy)
+
+
+def _with_mapped(
+    named: dict[str, list[PhraseReading]], mapped_joints: dict[str, list[PhraseReading]]
+) -> dict[str, list[PhraseReading]]:
+    if named and set(named) < set(mapped_joints):
+        return {j: named.get(j, []) + mapped_joints.get(j, []) for j in mapped_joints}
+    return named
 
 
 def _mapped_per_side(
