@@ -6,6 +6,7 @@ import re
 
 from ..models import Agent, Dose, Evidence, PriorResponse
 from .note_view import Mention, NoteView, evidence_of
+from .sentences import in_table_row
 
 _SKIN = re.compile(
     r"\b(?:numb\w*|entry\s+(?:sites?|points?)|skin|subcutaneous|subq|sub-q|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
@@ -98,7 +99,6 @@ def build_agents(view: NoteView) -> list[Agent]:
 _CLAUSE_BREAK_BEFORE = re.compile(r"[;,]|\s/\s|\n\s*\n|\n\s*[-*\u2022]")
 _CLAUSE_BREAK_AFTER = re.compile(r"[;\n]|\s/\s")
 _PIPE_BREAK = re.compile(r"\s\|\s")
-_TABLE_ROW = re.compile(r"\|")  # (matched on a line with its leading blanks stripped)
 
 
 def _near_skin(view: NoteView, mention: Mention) -> bool:
@@ -108,8 +108,7 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
     after = view.text[mention.end : min(end, mention.end + 50)]
     before = _CLAUSE_BREAK_BEFORE.split(before)[-1]
     after = _CLAUSE_BREAK_AFTER.split(after)[0]
-    line_start = view.text.rfind("\n", 0, mention.start) + 1
-    if not _TABLE_ROW.match(view.text[line_start : min(mention.start, line_start + 200)].lstrip(" \t")):
+    if not in_table_row(view.text, mention.start):
         before, after = _PIPE_BREAK.split(before)[-1], _PIPE_BREAK.split(after)[0]
     return _SKIN.search(before) is not None or _SKIN.search(after) is not None
 

@@ -403,14 +403,19 @@ def _after_removals(joint: str, side: str | None, removals: list[Removal]) -> tu
 _SIDE_FIELD = re.compile(r"^\W*(?:sides?|laterality)\s*[:\-]", re.I)
 
 
-def default_side(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> str | None:
-    """A side stated once for the whole procedure ("Side: Bilateral", a lone 'right'); for a
-    procedure in listed parts, the side stated in its parts."""
-    mentions = [
+def _stated_sides(view: NoteView) -> list[Mention]:
+    """Today's sides of the procedure itself (not negated, not of a finding or another site)."""
+    return [
         m
         for m in view.of("SIDE")
         if m.today and not m.negated and "FINDING" not in m.status and "OTHER_SITE" not in m.status
     ]
+
+
+def default_side(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> str | None:
+    """A side stated once for the whole procedure ("Side: Bilateral", a lone 'right'); for a
+    procedure in listed parts, the side stated in its parts."""
+    mentions = _stated_sides(view)
     values = [m.value for m in (_scoped(mentions, scope) if scope else mentions)]
     combined = combine_sides(values)
     if set(values) in ({"left", "right"}, {"bilateral", "left", "right"}):
@@ -421,11 +426,7 @@ def default_side(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> str |
 def _planned_both_sides(view: NoteView) -> str | None:
     """'Planned: B ... R: all done ... L: ABORTED': both sides were meant when the note names both
     (or bilateral) and one side was stopped; the removal then leaves the other."""
-    values = {
-        m.value
-        for m in view.of("SIDE")
-        if m.today and not m.negated and "FINDING" not in m.status and "OTHER_SITE" not in m.status
-    }
+    values = {m.value for m in _stated_sides(view)}
     return "bilateral" if "bilateral" in values or {"left", "right"} <= values else None
 
 

@@ -55,7 +55,7 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     """Section dicts (category, role, start, end, header_end) from the header matches."""
     rules: tuple[SectionRuleData, ...] = section_rule_data()
     sections: list[dict] = []
-    current = {"category": None, "role": "untitled", "start": 0, "end": len(text), "header_end": 0}
+    current = _untitled(0, len(text))
     for index, start, end in headers:
         rule = rules[index]
         current["end"] = start
@@ -122,15 +122,7 @@ def inline_spoken_headers(text: str, sections: list[dict]) -> list[dict]:
             }
         )
         if header_end < section["end"]:
-            out.append(
-                {
-                    "category": None,
-                    "role": "untitled",
-                    "start": header_end,
-                    "end": section["end"],
-                    "header_end": header_end,
-                }
-            )
+            out.append(_untitled(header_end, section["end"]))
     return out
 
 
@@ -183,13 +175,7 @@ def pipe_field_sections(text: str, sections: list[dict]) -> list[dict]:
             if "\n" in text[section["start"] : start]:
                 current = {**section, "start": line_end, "header_end": line_end}
             else:  # the line was a row of fields: what follows it is not under its first header
-                current = {
-                    "category": None,
-                    "role": "untitled",
-                    "start": line_end,
-                    "end": section["end"],
-                    "header_end": line_end,
-                }
+                current = _untitled(line_end, section["end"])
         if current["end"] > current["start"] or current is section:
             out.append(current)
     # a field section ends where the next field starts
@@ -278,7 +264,7 @@ def carried_forward(text: str, sections: list[dict]) -> list[dict]:
             }
         )
         if end > stop:
-            out.append({"category": None, "role": "untitled", "start": stop, "end": end, "header_end": stop})
+            out.append(_untitled(stop, end))
     return out
 
 
@@ -295,16 +281,24 @@ def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
             if _PROCEDURE_NARRATION.match(text, match.end()):
                 current["end"] = match.end()
                 out.append(current)
-                current = {
-                    "category": None,
-                    "role": "untitled",
-                    "start": match.end(),
-                    "end": section["end"],
-                    "header_end": match.end(),
-                }
+                current = _untitled(match.end(), section["end"])
                 break
         out.append(current)
     return out
+
+
+def _untitled(start: int, end: int) -> dict:
+    """A section of coded text under no header of ours."""
+    return {"category": None, "role": "untitled", "start": start, "end": end, "header_end": start}
+
+
+def _end_at_paragraph(text: str, section: dict, line_end: int, out: list[dict]) -> None:
+    """The section ends at the blank line right after ``line_end``; the next paragraph is
+    untitled (coded) text."""
+    paragraph = _PARAGRAPH_BREAK.match(text, line_end, section["end"])
+    if paragraph is not None and paragraph.end() < section["end"]:
+        out.append(_untitled(paragraph.end(), section["end"]))
+        section["end"] = paragraph.end()
 
 
 def _end_header_at_paragraph(text: str, section: dict, out: list[dict]) -> None:
@@ -313,19 +307,7 @@ def _end_header_at_paragraph(text: str, section: dict, out: list[dict]) -> None:
     line_end = text.find("\n", section["header_end"])
     if line_end == -1 or line_end >= section["end"] or not text[section["header_end"] : line_end].strip():
         return
-    paragraph = _PARAGRAPH_BREAK.match(text, line_end)
-    if paragraph is None or paragraph.end() >= section["end"]:
-        return
-    out.append(
-        {
-            "category": None,
-            "role": "untitled",
-            "start": paragraph.end(),
-            "end": section["end"],
-            "header_end": paragraph.end(),
-        }
-    )
-    section["end"] = paragraph.end()
+    _end_at_paragraph(text, section, line_end, out)
 
 
 def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
@@ -352,37 +334,21 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
             and not header_line.rstrip().endswith((".", ":", ";", "!", "?"))
             and not _CHECKBOX.match(stripped)  # '[x] consent' starts a statement of its own
         )
-        spoken = text[section["start"] : section["header_end"]].strip().islower()
-        after_gap = text[line_end:].lstrip()
-        today_next = _TODAY_PARAGRAPH.match(after_gap) is not None and section["role"] in _NOT_TODAY_ROLES
-        field = section["role"] in _FIELD_ROLES  # 'Anesthesia: J. Smith, CRNA' then a blank line
-        if not stripped and (spoken or today_next or field):
-            # a dictated 'history colon ...' covers its paragraph; the next one is untitled
-            paragraph = _PARAGRAPH_BREAK.search(text, line_end, section["end"])
-            if paragraph is not None and paragraph.start() == line_end:
-                out.append(
-                    {
-                        "category": None,
-                        "role": "untitled",
-                        "start": paragraph.end(),
-                        "end": section["end"],
-                        "header_end": paragraph.end(),
-                    }
-                )
-                section["end"] = paragraph.end()
-            continue
+        if not stripped:
+            # a dictated 'history colon ...', an 'Anesthesia: J. Smith, CRNA' field, or history
+            # followed by a 'Today: ...' paragraph covers its own paragraph only
+            spoken = text[section["start"] : section["header_end"]].strip().islower()
+            after_gap = text[line_end : line_end + 200].lstrip()
+            today_next = section["role"] in _NOT_TODAY_ROLES and _TODAY_PARAGRAPH.match(after_gap) is not None
+            if spoken or today_next or section["role"] in _FIELD_ROLES:
+                _end_at_paragraph(text, section, line_end, out)
+                continue
         bulleted = _LIST_MARK.match(text[section["start"] : section["header_end"]].lstrip()) is not None
         if not bulleted and (not stripped or wrapped or _LIST_MARK.match(stripped)):
             continue  # (a bulleted field, '* Hx: ...', always ends with its line)
         if section["role"] in _NOT_TODAY_ROLES and _SUB_LABEL.match(stripped):
             continue
-        rest = {
-            "category": None,
-            "role": "untitled",
-            "start": line_end + 1,
-            "end": section["end"],
-            "header_end": line_end + 1,
-        }
+        rest = _untitled(line_end + 1, section["end"])
         section["end"] = line_end + 1
         out.append(rest)
     return out

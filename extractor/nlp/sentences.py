@@ -38,7 +38,6 @@ _NEWLINE = re.compile(r"\n")
 _STOP_BEFORE_SPACE = re.compile(r"[.!?\"')\]](?= )")
 _PIPE = re.compile(r"\|")
 _FIELD_LABEL = re.compile(r"[a-z][a-z/ ]{0,15}:")
-_TABLE_ROW = re.compile(r"\|")  # a table's cells are not fields
 _PAREN_WORD = re.compile(r"\([a-z]{2}[^()\n]{0,16}\)")  # a short aside, not a parenthesised sentence
 _DICTATED_BREAK = re.compile(r"[pP](?=[eE][rR][iI][oO][dD]|[aA][rR][aA][gG][rR][aA][pP][hH])")
 
@@ -80,12 +79,7 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
             token = text[starts[index] + 1 : ends[index] + 1]  # "...and T8-9\n(right) facet joints"
         return not _is_hard_wrap(text, starts[index - 1], ends[index - 1], token)
     spaced = ends[index - 1] < starts[index]
-    line_start = text.rfind("\n", 0, starts[index]) + 1
-    if (
-        previous == "|"
-        and spaced
-        and not _TABLE_ROW.match(text[line_start : min(starts[index], line_start + 200)].lstrip(" \t"))
-    ):
+    if previous == "|" and spaced and not in_table_row(text, starts[index]):
         return True  # 'Lvl: L5-S1 | Side: B | no vasc | bupi 0.5%': each field is a sentence
     if (
         spaced
@@ -99,6 +93,13 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
     ):
         return previous not in ABBREVIATIONS
     return previous.lower() in ("period", "paragraph") and token.lower() not in ("of", "the", "was")
+
+
+def in_table_row(text: str, offset: int) -> bool:
+    """Whether the line holding ``offset`` is a table row (starts with a pipe after blanks); a
+    row's cells are one statement, where pipes elsewhere part shorthand fields."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text[line_start : line_start + 200].lstrip(" \t").startswith("|")
 
 
 def _after_word(text: str, starts: list[int], ends: list[int], stop: int, stop_text: str) -> bool:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from .note_view import Mention, NoteView
+from .sentences import in_table_row
 
-_ROW = re.compile(r"\|")  # (matched on lines with their leading blanks stripped)
 _RULE_LINE = re.compile(r"[+|][-=+| \t]*$")
 _SIDE_HEADER = re.compile(r"(?i)^(?:sides?|laterality|lat\.?)$")
 _RIGHT_HEADER = re.compile(r"(?i)^(?:r|rt|right)$")
@@ -52,9 +52,9 @@ def _header_cells(text: str, row_start: int) -> list[str] | None:
     while end > 0:
         start = text.rfind("\n", 0, end) + 1
         line = text[start:end].strip(" \t")
-        if not _ROW.match(line) and not _RULE_LINE.match(line):
+        if not line.startswith("|") and not _RULE_LINE.match(line):
             return None
-        if _ROW.match(line) and not _RULE_LINE.match(line):
+        if line.startswith("|") and not _RULE_LINE.match(line):
             cells = [text[a:b] for a, b in _cells(text, start, end)]
             if any(_SIDE_HEADER.match(c) or _RIGHT_HEADER.match(c) for c in cells):
                 return cells
@@ -66,7 +66,7 @@ def table_side(view: NoteView, phrase: Mention) -> Mention | None:
     """The side of the table row holding ``phrase``, as a SIDE mention; None outside tables."""
     text = view.text
     row_start, row_end = _line_bounds(text, phrase.start)
-    if not _ROW.match(text[row_start : min(row_end, row_start + 200)].lstrip(" \t")):
+    if not in_table_row(text, phrase.start):
         return None
     header = _header_cells(text, row_start)
     if header is None:
