@@ -14,9 +14,10 @@ round) it times, over every note under ``--notes`` (default corpora/):
 It prints notes/s and words/s (medians over the rounds) and the ratios (b)/(a), (c)/(a) as the
 median of the per-round ratios (each ratio compares runs of the same round, so a busy shared
 machine shifts both sides). Then: ms/note per pipeline component and per code_note stage,
-cold start (import + first note) in a fresh interpreter, peak RSS (this process, and a fresh
-process that codes every note), and the scaling curve: notes of 1, 10 and 50 pages made by
-concatenating corpus notes, ms per page for tokenization and for code_note.
+cold start (import + first note) in a fresh interpreter, with the plan cache filled and
+without it, peak RSS (this process, and a fresh process that codes every note), and the
+scaling curve: notes of 1, 10 and 50 pages made by concatenating corpus notes, ms per page
+for tokenization and for code_note.
 
 Targets (issue #7): (c)/(a) >= 0.5, cold start < 2 s, peak RSS < 300 MB, linear scaling.
 """
@@ -26,10 +27,12 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -134,8 +137,11 @@ def component_breakdown(texts: list[str]) -> list[tuple[str, float]]:
     return [(name, seconds * 1000 / len(texts)) for name, seconds in totals.items()]
 
 
-def cold_start(note: Path, runs: int = 3) -> tuple[float, float, float]:
-    """Medians over fresh interpreters: (import s, import + first note s, wall s incl. startup)."""
+def cold_start(note: Path, cache: str, runs: int = 3) -> tuple[float, float, float]:
+    """Medians over fresh interpreters: (import s, import + first note s, wall s incl. startup),
+    with ``cache`` as the plan cache directory (``extractor.nlp.scan_plan``; "" = none)."""
+    from extractor.nlp.scan_plan import CACHE_ENV
+
     imports, firsts, walls = [], [], []
     for _ in range(runs):
         started = time.perf_counter()
@@ -145,6 +151,7 @@ def cold_start(note: Path, runs: int = 3) -> tuple[float, float, float]:
             text=True,
             check=True,
             cwd=ROOT,
+            env={**os.environ, CACHE_ENV: cache},
         ).stdout.split()
         walls.append(time.perf_counter() - started)
         imports.append(float(output[0]))
@@ -253,11 +260,14 @@ def main() -> None:
     for name, ms in component_breakdown(texts):
         print(f"  {name:34}{ms:8.3f}")
 
-    first_import, first_note, wall = cold_start(notes[0][0])
-    print(
-        f"\ncold start (fresh interpreter, median of 3): import {first_import:.2f} s, "
-        f"import + first note {first_note:.2f} s, process wall {wall:.2f} s (target < 2 s)"
-    )
+    with tempfile.TemporaryDirectory() as cache:
+        cold_start(notes[0][0], cache, runs=1)  # fills the plan cache, as any first run does
+        for label, directory in (("plan cache filled", cache), ("no plan cache", "")):
+            first_import, first_note, wall = cold_start(notes[0][0], directory)
+            print(
+                f"\ncold start, {label} (fresh interpreter, median of 3): import {first_import:.2f} s, "
+                f"import + first note {first_note:.2f} s, process wall {wall:.2f} s (target < 2 s)"
+            )
     print("\nscaling (concatenated corpus notes; CPU ms per page of ~3000 chars):")
     print(f"  {'pages':>5}{'chars':>9}{'tokenize':>10}{'code_note':>11}{'x (a)':>8}")
     for pages, chars, token_ms, code_ms in scaling(texts, args.repeat):

@@ -13,8 +13,9 @@ them). For every pass, ``scan`` returns exactly the ``(rule, start, end)`` match
   match of that pass is looked for from the end of this one, which is what ``finditer``
   does; a pass with a rule that could start anywhere is run with ``finditer`` itself.
 
-The rules are compiled when the scanner is built; the rules to try after each six-key
-string are worked out the first time that string is seen and kept.
+Where each rule can start (the *plan*) is worked out when the scanner is built, or read from
+the plan cache (``scan_plan``); a rule is compiled the first time a note may need it; the rules
+to try after each six-key string are worked out the first time that string is seen and kept.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from operator import itemgetter
 
 import numpy as np
 
+from . import scan_plan
+from .scan_plan import ByHead, ScanPlan
 from .start_keys import NON_ASCII, key_text, start_keys
 
 Match = tuple[int, int, int]
@@ -77,16 +80,11 @@ def _class(keys: Iterable[str]) -> str:
     return "".join(re.escape(key) for key in sorted(keys))
 
 
-class _Dispatch(dict):
-    """The text's keys at a position (``key_length`` of them) -> the passes that may match
-    there. Filled on first sight of each key string, from the rule starts indexed by their
-    first two keys (one for starts one character long)."""
+class _Starts:
+    """Rule starts indexed by their first two keys (one for starts one character long)."""
 
-    def __init__(self, scanner: RuleScanner) -> None:
-        super().__init__()
-        self.scanner = scanner
+    def __init__(self) -> None:
         self.starts: dict[tuple[str, int, int], list[tuple[frozenset[str], ...]]] = {}
-        self.by_head: dict[str, list[tuple[int, int, tuple[frozenset[str], ...]]]] = {}
 
     def add(self, first: str, index: int, rule: int, rest: tuple[frozenset[str], ...]) -> None:
         if not rest:
@@ -95,14 +93,25 @@ class _Dispatch(dict):
         for second in rest[0]:
             self.starts.setdefault((first + second, index, rule), []).append(rest[1:])
 
-    def freeze(self) -> None:
+    def by_head(self) -> ByHead:
         """One start per rule and head: the key sets of its starts merged position by
         position, as long as the shortest (a looser start, so still every match fits)."""
+        heads: dict[str, list[tuple[int, int, tuple[frozenset[str], ...]]]] = {}
         for (head, index, rule), rests in sorted(self.starts.items()):
             length = min(len(rest) for rest in rests)
             merged = tuple(frozenset().union(*(rest[i] for rest in rests)) for i in range(length))
-            self.by_head.setdefault(head, []).append((index, rule, merged))
-        self.starts.clear()
+            heads.setdefault(head, []).append((index, rule, merged))
+        return {head: tuple(starts) for head, starts in heads.items()}
+
+
+class _Dispatch(dict):
+    """The text's keys at a position (``key_length`` of them) -> the passes that may match
+    there. Filled on first sight of each key string, from the plan's starts by head."""
+
+    def __init__(self, scanner: RuleScanner, by_head: ByHead) -> None:
+        super().__init__()
+        self.scanner = scanner
+        self.by_head = by_head
 
     def __missing__(self, key: str) -> Entries:
         merged: dict[int, set[int]] = {}
@@ -135,36 +144,45 @@ class RuleScanner:
     ) -> None:
         self.line_starts = line_starts
         self.key_length = _SHORT_KEY if line_starts else key_length
-        self._regexes = [tuple(re.compile(pattern, flags) for pattern in rules) for rules in passes]
-        self._whole: dict[int, tuple[re.Pattern[str], tuple[int, ...]]] = {}
-        self._at_word = _Dispatch(self)
-        self._elsewhere = _Dispatch(self)
+        self._flags = flags
+        self._patterns = [tuple(rules) for rules in passes]
+        self._compiled: list[list[re.Pattern[str] | None]] = [[None] * len(rules) for rules in passes]
+        plan = scan_plan.cached(self._patterns, flags, self.key_length, self._plan)
+        self._at_word = _Dispatch(self, plan.at_word)
+        self._elsewhere = _Dispatch(self, plan.elsewhere)
+        self._whole = {index: self._alternation(self._patterns[index], flags) for index in plan.whole}
+        self._scanned = [index for index in range(len(passes)) if index not in self._whole]
+        self._sweep_at, self._sweep_after = (
+            re.compile(pattern) if pattern is not None else None for pattern in plan.sweeps
+        )
+
+    def _plan(self) -> ScanPlan:
+        """Where each rule can start, indexed for ``_Dispatch``: parsing every pattern for its
+        starts is most of the cost of building a scanner, hence ``scan_plan.cached``."""
+        at_word, elsewhere = _Starts(), _Starts()
+        whole: list[int] = []
         sweep: dict[tuple[frozenset[str] | None, str], set[str] | None] = {}
-        for index, rules in enumerate(passes):
-            keys = [self._keys(pattern, flags) for pattern in rules]
+        for index, rules in enumerate(self._patterns):
+            keys = [self._keys(pattern, self._flags) for pattern in rules]
             if any(k is None for k in keys):
-                self._whole[index] = self._alternation(rules, flags)
+                whole.append(index)
                 continue
             for rule, starts in enumerate(keys):
                 for bounded, before, sets in starts or ():
                     rest = sets[1:]
                     for first in sets[0]:
                         if _is_ascii_word(first) or first == NON_ASCII:
-                            self._at_word.add(first, index, rule, rest)
+                            at_word.add(first, index, rule, rest)
                         if bounded and _is_ascii_word(first):
                             continue
-                        self._elsewhere.add(first, index, rule, rest)
+                        elsewhere.add(first, index, rule, rest)
                         seconds = sweep.setdefault((before, first), set())
                         if seconds is not None:
                             if rest:
                                 seconds.update(rest[0])
                             else:
                                 sweep[(before, first)] = None
-        self._at_word.freeze()
-        self._elsewhere.freeze()
-
-        self._scanned = [index for index in range(len(passes)) if index not in self._whole]
-        self._sweep_at, self._sweep_after = self._sweep_regexes(sweep)
+        return ScanPlan(at_word.by_head(), elsewhere.by_head(), tuple(whole), self._sweep_patterns(sweep))
 
     @staticmethod
     def _alternation(rules: Sequence[str], flags: int) -> tuple[re.Pattern[str], tuple[int, ...]]:
@@ -179,7 +197,15 @@ class RuleScanner:
         return regex, tuple(owner)
 
     def entry(self, index: int, rules: set[int]) -> Entry:
-        return (index, tuple((rule, self._regexes[index][rule]) for rule in sorted(rules)))
+        return (index, tuple((rule, self._regex(index, rule)) for rule in sorted(rules)))
+
+    def _regex(self, index: int, rule: int) -> re.Pattern[str]:
+        """Compiled the first time a note has a place where the rule may start: a fresh
+        process compiles only what its notes need (most of a cold start otherwise)."""
+        regex = self._compiled[index][rule]
+        if regex is None:
+            regex = self._compiled[index][rule] = re.compile(self._patterns[index][rule], self._flags)
+        return regex
 
     def _keys(self, pattern: str, flags: int) -> frozenset | None:
         """Starts four characters long (common words need them to tell rules apart), two
@@ -187,9 +213,9 @@ class RuleScanner:
         return start_keys(pattern, flags, self.key_length) or start_keys(pattern, flags, _SHORT_KEY)
 
     @staticmethod
-    def _sweep_regexes(
+    def _sweep_patterns(
         sweep: dict[tuple[frozenset[str] | None, str], set[str] | None],
-    ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    ) -> tuple[str | None, str | None]:
         """Over the key text, positions where a rule not tied to a word start may start: one
         regex for rules without a look-behind (the position is the match start), one for rules
         with a one-character look-behind (found from that character: the position is the
@@ -205,7 +231,7 @@ class RuleScanner:
                 for char in before:
                     after.setdefault(char, []).append(f"{re.escape(first)}{follow}")
 
-        def branch(options: dict[str, list[str]], lookahead: bool) -> re.Pattern[str] | None:
+        def branch(options: dict[str, list[str]], lookahead: bool) -> str | None:
             if not options:
                 return None
             alternatives = []
@@ -215,7 +241,7 @@ class RuleScanner:
                 else:
                     tail = "" if "" in checks else f"(?:{'|'.join(checks)})"
                 alternatives.append(re.escape(char) + tail)
-            return re.compile("|".join(alternatives))
+            return "|".join(alternatives)
 
         return branch(free, lookahead=False), branch(after, lookahead=True)
 
@@ -245,12 +271,12 @@ class RuleScanner:
 
     def scan(self, text: str) -> list[list[Match]]:
         """For every pass, its ``finditer`` matches as (rule index, start, end)."""
-        found: list[list[Match]] = [[] for _ in self._regexes]
+        found: list[list[Match]] = [[] for _ in self._patterns]
         for index, (regex, owner) in self._whole.items():
             found[index] = [(owner[m.lastindex], m.start(), m.end()) for m in regex.finditer(text)]  # type: ignore[index]
         if not self._scanned:
             return found
-        resume = [0] * len(self._regexes)
+        resume = [0] * len(self._patterns)
         if not text:
             return found
         for position, entries in self._candidates(text, key_text(text)):
