@@ -9,7 +9,7 @@ from .note_view import Mention, NoteView, evidence_of
 from .sentences import in_table_row
 
 _SKIN = re.compile(
-    r"\b(?:numb\w*|entry\s+(?:sites?|points?)|skin|subcutaneous|subq|sub-q|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
+    r"\b(?:numb\w*|entry\s+(?:sites?|points?)|skin|subcut\w*|subq|sub-q|sq|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
     r"needle\s+tracts?|local\s+infiltration|infiltrat\w*|local\s+anesthesia|local\s+anesthetic\s+for\s+the\s+skin)\b",
     re.I,
 )
@@ -102,7 +102,12 @@ _PIPE_BREAK = re.compile(r"\s\|\s")
 
 
 def _near_skin(view: NoteView, mention: Mention) -> bool:
-    """A skin word in the agent's own clause ('1% lidocaine for the skin; bupivacaine at each')."""
+    """A skin word in the agent's own clause ('1% lidocaine for the skin; bupivacaine at each');
+    in a slash-separated medication row ('lidocaine 1% / 30 mg / 3 mL / skin infiltration')
+    the whole row is the clause."""
+    row = _slash_row(view.text, mention.start, mention.end)
+    if row is not None:
+        return _SKIN.search(row) is not None
     start, end = view.sentence_bounds(mention.sent)
     before = view.text[max(start, mention.start - 70) : mention.start]
     after = view.text[mention.end : min(end, mention.end + 50)]
@@ -111,6 +116,17 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
     if not in_table_row(view.text, mention.start):
         before, after = _PIPE_BREAK.split(before)[-1], _PIPE_BREAK.split(after)[0]
     return _SKIN.search(before) is not None or _SKIN.search(after) is not None
+
+
+def _slash_row(text: str, start: int, end: int) -> str | None:
+    """The line around ``start:end`` when it reads as a row of a medication table: the agent
+    in its first column, three or more short columns parted by ' / '."""
+    line_start = text.rfind("\n", max(0, start - 40), start) + 1
+    line_end = text.find("\n", end, end + 120)
+    if line_end < 0 or " / " in text[line_start:start]:
+        return None
+    line = text[line_start:line_end]
+    return line if line.count(" / ") >= 2 else None
 
 
 def _dose(view: NoteView, mention: Mention) -> Dose | None:

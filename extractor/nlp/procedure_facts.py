@@ -434,9 +434,8 @@ def side_field(view: NoteView) -> str | None:
     """The value of a 'Side:' / 'Laterality:' field, which applies to every joint."""
     values = [
         m.value
-        for m in view.of("SIDE")
-        if m.today
-        and _SIDE_FIELD.match(view.sentence_text(m.sent))
+        for m in _stated_sides(view)
+        if _SIDE_FIELD.match(view.sentence_text(m.sent))
         and not any(view.in_sentence(m.sent, "LEVEL_PHRASE"))
     ]
     return combine_sides(values)
