@@ -7,7 +7,7 @@ A boundary falls before a token when the token before it
   punctuation, followed by a lower-case word);
 - ends in sentence-final punctuation with a space after it, and the next token starts with a
   capital, a digit or a list mark, or the stop follows a real word (dictation), unless it is
-  an abbreviation;
+  an abbreviation or dots leading to a number ('PRE-PROCEDURE ...... 7');
 - is the dictated word "period" / "paragraph" (not "period of", "period the", "period was");
 - is a spaced pipe between fields ('Lvl: L5-S1 | Side: B'), not in a table row (a line that
   starts with a pipe).
@@ -84,6 +84,7 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
     if (
         spaced
         and SENT_END.search(previous)
+        and not _is_leader(previous, token)
         and (
             token[:1].isupper()
             or token[:1].isdigit()
@@ -93,6 +94,11 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
     ):
         return previous not in ABBREVIATIONS
     return previous.lower() in ("period", "paragraph") and token.lower() not in ("of", "the", "was")
+
+
+def _is_leader(previous: str, token: str) -> bool:
+    """Dots leading to a value ('PRE-PROCEDURE ............ 7'), not the end of a sentence."""
+    return len(previous) >= 2 and not previous.strip(".") and token[:1].isdigit()
 
 
 def in_table_row(text: str, offset: int) -> bool:

@@ -54,6 +54,7 @@ def token_attribute_splitter(doc) -> list[list[int]]:
             elif (
                 SENT_END.search(previous.text)
                 and previous.whitespace_
+                and not (len(previous.text) >= 2 and set(previous.text) == {"."} and token.text[:1].isdigit())
                 and (
                     token.text[:1].isupper()
                     or token.text[:1].isdigit()
