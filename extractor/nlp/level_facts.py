@@ -25,7 +25,7 @@ from .note_view import Mention, NoteView
 
 _POSTFIX_GAP = re.compile(
     r"^[\s,(|:]*(?:(?:facet\s+)?(?:joints?|levels?|facets?|medial\s+branch(?:es)?(?:\s+nerves?)?|MBs?|"
-    r"dorsal\s+ram(?:us|i)|nerves?|(?:were|was)\s+(?:blocked|injected|treated|lesioned|targeted|performed))\s*)*"
+    r"dorsal\s+ram(?:us|i|os)|nerves?|(?:were|was)\s+(?:blocked|injected|treated|lesioned|targeted|performed))\s*)*"
     r"(?:,\s*)?(?:on\s+the|on|at\s+the|,|:)?[\s(|:]*$",
     re.IGNORECASE,
 )
