@@ -42,6 +42,11 @@ _TODAY_PAIN = re.compile(
     re.I,
 )
 _CUE_REACH = 90
+_NEEDLE_WORK = re.compile(
+    r"\b(?:prone|prepped|prepared\s+and\s+draped|draped|needles?\s+(?:was|were)\s+(?:advanced|placed|inserted)|"
+    r"cannulae?\s+(?:was|were)\s+(?:advanced|placed))\b",
+    re.I,
+)
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _EARLIER_VISIT = re.compile(
     r"\b[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s+visit\b|\b(?:prior|previous|last|earlier)\s+visit\b", re.I
@@ -163,7 +168,7 @@ def build_pain(view: NoteView) -> Pain:
         for match in patterns["score"].finditer(sentence):
             if any(a <= match.start() < b or a < match.end() <= b for a, b in scale_ranges):
                 continue  # "(VAS 0-10): 6": the scale's range is not a score
-            group = next(g for g in ("a", "b", "c", "d", "e", "f") if match.group(g) is not None)
+            group = next(g for g in ("a", "b", "c", "d", "e", "f", "g") if match.group(g) is not None)
             value = score_value(match.group(group))
             if value is not None:
                 # a score written with its cue ("before, seven") is placed at its number
@@ -242,6 +247,12 @@ def _label_lone_scores(
     unlabelled = [s for s in scores if s[0] not in labels]
     if pain.pre is None and pain.post is None and len(unlabelled) >= 2 and not labels:
         labels[unlabelled[0][0]], labels[unlabelled[1][0]] = "pre", "post"
+    elif pain.pre is None and pain.post is None and len(scores) == 1 and unlabelled:
+        # the note's only score, without a cue: before the needle work it is the score the
+        # patient came in with, after it the result ('pain five of ten ... prone, prepped')
+        start = unlabelled[0][0]
+        narration = _NEEDLE_WORK.search(text)
+        labels[start] = "pre" if narration is None or start < narration.start() else "post"
     unused = []
     for start, end, value in scores:
         label = labels.get(start)
@@ -254,6 +265,12 @@ def _label_lone_scores(
         start, end, value = unused[0]  # the one other score of the note: after the procedure
         pain.post = value
         evidence.append(span(view, start, end))
+    elif pain.post is not None and pain.pre is None and len(unused) == 1:
+        start, end, value = unused[0]
+        post_start = next((s for s, _, _ in scores if labels.get(s) == "post"), None)
+        if post_start is not None and start < post_start:  # the one other score, before the result: the baseline
+            pain.pre = value
+            evidence.append(span(view, start, end))
 
 
 _CELL_SPLIT = re.compile(r"(?<![ \t])[ \t]*\|[ \t]*|\t+| {2,}")  # one try per whitespace run
