@@ -266,9 +266,9 @@ def _label_lone_scores(
         pain.post = value
         evidence.append(span(view, start, end))
     elif pain.post is not None and pain.pre is None and len(unused) == 1:
-        start, end, value = unused[0]
+        start, end, value = unused[0]  # the one other score, before the result: the baseline
         post_start = next((s for s, _, _ in scores if labels.get(s) == "post"), None)
-        if post_start is not None and start < post_start:  # the one other score, before the result: the baseline
+        if post_start is not None and start < post_start:
             pain.pre = value
             evidence.append(span(view, start, end))
 

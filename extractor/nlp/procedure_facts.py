@@ -435,8 +435,7 @@ def side_field(view: NoteView) -> str | None:
     values = [
         m.value
         for m in _stated_sides(view)
-        if _SIDE_FIELD.match(view.sentence_text(m.sent))
-        and not any(view.in_sentence(m.sent, "LEVEL_PHRASE"))
+        if _SIDE_FIELD.match(view.sentence_text(m.sent)) and not any(view.in_sentence(m.sent, "LEVEL_PHRASE"))
     ]
     return combine_sides(values)
 
