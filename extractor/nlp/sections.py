@@ -310,6 +310,15 @@ def _end_header_at_paragraph(text: str, section: dict, out: list[dict]) -> None:
     _end_at_paragraph(text, section, line_end, out)
 
 
+def _narrates_below(text: str, section: dict) -> bool:
+    """'PROCEDURE:' alone on its line, then 'Prone, head in a padded holder...': the section is
+    the procedure's description, not a header naming it."""
+    line_end = text.find("\n", section["header_end"], section["end"])
+    if line_end == -1 or text[section["header_end"] : line_end].strip():
+        return False
+    return _PROCEDURE_NARRATION.match(text[line_end : line_end + 300].lstrip()) is not None
+
+
 def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
     """A header with its content on the same line ('Hx: 1st MBB gave 85%') covers only that
     line when the next line starts a new statement; the rest is untitled (coded) text."""
@@ -319,6 +328,9 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
         if section["category"] is None or section["role"] in ("untitled", "description"):
             continue
         if section["role"] == "header":
+            if _narrates_below(text, section):
+                section["role"] = "description"
+                continue
             _end_header_at_paragraph(text, section, out)
             continue
         line_end = text.find("\n", section["header_end"])
