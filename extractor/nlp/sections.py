@@ -310,6 +310,22 @@ def _end_header_at_paragraph(text: str, section: dict, out: list[dict]) -> None:
     _end_at_paragraph(text, section, line_end, out)
 
 
+def _end_header_at_line(text: str, section: dict, out: list[dict]) -> bool:
+    """'Proc: RFN R C5-6, C6-7 -- 9/3/25' and, on the next line, 'Dx MBB #1/#2 R C6-7/C7-T1...':
+    a header with its content on its line ends there when the next line starts a statement of
+    its own (a capital, a digit or a mark, not a wrapped lower-case continuation)."""
+    line_end = text.find("\n", section["header_end"], section["end"])
+    if line_end == -1 or not text[section["header_end"] : line_end].strip():
+        return False
+    next_end = text.find("\n", line_end + 1, section["end"])
+    following = text[line_end + 1 : next_end if next_end != -1 else section["end"]].strip()
+    if not following or following[:1].islower():
+        return False
+    out.append(_untitled(line_end + 1, section["end"]))
+    section["end"] = line_end + 1
+    return True
+
+
 def _narrates_below(text: str, section: dict) -> bool:
     """'PROCEDURE:' alone on its line, then 'Prone, head in a padded holder...': the section is
     the procedure's description, not a header naming it."""
@@ -331,7 +347,8 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
             if _narrates_below(text, section):
                 section["role"] = "description"
                 continue
-            _end_header_at_paragraph(text, section, out)
+            if not _end_header_at_line(text, section, out):
+                _end_header_at_paragraph(text, section, out)
             continue
         line_end = text.find("\n", section["header_end"])
         if line_end == -1 or line_end >= section["end"] or not text[section["header_end"] : line_end].strip():
