@@ -216,6 +216,7 @@ _PASTED_BLOCK = re.compile(
 _PASTED_END = re.compile(
     r"(?im)^[^\n]{0,20}\bend\s+of\s+(?:the\s+)?(?:prior|previous|pasted|copied|outside)\b[^\n]*$"
 )
+_QUOTED_TO_LINE_END = re.compile(r"[:\-]\s*[\"\u201c][^\"\u201d]*[\"\u201d][ \t.]*$")
 _PASTE_WORDS = (
     "forward",
     "fwd",
@@ -245,6 +246,8 @@ def carried_forward(text: str, sections: list[dict]) -> list[dict]:
         return sections  # a copied-forward note updated for today is today's note
     end_marker = _PASTED_END.search(text, marker.end())
     stop = end_marker.end() if end_marker else len(text)
+    if _QUOTED_TO_LINE_END.search(marker.group(0)):
+        stop = marker.end()  # 'Interval history [copied forward from 06/03]: "..."': the quote is the paste
     out: list[dict] = []
     for section in sections:
         start, end = section["start"], section["end"]
@@ -276,12 +279,12 @@ def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
         if section["role"] not in _NOT_TODAY_ROLES:
             out.append(section)
             continue
-        current = section
-        for match in _PARAGRAPH_BREAK.finditer(text, section["header_end"], section["end"]):
+        current, end = section, section["end"]
+        for match in _PARAGRAPH_BREAK.finditer(text, section["header_end"], end):
             if _PROCEDURE_NARRATION.match(text, match.end()):
                 current["end"] = match.end()
                 out.append(current)
-                current = _untitled(match.end(), section["end"])
+                current = _untitled(match.end(), end)
                 break
         out.append(current)
     return out
