@@ -27,6 +27,11 @@ _TODAY_PARAGRAPH = re.compile(r"(?i)(?:today\b|this\s+visit\b|procedure\s+today\
 _SUB_LABEL = re.compile(
     r"(?i)^(?:(?:low(?:er)?|upper|mid)\s+back|back|neck|(?:lumbar|cervical|thoracic)(?:\s+spine)?|[CLT]-?spine)\s*:\s"
 )
+_TODAY_OPENER = re.compile(
+    r"(?i)(?:(?:he|she|they|the\s+patient|patient)\s+(?:received|was\s+given|got|declined|was\s+(?:placed|positioned|brought))\b|"
+    r"(?:moderate|conscious|iv|no)\s+sedation\b|(?:he|she|they|the\s+patient|patient)\s+(?:lay|laid)\s+prone\b|"
+    r"local\s+(?:anesthesia|anesthetic)\s+only\b|under\s+(?:local|fluoro\w*|ct|ultrasound)\b)"
+)
 _FIELD_ROLES = frozenset({"anesthesia", "medications"})
 _NOT_TODAY_ROLES = frozenset({"history", "indication", "exam", "imaging", "diagnosis"})
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*")
@@ -369,9 +374,14 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
         if not stripped:
             # a dictated 'history colon ...', an 'Anesthesia: J. Smith, CRNA' field, or history
             # followed by a 'Today: ...' paragraph covers its own paragraph only
-            spoken = text[section["start"] : section["header_end"]].strip().islower()
+            name = text[section["start"] : section["header_end"]].strip()
+            spoken = name.islower()
             after_gap = text[line_end : line_end + 200].lstrip()
-            today_next = section["role"] in _NOT_TODAY_ROLES and _TODAY_PARAGRAPH.match(after_gap) is not None
+            today_next = section["role"] in _NOT_TODAY_ROLES and (
+                _TODAY_PARAGRAPH.match(after_gap) is not None
+                # 'History, she is a sixty four year old ...' then 'She received moderate sedation'
+                or (name.endswith((",", ".")) and _TODAY_OPENER.match(after_gap) is not None)
+            )
             if spoken or today_next or section["role"] in _FIELD_ROLES:
                 _end_at_paragraph(text, section, line_end, out)
                 continue
