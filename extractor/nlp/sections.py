@@ -34,6 +34,10 @@ _TODAY_OPENER = re.compile(
 )
 _FIELD_ROLES = frozenset({"anesthesia", "medications"})
 _NOT_TODAY_ROLES = frozenset({"history", "indication", "exam", "imaging", "diagnosis"})
+_NARRATION_START = re.compile(
+    r"(?i)(?:the\s+patient|patient|he|she)\s+(?:was\s+)?(?:placed|positioned|brought|taken|lay|laid)\b|prone\b|"
+    r"after\s+(?:informed\s+)?consent\b"
+)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*")
 _PROCEDURE_NARRATION = re.compile(
     r"(?i)(?:the\s+patient\s+was\s+(?:placed|positioned|brought|taken)|(?:he|she)\s+was\s+(?:placed|positioned|"
@@ -335,12 +339,16 @@ def _end_header_at_line(text: str, section: dict, out: list[dict]) -> bool:
 
 
 def _narrates_below(text: str, section: dict) -> bool:
-    """'PROCEDURE:' alone on its line, then 'Prone, head in a padded holder...': the section is
-    the procedure's description, not a header naming it."""
+    """'PROCEDURE:' alone on its line, then 'Prone, head in a padded holder...', or 'Procedure.
+    The patient was placed prone': the section is the procedure's description, not a header
+    naming it."""
     line_end = text.find("\n", section["header_end"], section["end"])
-    if line_end == -1 or text[section["header_end"] : line_end].strip():
-        return False
-    return _PROCEDURE_NARRATION.match(text[line_end : line_end + 300].lstrip()) is not None
+    if line_end != -1 and not text[section["header_end"] : line_end].strip():
+        return _PROCEDURE_NARRATION.match(text[line_end : line_end + 300].lstrip()) is not None
+    # 'Procedure. The patient was placed prone.': narration on the header's own line
+    return (
+        _NARRATION_START.match(text[section["header_end"] : section["header_end"] + 120].lstrip()) is not None
+    )
 
 
 def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
