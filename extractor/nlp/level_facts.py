@@ -145,7 +145,7 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
 
 _CORRECTION = re.compile(
     r"^\W*(?:comma\W+)?(?:correction|scratch\s+that|I\s+mean|I'?m\s+sorry|I\s+am\s+sorry|sorry|excuse\s+me|strike\s+that|"
-    r"make\s+that|rather|no\s+wait)\b",
+    r"make\s+that|rather|no\s+wait|no\W+(?:comma\W+)?(?=(?:left|right|bilat)))\b",
     re.I,
 )
 

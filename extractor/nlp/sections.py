@@ -38,6 +38,10 @@ _NARRATION_START = re.compile(
     r"(?i)(?:the\s+patient|patient|he|she)\s+(?:was\s+)?(?:placed|positioned|brought|taken|lay|laid)\b|prone\b|"
     r"after\s+(?:informed\s+)?consent\b"
 )
+_DICTATED_TITLE = re.compile(
+    r"(?i)\s*(?:(?:okay|ok)[ ,]+)?(?:this\s+is\s+)?(?:an?\s+)?(?:procedure|operative|op)\s+note\s+for\b"
+)
+_TITLE_END = re.compile(r"(?i)\n[ \t]*\n|\bnew\s+paragraph\b")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*")
 _PROCEDURE_NARRATION = re.compile(
     r"(?i)(?:the\s+patient\s+was\s+(?:placed|positioned|brought|taken)|(?:he|she)\s+was\s+(?:placed|positioned|"
@@ -94,7 +98,27 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     sections = inline_spoken_headers(text, end_inline_sections(text, sections))
     if "|" in text:
         sections = pipe_field_sections(text, sections)
-    return carried_forward(text, split_procedure_paragraphs(text, sections))
+    return carried_forward(text, split_procedure_paragraphs(text, dictated_title(text, sections)))
+
+
+def dictated_title(text: str, sections: list[dict]) -> list[dict]:
+    """'this is a procedure note for by lateral L three four L four five intra articular facet
+    joint injections new paragraph': a dictation's opening names the procedure, as a title does
+    (its levels are compared with the description's)."""
+    if not sections or sections[0]["category"] is not None or not _DICTATED_TITLE.match(text, 0, 200):
+        return sections
+    first = sections[0]
+    stop = _TITLE_END.search(text, 0, first["end"])
+    if stop is None:
+        return sections
+    title = {
+        "category": "procedure_header",
+        "role": "header",
+        "start": first["start"],
+        "end": stop.end(),
+        "header_end": first["start"],
+    }
+    return [title, _untitled(stop.end(), first["end"]), *sections[1:]]
 
 
 # A dictation reads the header out mid-paragraph: '... postoperative diagnosis same. procedure
