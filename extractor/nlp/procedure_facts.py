@@ -332,6 +332,15 @@ def _clause(view: NoteView, cue: Mention) -> tuple[int, int]:
     return low, high
 
 
+def _title_sides(view: NoteView) -> set[str]:
+    """The sides the title names ('Procedure: ... diagnostic #1, right'): left/right, both for
+    bilateral; empty when the title names none."""
+    values = {m.value for m in view.of("SIDE") if m.role == "header" and m.today and not m.negated}
+    if "bilateral" in values:
+        values |= {"left", "right"}
+    return values & {"left", "right"}
+
+
 def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     """('completed' | 'incomplete' | 'cancelled', what was not done, evidence)."""
     cues = [m for m in view.of("ABORTED") if m.today and not m.negated]
@@ -380,6 +389,9 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     # L needle' in the same note does not stop the whole left side too
     specific = {r.side for r in removals if r.joints}
     removals = [r for r in removals if r.joints or r.side not in specific]
+    planned = _title_sides(view)
+    if planned and removals and all(r.side is not None and r.side not in planned for r in removals):
+        return "completed", removals, []  # a right-sided block's 'nothing was done on the left'
     evidence = evidence_of(cues)
     if cancelled and not removals:
         return "cancelled", [], evidence
