@@ -30,8 +30,8 @@ TODAY_CONTEXT = re.compile(
 )
 _OTHER_PROCEDURE = re.compile(
     r"\b(?:RFA|RF|radio\s?frequency|ablation|neurotomy|rhizotomy|epidural|ESI|TFESI|sacroiliac|SI\s+joint|SIJ|"
-    r"botox|onabotulinum\w*|surgery|fusion|trigger\s+point|occipital\s+nerve\s+block|physical\s+therapy|(?-i:PT)|"
-    r"NSAIDs?|medication|lesion\w*|cryo\w*|pulsed|therapeutic|steroid|botox|occipital)\b",
+    r"botox|onabotulinum\w*|surgery|fusion|trigger\s+point|(?<!third\s)occipital\s+nerve\s+block|physical\s+therapy|(?-i:PT)|"
+    r"NSAIDs?|medication|lesion\w*|cryo\w*|pulsed|therapeutic|steroid|botox|(?<!third\s)occipital)\b",
     re.I,
 )
 _OTHER_AFTER = re.compile(
