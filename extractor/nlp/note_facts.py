@@ -98,14 +98,15 @@ def build_agents(view: NoteView) -> list[Agent]:
 # 8 mL | skin |', a line that starts with a pipe) are one clause
 _CLAUSE_BREAK_BEFORE = re.compile(r"[;,]|\s/\s|\n\s*\n|\n\s*[-*\u2022]")
 _CLAUSE_BREAK_AFTER = re.compile(r"[;\n]|\s/\s")
+_COLUMN_GAP = re.compile(r" {2,}| ?\t")
 _PIPE_BREAK = re.compile(r"\s\|\s")
 
 
 def _near_skin(view: NoteView, mention: Mention) -> bool:
     """A skin word in the agent's own clause ('1% lidocaine for the skin; bupivacaine at each');
-    in a slash-separated medication row ('lidocaine 1% / 30 mg / 3 mL / skin infiltration')
-    the whole row is the clause."""
-    row = _slash_row(view.text, mention.start, mention.end)
+    in a medication table row ('lidocaine 1% / 30 mg / 3 mL / skin infiltration', or columns
+    parted by blanks) the whole row is the clause."""
+    row = _medication_row(view.text, mention.start, mention.end)
     if row is not None:
         return _SKIN.search(row) is not None
     start, end = view.sentence_bounds(mention.sent)
@@ -118,15 +119,15 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
     return _SKIN.search(before) is not None or _SKIN.search(after) is not None
 
 
-def _slash_row(text: str, start: int, end: int) -> str | None:
+def _medication_row(text: str, start: int, end: int) -> str | None:
     """The line around ``start:end`` when it reads as a row of a medication table: the agent
-    in its first column, three or more short columns parted by ' / '."""
+    in its first column, three or more columns parted by ' / ' or by runs of blanks."""
     line_start = text.rfind("\n", max(0, start - 40), start) + 1
     line_end = text.find("\n", end, end + 120)
-    if line_end < 0 or " / " in text[line_start:start]:
+    if line_end < 0 or text[line_start:start].strip():
         return None
     line = text[line_start:line_end]
-    return line if line.count(" / ") >= 2 else None
+    return line if line.count(" / ") >= 2 or len(_COLUMN_GAP.findall(line.strip())) >= 2 else None
 
 
 def _dose(view: NoteView, mention: Mention) -> Dose | None:
