@@ -148,8 +148,16 @@ def _dose(view: NoteView, mention: Mention) -> Dose | None:
     return dose if (dose.value is not None or dose.concentration) else None
 
 
+_DENIED_LEVEL = re.compile(r"\b(?:moderate|conscious|iv|intravenous|mac|general)\b", re.I)
+_LEVEL_WORDS = {
+    "moderate": "moderate", "conscious": "moderate", "iv": "moderate", "intravenous": "moderate",
+    "mac": "mac", "general": "general",
+}  # fmt: skip
+
+
 def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
-    """The highest level documented and not negated; a negated sedative counts as 'none'."""
+    """The highest level documented and not negated; a negated sedative counts as 'none'; a
+    denial of a level ('no moderate sedation was given') takes back what was stated before it."""
     found: dict[str, list[Mention]] = {}
     for m in view.of("SEDATION"):
         # "Sedation: none" can sit in any section of today's note (an indication block, a flowsheet)
@@ -159,6 +167,14 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
         if m.negated and value not in ("none", "local_only"):
             value = "none"
         found.setdefault(value, []).append(m)
+    for denial in [m for m in found.get("none", []) if m.value == "none"]:
+        # 'CORRECTION: no moderate sedation was given; the checkbox above is the template default'
+        level = _DENIED_LEVEL.search(denial.text)
+        if level is not None:
+            denied = _LEVEL_WORDS[level.group(0).lower()]
+            kept = [m for m in found.get(denied, []) if m.start > denial.start]
+            if denied in found and not kept:
+                del found[denied]
     for value in ("general", "mac", "moderate", "local_only", "none"):
         if value in found:
             return value, evidence_of(found[value])
