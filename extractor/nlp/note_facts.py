@@ -13,7 +13,7 @@ _SKIN = re.compile(
     r"needle\s+tracts?|local\s+infiltration|infiltrat\w*|local\s+anesthesia|local\s+anesthetic\s+for\s+the\s+skin)\b",
     re.I,
 )
-_TOTALS = re.compile(r"\b(?:totals?|summary|in\s+all|overall)\b", re.I)
+_TOTALS = re.compile(r"[^\w\n]{0,5}(?:totals?|summary|in\s+all|overall)\b", re.I)  # a line that starts so
 _DOSE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>mg|mcg|ml|mL|cc|cc's|units?)\b", re.I)
 _CONCENTRATION = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*%")
 _SEDATION_RANK = {"general": 5, "mac": 4, "moderate": 3, "local_only": 2, "none": 1}
@@ -76,9 +76,7 @@ def build_agents(view: NoteView) -> list[Agent]:
             role = "target"
         grouped.setdefault((name, role), []).append(m)
     for name, role in [key for key in grouped if key[1] == "target"]:
-        if (name, "skin_local") in grouped and all(
-            _TOTALS.search(view.sentence_text(m.sent)) for m in grouped[(name, role)]
-        ):
+        if (name, "skin_local") in grouped and all(_totals_line(view, m) for m in grouped[(name, role)]):
             grouped[(name, "skin_local")] += grouped.pop((name, role))  # a totals line, not a second use
     agents = []
     for (name, role), mentions in sorted(grouped.items(), key=lambda item: item[1][0].start):
@@ -128,6 +126,16 @@ def _medication_row(text: str, start: int, end: int) -> str | None:
         return None
     line = text[line_start:line_end]
     return line if line.count(" / ") >= 2 or len(_COLUMN_GAP.findall(line.strip())) >= 2 else None
+
+
+def _totals_line(view: NoteView, mention: Mention) -> bool:
+    """'Totals: bupivacaine 0.5% 2.0 mL; ...; lidocaine 1% 8 mL': the mention sits in a line or
+    sentence that starts with a totals label (not '(0.9 mL total)' after a dose)."""
+    start = max(
+        view.text.rfind("\n", max(0, mention.start - 300), mention.start) + 1,
+        view.sentence_bounds(mention.sent)[0],
+    )
+    return _TOTALS.match(view.text[start : mention.start].lstrip()) is not None
 
 
 def _dose(view: NoteView, mention: Mention) -> Dose | None:
