@@ -39,7 +39,7 @@ _NARRATION_START = re.compile(
     r"after\s+(?:informed\s+)?consent\b"
 )
 _DICTATED_TITLE = re.compile(
-    r"(?i)\s*(?:(?:okay|ok)[ ,]+)?(?:this\s+is\s+)?(?:an?\s+)?(?:procedure|operative|op)\s+note\s+for\b"
+    r"(?i)(?:(?:okay|ok)[ ,]{1,3})?(?:this\s+is\s+)?(?:an?\s+)?(?:procedure|operative|op)\s+note\s+for\b"
 )
 _TITLE_END = re.compile(r"(?i)\n[ \t]*\n|\bnew\s+paragraph\b")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*")
@@ -105,7 +105,7 @@ def dictated_title(text: str, sections: list[dict]) -> list[dict]:
     """'this is a procedure note for by lateral L three four L four five intra articular facet
     joint injections new paragraph': a dictation's opening names the procedure, as a title does
     (its levels are compared with the description's)."""
-    if not sections or sections[0]["category"] is not None or not _DICTATED_TITLE.match(text, 0, 200):
+    if not sections or sections[0]["category"] is not None or not _DICTATED_TITLE.match(text[:200].lstrip()):
         return sections
     first = sections[0]
     stop = _TITLE_END.search(text, 0, first["end"])
