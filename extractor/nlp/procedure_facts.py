@@ -442,6 +442,25 @@ def _planned_both_sides(view: NoteView) -> str | None:
     return "bilateral" if "bilateral" in values or {"left", "right"} <= values else None
 
 
+_SIDE_CORRECTED = re.compile(
+    r"(?i)\b(?:laterality|side)\s+(?:was|is|had\s+been)\s+(?:dictated|documented|recorded|entered|listed|written|"
+    r"transcribed|typed)\s+(?:in\s+error|incorrectly)\b|\bincorrectly\s+(?:reads|states|lists|says|documented\s+as)"
+    r"\s+[\"'\u201c]?(?:left|right|bilateral)\b[\"'\u201d]?"
+)
+
+
+def _corrected_side(view: NoteView) -> str | None:
+    """An addendum that takes the side back ('Laterality was dictated in error ... performed
+    on the LEFT L3-4 and L4-5 joints'): the first side it states applies to every joint."""
+    if "error" not in view.text and "incorrectly" not in view.text:
+        return None
+    correction = _SIDE_CORRECTED.search(view.text)
+    if correction is None:
+        return None
+    after = [m for m in _stated_sides(view) if m.start >= correction.end()]
+    return after[0].value if after else None
+
+
 def side_field(view: NoteView) -> str | None:
     """The value of a 'Side:' / 'Laterality:' field, which applies to every joint."""
     values = [
@@ -518,6 +537,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     if fallback_side is None and any(r.side for r in removals):
         fallback_side = _planned_both_sides(view)
     repeat = any(m.today for m in view.of("SIDE_REPEAT"))
+    corrected_side = _corrected_side(view)
     if repeat and fallback_side is None:
         fallback_side = "bilateral"  # '... on the left side and then the same three targets on the right'
     discrepancy_found = None
@@ -532,6 +552,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
             joint_set.sides = {
                 j: ("bilateral" if s in ("left", "right") else s) for j, s in joint_set.sides.items()
             }
+        if corrected_side is not None:
+            joint_set.sides = dict.fromkeys(joint_set.sides, corrected_side)
         discrepancy_found = discrepancy_found or joint_set.discrepancy
         kind = group.kind
         if kind in _NEUROTOMY:
