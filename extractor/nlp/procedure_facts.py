@@ -285,8 +285,8 @@ class Removal:
 # 'Procedure stopped, right side only completed': the side that was done is not the one stopped
 _SIDE_DONE = re.compile(
     r"(?i)(?:-?sided?\s+|side\s+)?(?:only\s+)?(?:was\s+|were\s+)?(?:only\s+)?"
-    r"(?:completed|done|finished|performed|treated|injected|blocked)\b"
-)
+    r"(?:completed|done|finished|performed|treated|injected|blocked)\b|(?:-?sided?\s+|side\s+)?only\b"
+)  # ('planned bilat -> R only (aborted)': the right side is what was done)
 # a side far from a weak abort cue, or in another clause of its sentence, is not what was stopped
 # ('...nauseated from the vasovagal event until his wife took him home; a diary to score the left side')
 _ABORT_SIDE_REACH = 80
@@ -357,12 +357,9 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     cancelled = False
     for cue in cues:
         sentence = view.sentence_text(cue.sent)
-        sides = [
-            s
-            for s in view.in_sentence(cue.sent, "SIDE")
-            if s.value in ("left", "right")
-            and not _SIDE_DONE.match(view.text[s.end : s.end + 60].lstrip(" \t"))
-        ]
+        stated = [s for s in view.in_sentence(cue.sent, "SIDE") if s.value in ("left", "right")]
+        done = {s.value for s in stated if _SIDE_DONE.match(view.text[s.end : s.end + 60].lstrip(" \t"))}
+        sides = [s for s in stated if s.value not in done]
         phrases = list(view.in_sentence(cue.sent, "LEVEL_PHRASE"))
         low, high = _clause(view, cue)
         in_clause = [p for p in phrases if low <= p.start and p.end <= high]
@@ -380,6 +377,9 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
             near = len(between) <= _ABORT_SIDE_REACH and ";" not in between
             if strong or (len({s.value for s in sides}) == 1 and near):
                 removals.append(Removal(nearest.value, joints or None))
+        elif len(done) == 1 and strong:
+            # 'planned bilat -> R only (aborted)': the other side was stopped
+            removals.append(Removal("left" if done == {"right"} else "right", joints or None))
         elif joints and strong:
             removals.append(Removal(None, joints))
         elif _WHOLE_CANCEL.search(sentence):
