@@ -371,6 +371,8 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
             for j in unit_joints(unit)
         )
         strong = _STRONG_ABORT.search(cue.text) is not None
+        if not stated and in_clause and (row_side := table_side(view, in_clause[0])) is not None:
+            stated = sides = [row_side]  # '| L4-L5 | L | ... | NO - aborted': the row's side
         if sides:
             nearest = min(sides, key=lambda s: abs(s.start - cue.start))
             between = view.text[min(nearest.end, cue.end) : max(nearest.start, cue.start)]

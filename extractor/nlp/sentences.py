@@ -102,10 +102,33 @@ def _is_leader(previous: str, token: str) -> bool:
 
 
 def in_table_row(text: str, offset: int) -> bool:
-    """Whether the line holding ``offset`` is a table row (starts with a pipe after blanks); a
-    row's cells are one statement, where pipes elsewhere part shorthand fields."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text[line_start : line_start + 200].lstrip(" \t").startswith("|")
+    """Whether the line holding ``offset`` is a table row: it starts with a pipe after blanks,
+    or it has two or more pipes, as the line above or below it has ('L3-L4  | LEFT  | IA',
+    a table without borders). A row's cells are one statement, where pipes elsewhere part
+    shorthand fields ('Proc: ... | Side: B | Img: none')."""
+    line_start = text.rfind("\n", max(0, offset - 400), offset) + 1
+    line_end = text.find("\n", offset, offset + 400)
+    line = text[line_start : line_end if line_end != -1 else offset + 400]
+    if line.lstrip(" \t").startswith("|"):
+        return True
+    pipes = line.count("|")
+    if pipes < 2:
+        return False
+    return pipes in (_line_before(text, line_start).count("|"), _line_after(text, line_end).count("|"))
+
+
+def _line_before(text: str, line_start: int) -> str:
+    if line_start == 0:
+        return ""
+    end = line_start - 1
+    return text[text.rfind("\n", max(0, end - 400), end) + 1 : end]
+
+
+def _line_after(text: str, line_end: int) -> str:
+    if line_end == -1:
+        return ""
+    end = text.find("\n", line_end + 1, line_end + 401)
+    return text[line_end + 1 : end if end != -1 else line_end + 401]
 
 
 def _after_word(text: str, starts: list[int], ends: list[int], stop: int, stop_text: str) -> bool:

@@ -27,9 +27,15 @@ _LEFT = re.compile(r"(?i)^(?:l|lt|left)$")
 
 
 def _cells(text: str, line_start: int, line_end: int) -> list[tuple[int, int]]:
-    """(start, end) of each cell's stripped text, between the pipes of a row."""
+    """(start, end) of each cell's stripped text: between the pipes of a row, and before the
+    first / after the last pipe of a row without borders ('L3-L4  | LEFT  | IA')."""
     cells = []
-    pipes = [m.start() for m in re.finditer(r"\|", text[line_start:line_end])]
+    line = text[line_start:line_end]
+    pipes = [m.start() for m in re.finditer(r"\|", line)]
+    if not line.lstrip(" \t").startswith("|"):
+        pipes.insert(0, -1)
+    if not line.rstrip(" \t").endswith("|"):
+        pipes.append(len(line))
     for left, right in zip(pipes, pipes[1:], strict=False):
         start, end = line_start + left + 1, line_start + right
         while start < end and text[start] in " \t":
@@ -52,11 +58,14 @@ def _header_cells(text: str, row_start: int) -> list[str] | None:
     while end > 0:
         start = text.rfind("\n", 0, end) + 1
         line = text[start:end].strip(" \t")
-        if not line.startswith("|") and not _RULE_LINE.match(line):
+        row = in_table_row(text, start) if line else False
+        if not row and not _RULE_LINE.match(line):
             return None
-        if line.startswith("|") and not _RULE_LINE.match(line):
+        if row and not _RULE_LINE.match(line):
             cells = [text[a:b] for a, b in _cells(text, start, end)]
-            if any(_SIDE_HEADER.match(c) or _RIGHT_HEADER.match(c) for c in cells):
+            if any(_SIDE_HEADER.match(c) for c in cells) or (
+                any(_RIGHT_HEADER.match(c) for c in cells) and any(_LEFT_HEADER.match(c) for c in cells)
+            ):
                 return cells
         end = start - 1
     return None

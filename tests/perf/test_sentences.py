@@ -13,6 +13,7 @@ from extractor.nlp.sentences import (
     ABBREVIATIONS,
     NEWLINE_JOIN_MIN_LINE,
     SENT_END,
+    in_table_row,
     sentence_bounds,
     token_offsets,
 )
@@ -45,11 +46,7 @@ def token_attribute_splitter(doc) -> list[list[int]]:
                 boundary = bool(re.match(r"[a-z][a-z/ ]{0,15}:", text[token.idx :])) or not hard_wrap(
                     previous, token
                 )
-            elif (
-                previous.text == "|"
-                and previous.whitespace_
-                and not text[text.rfind("\n", 0, token.idx) + 1 :].lstrip(" \t").startswith("|")
-            ):
+            elif previous.text == "|" and previous.whitespace_ and not in_table_row(text, token.idx):
                 boundary = True
             elif (
                 SENT_END.search(previous.text)
