@@ -96,6 +96,7 @@ def build_agents(view: NoteView) -> list[Agent]:
 # 8 mL | skin |', a line that starts with a pipe) are one clause
 _CLAUSE_BREAK_BEFORE = re.compile(r"[;,]|\s/\s|\n\s*\n|\n\s*[-*\u2022]")
 _CLAUSE_BREAK_AFTER = re.compile(r"[;\n]|\s/\s")
+_ROW_LEAD = re.compile(r"\|?\s{0,3}(?:[0-9]{1,2}:?[0-9]{2}\s{0,9}\|?)?\s{0,9}")  # '', '14:05', '0818 |'
 _COLUMN_GAP = re.compile(r" {2,}| ?\t")
 _PIPE_BREAK = re.compile(r"\s\|\s")
 
@@ -119,13 +120,15 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
 
 def _medication_row(text: str, start: int, end: int) -> str | None:
     """The line around ``start:end`` when it reads as a row of a medication table: the agent
-    in its first column, three or more columns parted by ' / ' or by runs of blanks."""
+    in its first column (after a time, in a MAR), three or more columns parted by ' / ', pipes
+    or runs of blanks."""
     line_start = text.rfind("\n", max(0, start - 40), start) + 1
     line_end = text.find("\n", end, end + 120)
-    if line_end < 0 or text[line_start:start].strip():
+    if line_end < 0 or not _ROW_LEAD.fullmatch(text[line_start:start].strip()):
         return None
     line = text[line_start:line_end]
-    return line if line.count(" / ") >= 2 or len(_COLUMN_GAP.findall(line.strip())) >= 2 else None
+    columns = max(line.count(" / "), line.count("|"), len(_COLUMN_GAP.findall(line.strip())))
+    return line if columns >= 2 else None
 
 
 def _totals_line(view: NoteView, mention: Mention) -> bool:
