@@ -175,13 +175,18 @@ def build_pain(view: NoteView) -> Pain:
                 first = match.start(group) if group in ("d", "e", "h") else match.start()
                 scores.append((start + first, start + match.end(), value))
 
+    narration = _NEEDLE_WORK.search(view.text) if scores else None
+    needle_work = narration.start() if narration else len(view.text)
     for start, end in _sentences_near(view, scores):
         if view.role_at(start) in ("plan", "excluded"):
             continue
         sentence = view.text[start:end]
         for name, label in (("pre_cue", "pre"), ("post_cue", "post")):
             for match in patterns[name].finditer(sentence):
-                cues.append((start + match.start(), start + match.end(), label))
+                cue_label = label
+                if match.group(0).lower() == "now" and start + match.start() < needle_work:
+                    cue_label = "pre"  # 'Pain now: 6/10' before the needles: the baseline
+                cues.append((start + match.start(), start + match.end(), cue_label))
     if pain.pre is None and pain.post is None:
         _table_scores(view, pain, evidence)
     if pain.pre is None or pain.post is None:
