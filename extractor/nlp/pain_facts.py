@@ -168,11 +168,11 @@ def build_pain(view: NoteView) -> Pain:
         for match in patterns["score"].finditer(sentence):
             if any(a <= match.start() < b or a < match.end() <= b for a, b in scale_ranges):
                 continue  # "(VAS 0-10): 6": the scale's range is not a score
-            group = next(g for g in ("a", "b", "c", "d", "e", "f", "g", "h") if match.group(g) is not None)
+            group = next(g for g in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j") if match.group(g) is not None)
             value = score_value(match.group(group))
             if value is not None:
                 # a score written with its cue ("before, seven") is placed at its number
-                first = match.start(group) if group in ("d", "e", "h") else match.start()
+                first = match.start(group) if group in ("d", "e", "h", "j") else match.start()
                 scores.append((start + first, start + match.end(), value))
 
     narration = _NEEDLE_WORK.search(view.text) if scores else None
