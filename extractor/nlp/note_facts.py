@@ -215,13 +215,11 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
     """Relief from an earlier diagnostic facet block (never today's; never an RFA, SI joint,
     epidural or other procedure's relief); the lowest one reported."""
     candidates = []
-    sentence_blocks: dict[int, bool] = {}
     for m in view.of("RELIEF"):
         if m.hypothetical or m.role == "plan":
             continue
         start, end = view.sentence_bounds(m.sent)
         clause = _clause(view.text, start, end, m.start, m.end)
-        sentence = view.text[start:end]
         if TODAY_CONTEXT.search(clause) and not m.historical:
             continue
         before = view.text[max(start, m.start - 120) : m.start]
@@ -230,11 +228,12 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
         # the RFA' does ('~60% relief only (below RFA criteria)' is still the blocks' relief)
         if _OTHER_PROCEDURE.search(before) or _OTHER_AFTER.search(after):
             continue
-        if m.sent not in sentence_blocks:  # once per sentence, however many percents it holds
-            sentence_blocks[m.sent] = bool(
-                _BLOCK_WORDS.search(sentence) and not _OTHER_PROCEDURE.search(sentence)
-            )
-        block_context = _BLOCK_WORDS.search(clause) or sentence_blocks[m.sent]
+        # the sentence up to the relief: a procedure named after it is what the relief led to
+        # ('... only sixty percent relief, so he does not meet the criteria for ablation')
+        leading = view.text[start : m.end]
+        block_context = _BLOCK_WORDS.search(clause) or (
+            _BLOCK_WORDS.search(leading) and not _OTHER_PROCEDURE.search(leading)
+        )
         if not block_context:
             continue
         value = percent_value(m.text)

@@ -42,6 +42,11 @@ _TODAY_PAIN = re.compile(
     re.I,
 )
 _CUE_REACH = 90
+_SCORE_GROUPS = tuple("abcdefghij")
+"""The named groups of the 'score' pattern, one per branch (pain.json)."""
+_PLACED_AT_NUMBER = frozenset("dehj")
+"""Branches whose cue is part of the match ('before the block was 6'): the score sits at its
+number, so the cue before it labels it."""
 _NEEDLE_WORK = re.compile(
     r"\b(?:prone|prepped|prepared\s+and\s+draped|draped|needles?\s+(?:was|were)\s+(?:advanced|placed|inserted)|"
     r"cannulae?\s+(?:was|were)\s+(?:advanced|placed))\b",
@@ -168,11 +173,11 @@ def build_pain(view: NoteView) -> Pain:
         for match in patterns["score"].finditer(sentence):
             if any(a <= match.start() < b or a < match.end() <= b for a, b in scale_ranges):
                 continue  # "(VAS 0-10): 6": the scale's range is not a score
-            group = next(g for g in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j") if match.group(g) is not None)
+            group = next(g for g in _SCORE_GROUPS if match.group(g) is not None)
             value = score_value(match.group(group))
             if value is not None:
                 # a score written with its cue ("before, seven") is placed at its number
-                first = match.start(group) if group in ("d", "e", "h", "j") else match.start()
+                first = match.start(group) if group in _PLACED_AT_NUMBER else match.start()
                 scores.append((start + first, start + match.end(), value))
 
     narration = _NEEDLE_WORK.search(view.text) if scores else None
