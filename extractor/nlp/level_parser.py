@@ -130,7 +130,8 @@ def parse_level_phrase(text: str) -> list[LevelUnit]:
             consecutive = _VERTEBRA_INDEX.get(_name(items[i + 1][0], items[i + 1][1]), -1) == (
                 _VERTEBRA_INDEX.get(first, -9) + 1
             )
-            relation = "loose_pair" if consecutive and _is_spoken(text) else "list"
+            letters_change = items[i + 1][0] != items[i][0]  # 'L5 S1', 'T12 L1': one joint
+            relation = "loose_pair" if consecutive and (_is_spoken(text) or letters_change) else "list"
         if relation == "loose_pair":
             if items[i + 1][0] != items[i][0]:  # "L five S one": the letters change, so one joint
                 relation = "pair"
