@@ -41,6 +41,7 @@ _NARRATION_START = re.compile(
 _DICTATED_TITLE = re.compile(
     r"(?i)(?:(?:okay|ok)[ ,]{1,3})?(?:this\s+is\s+)?(?:an?\s+)?(?:procedure|operative|op)\s+note\s+for\b"
 )
+_INLINE_PLAN = re.compile(r"(?<=[.;] )(?:plan|f/u\s+plan)[ \t]*:", re.I)
 _TITLE_END = re.compile(r"(?i)\n[ \t]*\n|\bnew\s+paragraph\b")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*")
 _PROCEDURE_NARRATION = re.compile(
@@ -98,7 +99,38 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     sections = inline_spoken_headers(text, end_inline_sections(text, sections))
     if "|" in text:
         sections = pipe_field_sections(text, sections)
-    return carried_forward(text, split_procedure_paragraphs(text, dictated_title(text, sections)))
+    sections = inline_plans(text, dictated_title(text, sections))
+    return carried_forward(text, split_procedure_paragraphs(text, sections))
+
+
+def inline_plans(text: str, sections: list[dict]) -> list[dict]:
+    """'... Cx: none. Plan: if axial LBP recurs, repeat L4-5 RFA.': a plan field after a full
+    stop on a line of shorthand fields is a plan to the end of its line."""
+    if "plan" not in text and "Plan" not in text and "PLAN" not in text:
+        return sections
+    out: list[dict] = []
+    for section in sections:
+        match = None
+        if section["role"] not in ("plan", "excluded", "history"):
+            match = _INLINE_PLAN.search(text, section["header_end"], section["end"])
+        if match is None:
+            out.append(section)
+            continue
+        line_end = text.find("\n", match.end(), section["end"])
+        stop = section["end"] if line_end == -1 else line_end + 1
+        out.append({**section, "end": match.start()})
+        out.append(
+            {
+                "category": "plan",
+                "role": "plan",
+                "start": match.start(),
+                "end": stop,
+                "header_end": match.end(),
+            }
+        )
+        if stop < section["end"]:
+            out.append({**section, "start": stop, "header_end": stop})
+    return out
 
 
 def dictated_title(text: str, sections: list[dict]) -> list[dict]:
