@@ -286,6 +286,7 @@ class Removal:
 _SIDE_DONE = re.compile(
     r"(?i)(?:-?sided?\s+|side\s+)?(?:only\s+)?(?:was\s+|were\s+)?(?:only\s+)?"
     r"(?:completed|done|finished|performed|treated|injected|blocked)\b|(?:-?sided?\s+|side\s+)?only\b"
+    r"|[CTL]\s?[0-9][-/\w ,&+]{0,30}?\s+only\b"  # 'Left L4-L5 and left L5-S1 only - procedure halted'
 )  # ('planned bilat -> R only (aborted)': the right side is what was done)
 # a side far from a weak abort cue, or in another clause of its sentence, is not what was stopped
 # ('...nauseated from the vasovagal event until his wife took him home; a diary to score the left side')
