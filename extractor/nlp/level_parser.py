@@ -33,7 +33,7 @@ _ITEM = re.compile(
     re.IGNORECASE,
 )
 _RANGE_WORDS = re.compile(r"\b(?:to|through|thru)\b", re.IGNORECASE)
-_PAIR_MARKS = re.compile(r"[-\u2013\u2014/]|\bdash\b", re.IGNORECASE)
+_PAIR_MARKS = re.compile(r"[-\u2013\u2014/]|\bdash\b|\bon\b", re.IGNORECASE)  # 'L4 on 5': dictated
 _SEGMENT_MAX = {"C": 8, "T": 12, "L": 5, "S": 1}
 
 
@@ -117,10 +117,39 @@ def _region_letters(text: str) -> str:
     )
 
 
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+}  # fmt: skip
+_ORDINAL = "(" + "|".join(_ORDINALS) + ")"
+_REGION = r"(lumbar|cervical|thoracic|sacral)"
+# 'the fourth and fifth lumbar', 'the fifth lumbar-first sacral', 'C seventh cervical to first thoracic'
+_ORDINAL_PAIR = re.compile(rf"(?i)\b{_ORDINAL}\s+(?:and|to|-)\s+(?:the\s+)?{_ORDINAL}\s+{_REGION}\b")
+_ORDINAL_CROSS = re.compile(rf"(?i)\b{_ORDINAL}\s+{_REGION}\s*(?:-|\u2013|\s+to\s+|\s+and\s+(?:the\s+)?)\s*{_ORDINAL}\s+{_REGION}\b")
+
+
+def _ordinal_levels(text: str) -> str:
+    """'fourth and fifth lumbar' -> 'L4-5'; 'fifth lumbar-first sacral' -> 'L5-S1'."""
+    if "th" not in text.lower() and "first" not in text.lower():
+        return text
+
+    def letter(region: str) -> str:
+        return region[0].upper()
+
+    text = _ORDINAL_CROSS.sub(
+        lambda m: f"{letter(m.group(2))}{_ORDINALS[m.group(1).lower()]}-"
+        f"{letter(m.group(4))}{_ORDINALS[m.group(3).lower()]}",
+        text,
+    )
+    return _ORDINAL_PAIR.sub(
+        lambda m: f"{letter(m.group(3))}{_ORDINALS[m.group(1).lower()]}-{_ORDINALS[m.group(2).lower()]}", text
+    )
+
+
 def parse_level_phrase(text: str) -> list[LevelUnit]:
     """Split a level phrase into units: 'L4-5 and L5-S1' -> two pairs; 'L3 through L5' -> a
     range; 'C5, C6, C7' -> three singles; 'L2-3 to L4-5' -> one range L2..L5."""
-    items = _items(_region_letters(text))
+    items = _items(_region_letters(_ordinal_levels(text)))
     units: list[LevelUnit] = []
     i = 0
     while i < len(items):
