@@ -150,9 +150,20 @@ _CORRECTION = re.compile(
 )
 
 
+_CORRECTED_LATER = re.compile(
+    r"[^.\n]{0,60}?\b(?:correction|scratch\s+that|strike\s+that)\b[,\s]{1,4}(?:that\s+should\s+(?:read|be)\s+|I\s+mean\s+)?"
+    r"(?:left|right|bilateral)\b|[^.\n]{0,60}?\bthat\s+should\s+(?:read|be)\s+(?:left|right|bilateral)\b",
+    re.I,
+)
+
+
 def _corrected(view: NoteView, side: Mention) -> bool:
-    """'left, correction, right L5-S1': the side the speaker took back."""
-    return _CORRECTION.match(view.text[side.end : side.end + 25]) is not None
+    """'left, correction, right L5-S1' or 'The left side of the neck was prepped, correction,
+    that should read right': the side the speaker took back."""
+    return (
+        _CORRECTION.match(view.text[side.end : side.end + 25]) is not None
+        or _CORRECTED_LATER.match(view.text[side.end : side.end + 90]) is not None
+    )
 
 
 def _joined_by_list(view: NoteView, side: Mention, phrase: Mention) -> bool:
