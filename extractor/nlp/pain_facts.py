@@ -25,7 +25,7 @@ _PAIN_ROLES = frozenset(
 _PAIR_ORDER = ("from_to", "pre_post", "labels", "arrow", "slash_pair")
 _ATTACH_BEFORE = re.compile(
     r"^[\s:=,.(\[\]{}\-]*(?:(?:NRS|NPRS|VAS|pain|score|scores?|was|of|is|rated|at\s+\w+|at|the|procedure|block|"
-    r"injection|blocks|injections|he|she|they|pt|patient|says|said|reports|reported|rates|gave|it)"
+    r"injection|blocks|injections|he|she|they|pt|patient|says|said|reports|reported|rates|gave|it|an?)"
     r"[\s:=,.(\[\]{}\-]*)*\Z",
     re.I,
 )
@@ -42,9 +42,9 @@ _TODAY_PAIN = re.compile(
     re.I,
 )
 _CUE_REACH = 90
-_SCORE_GROUPS = tuple("abcdefghij")
+_SCORE_GROUPS = tuple("abcdefghijkl")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
-_PLACED_AT_NUMBER = frozenset("dehj")
+_PLACED_AT_NUMBER = frozenset("dehjk")
 """Branches whose cue is part of the match ('before the block was 6'): the score sits at its
 number, so the cue before it labels it."""
 _NEEDLE_WORK = re.compile(
@@ -61,7 +61,7 @@ _SCALE_RANGE = re.compile(r"(?<![0-9./])0\s*(?:-|\u2013|to)\s*10(?![0-9.])")
 # to a character that can start a branch, instead of trying every branch at every position
 # (3x faster over the corpus; these two ran on every sentence of every note).
 _PAIN_WORDING = re.compile(
-    r"/\s*10|out\s+of|over\s+(?:10|ten)|->|\u2192|=>|\bpre|\bpost|before|after|\bfrom\b|nrs|vas|pain|score|going|went|"
+    r"/\s*10|out\s+of|of\s+(?:10|ten)\b|rated|over\s+(?:10|ten)|->|\u2192|=>|\bpre|\bpost|before|after|\bfrom\b|nrs|vas|pain|score|going|went|"
     r"down\s+to|\[|\{|\||\t|\.\.|baseline|arrival|today|minutes|\bmin\b|discharge"
 )
 _HAS_NUMBER = re.compile(r"[0-9]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b")
@@ -242,7 +242,11 @@ def _label_lone_scores(
         if start in labels:
             continue
         sentence_start, sentence_end = view.sentence_at(start)
-        forward = [c for c in cues if end <= c[0] < min(end + 40, sentence_end) and c not in claimed]
+        forward = [
+            c
+            for c in cues
+            if end <= c[0] < min(end + 40, sentence_end) and c not in claimed and ";" not in text[end : c[0]]
+        ]  # ('a 7 out of 10; at twenty minutes, ... 1/10': the cue after a semicolon is the next score's)
         backward_here = [c for c in cues if sentence_start <= c[0] and c[1] <= start and c not in claimed]
         backward = [c for c in cues if start - _CUE_REACH <= c[1] <= start and c not in claimed]
         if forward and backward_here:
