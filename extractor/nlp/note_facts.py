@@ -9,7 +9,7 @@ from .note_view import Mention, NoteView, evidence_of
 from .sentences import in_table_row
 
 _SKIN = re.compile(
-    r"\b(?:numb\w*|entry\s+(?:sites?|points?)|skin|subcut\w*|subq|sub-q|sq|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
+    r"(?<!no\s)\b(?:numb\w*|entry\s+(?:sites?|points?)|skin|subcut\w*|subq|sub-q|sq|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
     r"needle\s+tracts?|local\s+infiltration|infiltrat\w*|local\s+anesthesia|local\s+anesthetic\s+for\s+the\s+skin)\b",
     re.I,
 )
