@@ -42,7 +42,8 @@ _TODAY_PAIN = re.compile(
     re.I,
 )
 _CUE_REACH = 90
-_SCORE_GROUPS = tuple("abcdefghijkl")
+_P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
+_SCORE_GROUPS = tuple("abcdefghijklm")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
 _PLACED_AT_NUMBER = frozenset("dehjk")
 """Branches whose cue is part of the match ('before the block was 6'): the score sits at its
@@ -113,7 +114,11 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
 
 def _has_pain_context(sentence: str, match: re.Match[str]) -> bool:
     pattern = r"/\s*10|out\s+of|over\s+(?:10|ten)|NRS|NPRS|VAS|pain|score"
-    return bool(re.search(pattern, match.group(0), re.I) or re.search(rf"\b(?:{pattern})\b", sentence, re.I))
+    return bool(
+        re.search(pattern, match.group(0), re.I)
+        or re.search(rf"\b(?:{pattern})\b", sentence, re.I)
+        or _P_LABEL.search(sentence[max(0, match.start() - 4) : match.start() + 3])  # 'p 6 -> 3'
+    )
 
 
 def _note_prefilter(text: str) -> tuple[list[int], list[int]]:
