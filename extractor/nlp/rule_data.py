@@ -136,7 +136,7 @@ def _spoken(raw: dict[str, Any]) -> str:
     return (
         rf"|(?<=\n\n)(?-i:(?=[a-z]))(?:{names})(?:,[ \t]*|[ \t]+)"
         r"(?!(?:was|were|is|are|has|had|and|or|of|to|with|for|on|at|in|as|by|will|would)\b)(?-i:(?=[a-z]))"
-        rf"|(?:(?<=\n\n)|\A)(?:{names})[,.][ \t]+(?=[A-Za-z])"  # 'Description. After induction ...'
+        rf"|(?:(?<=\n\n)|\A)(?:(?:okay|ok|alright|all\s+right)[,.]?[ \t]+)?(?:{names})[,.][ \t]+(?=[A-Za-z])"  # 'Description. After induction ...'
     )
 
 
