@@ -76,8 +76,12 @@ def build_agents(view: NoteView) -> list[Agent]:
             role = "target"
         grouped.setdefault((name, role), []).append(m)
     for name, role in [key for key in grouped if key[1] == "target"]:
-        if (name, "skin_local") in grouped and all(_totals_line(view, m) for m in grouped[(name, role)]):
-            grouped[(name, "skin_local")] += grouped.pop((name, role))  # a totals line, not a second use
+        if (name, "skin_local") in grouped and all(
+            _totals_line(view, m) or _bare_list_entry(view, m) for m in grouped[(name, role)]
+        ):
+            # a totals line or a medication list entry with no route ('Lidocaine 1% 5 mL') is the
+            # skin local the procedure text describes, not a second use
+            grouped[(name, "skin_local")] += grouped.pop((name, role))
     agents = []
     for (name, role), mentions in sorted(grouped.items(), key=lambda item: item[1][0].start):
         agents.append(
@@ -129,6 +133,22 @@ def _medication_row(text: str, start: int, end: int) -> str | None:
     line = text[line_start:line_end]
     columns = max(line.count(" / "), line.count("|"), len(_COLUMN_GAP.findall(line.strip())))
     return line if columns >= 2 else None
+
+
+_TARGET_ROUTE = re.compile(
+    r"(?i)\b(?:cannula\w*|introducers?|needles?|joints?|nerves?|targets?|perineural|intra-?articular|facets?|"
+    r"levels?|medial|branch\w*|lesion\w*|sites?|arthrogram|through|via)\b"
+)
+
+
+def _bare_list_entry(view: NoteView, mention: Mention) -> bool:
+    """An entry of a medications section with no route on its line."""
+    if mention.role != "medications":
+        return False
+    line_start = view.text.rfind("\n", max(0, mention.start - 200), mention.start) + 1
+    line_end = view.text.find("\n", mention.end, mention.end + 200)
+    line = view.text[line_start : line_end if line_end != -1 else mention.end + 200]
+    return _TARGET_ROUTE.search(line) is None
 
 
 def _totals_line(view: NoteView, mention: Mention) -> bool:
