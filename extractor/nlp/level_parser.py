@@ -125,7 +125,9 @@ _ORDINAL = "(" + "|".join(_ORDINALS) + ")"
 _REGION = r"(lumbar|cervical|thoracic|sacral)"
 # 'the fourth and fifth lumbar', 'the fifth lumbar-first sacral', 'C seventh cervical to first thoracic'
 _ORDINAL_PAIR = re.compile(rf"(?i)\b{_ORDINAL}\s+(?:and|to|-)\s+(?:the\s+)?{_ORDINAL}\s+{_REGION}\b")
-_ORDINAL_CROSS = re.compile(rf"(?i)\b{_ORDINAL}\s+{_REGION}\s*(?:-|\u2013|\s+(?:to|on)\s+|\s+and\s+(?:the\s+)?)\s*{_ORDINAL}\s+{_REGION}\b")
+_ORDINAL_CROSS = re.compile(
+    rf"(?i)\b{_ORDINAL}\s+{_REGION}\s*(?:-|\u2013|\s+(?:to|on)\s+|\s+and\s+(?:the\s+)?)\s*{_ORDINAL}\s+{_REGION}\b"
+)
 
 
 def _ordinal_levels(text: str) -> str:
@@ -137,8 +139,10 @@ def _ordinal_levels(text: str) -> str:
         return region[0].upper()
 
     text = _ORDINAL_CROSS.sub(
-        lambda m: f"{letter(m.group(2))}{_ORDINALS[m.group(1).lower()]}-"
-        f"{letter(m.group(4))}{_ORDINALS[m.group(3).lower()]}",
+        lambda m: (
+            f"{letter(m.group(2))}{_ORDINALS[m.group(1).lower()]}-"
+            f"{letter(m.group(4))}{_ORDINALS[m.group(3).lower()]}"
+        ),
         text,
     )
     return _ORDINAL_PAIR.sub(

@@ -43,7 +43,7 @@ _TODAY_PAIN = re.compile(
 )
 _CUE_REACH = 90
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
-_SCORE_GROUPS = tuple("abcdefghijklm")
+_SCORE_GROUPS = tuple("abcdefghijklmn")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
 _PLACED_AT_NUMBER = frozenset("dehjk")
 """Branches whose cue is part of the match ('before the block was 6'): the score sits at its
