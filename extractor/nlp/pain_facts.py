@@ -65,7 +65,7 @@ _PAIN_WORDING = re.compile(
     r"/\s*10|out\s+of|of\s+(?:10|ten)\b|rated|over\s+(?:10|ten)|->|\u2192|=>|\bpre|\bpost|before|after|\bfrom\b|nrs|vas|pain|score|going|went|"
     r"down\s+to|\[|\{|\||\t|\.\.|baseline|arrival|today|minutes|\bmin\b|discharge"
 )
-_HAS_NUMBER = re.compile(r"[0-9]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b")
+_HAS_NUMBER = re.compile(r"[0-9]+|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b")
 
 
 _ARROW_WORDS = (
