@@ -106,7 +106,10 @@ class SectionRuleData:
 # one short word ('Dx 2', not a procedure abbreviation: 'Dx MBB - third block' is not a header);
 # a parenthesis ('(NRS)'); then a colon, a dot leader, a spaced dash, the end of the line or the
 # dictated word 'colon'.
-_HEADER_NUMBER = r"(?:(?:section|part)[ \t]+[0-9]{1,2}[.:)]?[ \t]+|\([0-9]{1,2}\)[ \t]+|[0-9]{1,2}[.)][ \t]+|(?-i:[IVX]{1,5})[.)][ \t]+|[A-H][.)][ \t]+|[-*\u2022][ \t]+|\[[xX\u2713\u2714]\][ \t]*)?"
+_HEADER_NUMBER = (
+    r"(?:(?:section|part)[ \t]+[0-9]{1,2}[.:)]?[ \t]+|\([0-9]{1,2}\)[ \t]+|[0-9]{1,2}[.)][ \t]+|"
+    r"(?-i:[IVX]{1,5})[.)][ \t]+|[A-H][.)][ \t]+|[-*\u2022][ \t]+|\[[xX\u2713\u2714]\][ \t]*)?"
+)  # '3. ', '(3) ', 'SECTION 3. ', 'VIII. ', 'B) ', '- ', '[x] '
 _HEADER_SECOND_NAME = r"(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{1,28}?)?"
 _HEADER_SHORT_WORD = r"(?:[ \t]+(?!(?:MBBs?|RFA|RF|IA|MB|TON|ESI|SI)\b)[A-Z0-9][A-Za-z0-9]{0,2}(?![A-Za-z]))?"
 _HEADER_END = (
@@ -136,7 +139,8 @@ def _spoken(raw: dict[str, Any]) -> str:
     return (
         rf"|(?<=\n\n)(?-i:(?=[a-z]))(?:{names})(?:,[ \t]*|[ \t]+)"
         r"(?!(?:was|were|is|are|has|had|and|or|of|to|with|for|on|at|in|as|by|will|would)\b)(?-i:(?=[a-z]))"
-        rf"|(?:(?<=\n\n)|\A)(?:(?:okay|ok|alright|all\s+right)[,.]?[ \t]+)?(?:{names})[,.][ \t]+(?=[A-Za-z])"  # 'Description. After induction ...'
+        # 'Description. After induction ...', 'Okay, procedure. This was ...'
+        rf"|(?:(?<=\n\n)|\A)(?:(?:okay|ok|alright|all\s+right)[,.]?[ \t]+)?(?:{names})[,.][ \t]+(?=[A-Za-z])"
     )
 
 
