@@ -1,6 +1,6 @@
 """The dev corpus is what the rules are tuned on: these floors catch a change that makes the
-extractor worse. They sit a little under the scores reached when they were set (claim exact
-match 0.948, joint+side F1 0.972 on 326 notes); the issue's targets (0.98 claims, 0.98 joints on
+extractor worse. They sit a little under the scores reached when they were last set (claim exact
+match 0.960, joint+side F1 0.982, warning recall 0.955 on 866 notes); the issue's targets (0.98 claims, 0.98 joints on
 the held-out part) are measured with `facetcode eval corpora/test` and reported, not assumed."""
 
 from pathlib import Path
@@ -20,15 +20,15 @@ def report():
 
 def test_no_note_fails(report):
     assert report.errors == []
-    assert report.notes >= 300
+    assert report.notes >= 800
 
 
 def test_claim_exact_match(report):
-    assert report.claim_accuracy >= 0.92
+    assert report.claim_accuracy >= 0.94
 
 
 def test_joint_side_f1(report):
-    assert report.scores["joint_side"].f1 >= 0.95
+    assert report.scores["joint_side"].f1 >= 0.97
 
 
 @pytest.mark.parametrize("field", ["kind", "guidance", "intent", "session", "agents", "sedation", "pain"])
@@ -37,4 +37,4 @@ def test_field_f1(report, field):
 
 
 def test_warning_recall(report):
-    assert report.scores["warnings"].recall >= 0.88
+    assert report.scores["warnings"].recall >= 0.93
