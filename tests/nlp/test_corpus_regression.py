@@ -1,7 +1,8 @@
 """The dev corpus is what the rules are tuned on: these floors catch a change that makes the
 extractor worse. They sit a little under the scores reached when they were last set (claim exact
-match 0.960, joint+side F1 0.982, warning recall 0.955 on 866 notes); the issue's targets (0.98 claims, 0.98 joints on
-the held-out part) are measured with `facetcode eval corpora/test` and reported, not assumed."""
+match 0.960, joint+side F1 0.982, warning recall 0.955 on 866 notes); the issue's targets (0.98
+claims, 0.98 joints on the held-out part) are measured with `facetcode eval corpora/test` and
+reported, not assumed."""
 
 from pathlib import Path
 
