@@ -443,8 +443,10 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
             after_gap = text[line_end : line_end + 200].lstrip()
             today_next = section["role"] in _NOT_TODAY_ROLES and (
                 _TODAY_PARAGRAPH.match(after_gap) is not None
-                # 'History, she is a sixty four year old ...' then 'She received moderate sedation'
-                or (name.endswith((",", ".")) and _TODAY_OPENER.match(after_gap) is not None)
+                # 'History, she is a sixty four year old ...' then 'She received moderate sedation';
+                # 'History: 47 year old man ...' then 'Prone, prepped and draped ...'
+                or _TODAY_OPENER.match(after_gap) is not None
+                or _PROCEDURE_NARRATION.match(after_gap) is not None
             )
             if spoken or today_next or section["role"] in _FIELD_ROLES:
                 _end_at_paragraph(text, section, line_end, out)
