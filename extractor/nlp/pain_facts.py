@@ -42,6 +42,10 @@ _TODAY_PAIN = re.compile(
     re.I,
 )
 _CUE_REACH = 90
+_PAIN_BEFORE_AFTER = re.compile(r"\bpain\s+(?:before|after)\b", re.I)
+_EARLIER_PROCEDURE = re.compile(
+    r"\b(?:first|prior|previous|previously|last|initial|earlier|s/p|status[- ]post)\b|#\s*1\b", re.I
+)
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
 _SCORE_GROUPS = tuple("abcdefghijklmn")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
@@ -105,10 +109,14 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
         return False
     if role == "pain" and _EARLIER_VISIT.search(view.sentence_text(sent)):
         return False  # 'Pain (04/02 visit): 7/10 before, 4/10 after' in a copied-forward note
+    sentence = view.sentence_text(sent)
     return (
         role == "pain"
         or not is_prior_sentence(view, sent)
-        or bool(TODAY_CONTEXT.search(view.sentence_text(sent)))
+        or bool(TODAY_CONTEXT.search(sentence))
+        # 'Pain before was five ..., after was one ..., and he reported the buttock pain was
+        # gone': a before/after score pair with no earlier procedure named is today's
+        or (_PAIN_BEFORE_AFTER.search(sentence) is not None and _EARLIER_PROCEDURE.search(sentence) is None)
     )
 
 
