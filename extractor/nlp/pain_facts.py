@@ -47,7 +47,7 @@ _EARLIER_PROCEDURE = re.compile(
     r"\b(?:first|prior|previous|previously|last|initial|earlier|s/p|status[- ]post)\b|#\s*1\b", re.I
 )
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
-_SCORE_GROUPS = tuple("abcdefghijklmn")
+_SCORE_GROUPS = tuple("abcdefghijklmno")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
 _PLACED_AT_NUMBER = frozenset("dehjk")
 """Branches whose cue is part of the match ('before the block was 6'): the score sits at its
@@ -187,7 +187,10 @@ def build_pain(view: NoteView) -> Pain:
             if any(a <= match.start() < b or a < match.end() <= b for a, b in scale_ranges):
                 continue  # "(VAS 0-10): 6": the scale's range is not a score
             group = next(g for g in _SCORE_GROUPS if match.group(g) is not None)
-            value = score_value(match.group(group))
+            if group == "o":
+                value: float | None = int(match.group("o")) / 10  # 'VAS 70/100': a 0-100 scale
+            else:
+                value = score_value(match.group(group))
             if value is not None:
                 # a score written with its cue ("before, seven") is placed at its number
                 first = match.start(group) if group in _PLACED_AT_NUMBER else match.start()
