@@ -124,7 +124,7 @@ _ORDINALS = {
 _ORDINAL = "(" + "|".join(_ORDINALS) + ")"
 _REGION = r"(lumbar|cervical|thoracic|sacral)"
 # 'the fourth and fifth lumbar', 'the fifth lumbar-first sacral', 'C seventh cervical to first thoracic'
-_ORDINAL_PAIR = re.compile(rf"(?i)\b{_ORDINAL}\s+(?:and|to|-)\s+(?:the\s+)?{_ORDINAL}\s+{_REGION}\b")
+_ORDINAL_PAIR = re.compile(rf"(?i)\b{_ORDINAL}\s+(?:and|to|on|-)\s+(?:the\s+)?{_ORDINAL}\s+{_REGION}\b")
 _ORDINAL_CROSS = re.compile(
     rf"(?i)\b{_ORDINAL}\s+{_REGION}\s*(?:-|\u2013|\s+(?:to|on)\s+|\s+and\s+(?:the\s+)?)\s*{_ORDINAL}\s+{_REGION}\b"
 )
