@@ -10,7 +10,7 @@ from .sentences import in_table_row
 
 _SKIN = re.compile(
     r"(?<!no\s)\b(?:numb\w*|entry\s+(?:sites?|points?)|skin|subcut\w*|subq|sub-q|sq|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
-    r"needle\s+tracts?|local\s+infiltration|infiltrat\w*|local\s+anesthesia|local\s+anesthetic\s+for\s+the\s+skin)\b",
+    r"needle\s+tracts?|local\s+infiltration|infiltrat\w*|(?<!under\s)local\s+anesthesia|local\s+anesthetic\s+for\s+the\s+skin)\b",
     re.I,
 )
 _TOTALS = re.compile(r"[^\w\n]{0,5}(?:totals?|summary|in\s+all|overall)\b", re.I)  # a line that starts so
