@@ -30,7 +30,7 @@ _SUB_LABEL = re.compile(
 _TODAY_OPENER = re.compile(
     r"(?i)(?:(?:he|she|they|the\s+patient|patient)\s+(?:received|was\s+given|got|declined|was\s+(?:placed|positioned|brought))\b|"
     r"(?:moderate|conscious|iv|no)\s+sedation\b|(?:he|she|they|the\s+patient|patient)\s+(?:lay|laid)\s+prone\b|"
-    r"local\s+(?:anesthesia|anesthetic)\s+only\b|under\s+(?:local|fluoro\w*|ct|ultrasound)\b)"
+    r"local\s+(?:anesthesia|anesthetic)\s+only\b|(?:(?:done|performed)\s+)?under\s+(?:local|fluoro\w*|ct|ultrasound)\b)"
 )
 _FIELD_ROLES = frozenset({"anesthesia", "medications"})
 _NOT_TODAY_ROLES = frozenset({"history", "indication", "exam", "imaging", "diagnosis"})
