@@ -99,7 +99,10 @@ def build_agents(view: NoteView) -> list[Agent]:
 # ' / ' and ' | ' part a shorthand line's fields; the cells of a table row ('| Lidocaine 1% |
 # 8 mL | skin |', a line that starts with a pipe) are one clause
 _CLAUSE_BREAK_BEFORE = re.compile(r"[;,]|\s/\s|\n\s*\n|\n\s*[-*\u2022]")
-_CLAUSE_BREAK_AFTER = re.compile(r"[;\n]|\s/\s")
+_CLAUSE_BREAK_AFTER = re.compile(r"[;]|\n(?![ \t]*[a-z])|\n(?=[ \t]*[a-z][a-z/ ]{0,15}:)|\s/\s")
+_CLAUSE_OR_LINE_BREAK_AFTER = re.compile(r"[;\n]|\s/\s")
+_WRAP_WIDTH = 60
+_WRAPPED_BEFORE = re.compile(r"[a-z][ \t]*\n[ \t]*\Z")  # the line before ends mid-clause
 _ROW_LEAD = re.compile(r"\|?\s{0,3}(?:[0-9]{1,2}:?[0-9]{2}\s{0,9}\|?)?\s{0,9}")  # '', '14:05', '0818 |'
 _COLUMN_GAP = re.compile(r" {2,}| ?\t")
 _PIPE_BREAK = re.compile(r"\s\|\s")
@@ -113,13 +116,37 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
     if row is not None:
         return _SKIN.search(row) is not None
     start, end = view.sentence_bounds(mention.sent)
+    # prose wrapped at a width ('Skin anesthetized with' / '1% lidocaine.', '1% lidocaine' / 'was
+    # infiltrated at each skin entry site'): a long line, then the next in lower case, is one
+    # clause, whatever the sentence splitter made of the break; a shorthand list's short lines
+    # and a next line that starts a field ('skin: 1% lido') each end theirs
+    line_length, previous_length = _line_lengths(view.text, mention.start)
+    if previous_length >= _WRAP_WIDTH and _WRAPPED_BEFORE.search(view.text, max(0, start - 40), start):
+        start = max(0, start - 40)
+    wrapped = line_length >= _WRAP_WIDTH
+    if (
+        wrapped
+        and "\n" in view.text[max(start, end - 3) : end]
+        and view.text[end : end + 20].lstrip(" \t")[:1].islower()
+    ):
+        end = min(len(view.text), end + 40)
     before = view.text[max(start, mention.start - 70) : mention.start]
     after = view.text[mention.end : min(end, mention.end + 50)]
     before = _CLAUSE_BREAK_BEFORE.split(before)[-1]
-    after = _CLAUSE_BREAK_AFTER.split(after)[0]
+    after = (_CLAUSE_BREAK_AFTER if wrapped else _CLAUSE_OR_LINE_BREAK_AFTER).split(after)[0]
     if not in_table_row(view.text, mention.start):
         before, after = _PIPE_BREAK.split(before)[-1], _PIPE_BREAK.split(after)[0]
     return _SKIN.search(before) is not None or _SKIN.search(after) is not None
+
+
+def _line_lengths(text: str, offset: int) -> tuple[int, int]:
+    """(length of the line holding ``offset``, of the line before it), blanks stripped."""
+    line_start = text.rfind("\n", max(0, offset - 300), offset) + 1
+    line_end = text.find("\n", offset, offset + 300)
+    line = text[line_start : line_end if line_end != -1 else offset + 300]
+    previous_end = max(0, line_start - 1)
+    previous = text[text.rfind("\n", max(0, previous_end - 300), previous_end) + 1 : previous_end]
+    return len(line.rstrip()), len(previous.rstrip())
 
 
 def _medication_row(text: str, start: int, end: int) -> str | None:

@@ -106,7 +106,10 @@ def in_table_row(text: str, offset: int) -> bool:
     or it has two or more pipes, as the line above or below it has ('L3-L4  | LEFT  | IA',
     a table without borders). A row's cells are one statement, where pipes elsewhere part
     shorthand fields ('Proc: ... | Side: B | Img: none')."""
-    line_start = text.rfind("\n", max(0, offset - 400), offset) + 1
+    floor = max(0, offset - 400)
+    line_start = text.rfind("\n", floor, offset) + 1
+    if line_start == 0 and floor > 0:
+        return False  # a line over 400 characters long is prose or a pasted blob, not a row
     line_end = text.find("\n", offset, offset + 400)
     line = text[line_start : line_end if line_end != -1 else offset + 400]
     if line.lstrip(" \t").startswith("|"):
@@ -121,7 +124,8 @@ def _line_before(text: str, line_start: int) -> str:
     if line_start == 0:
         return ""
     end = line_start - 1
-    return text[text.rfind("\n", max(0, end - 400), end) + 1 : end]
+    floor = max(0, end - 400)
+    return text[max(text.rfind("\n", floor, end) + 1, floor) : end]
 
 
 def _line_after(text: str, line_end: int) -> str:
