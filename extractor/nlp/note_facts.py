@@ -139,22 +139,28 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
     return _SKIN.search(before) is not None or _SKIN.search(after) is not None
 
 
+def _line_around(text: str, start: int, end: int, back: int, ahead: int) -> tuple[int, int]:
+    """(start, end) of the line holding ``text[start:end]``, read at most ``back`` characters
+    before and ``ahead`` after (a longer line is cut there); the end is -1 when no line break
+    comes within ``ahead``."""
+    floor = max(0, start - back)
+    return max(text.rfind("\n", floor, start) + 1, floor), text.find("\n", end, end + ahead)
+
+
 def _line_lengths(text: str, offset: int) -> tuple[int, int]:
     """(length of the line holding ``offset``, of the line before it), blanks stripped."""
-    line_start = text.rfind("\n", max(0, offset - 300), offset) + 1
-    line_end = text.find("\n", offset, offset + 300)
+    line_start, line_end = _line_around(text, offset, offset, 300, 300)
     line = text[line_start : line_end if line_end != -1 else offset + 300]
     previous_end = max(0, line_start - 1)
-    previous = text[text.rfind("\n", max(0, previous_end - 300), previous_end) + 1 : previous_end]
-    return len(line.rstrip()), len(previous.rstrip())
+    previous_start, _ = _line_around(text, previous_end, previous_end, 300, 0)
+    return len(line.rstrip()), len(text[previous_start:previous_end].rstrip())
 
 
 def _medication_row(text: str, start: int, end: int) -> str | None:
     """The line around ``start:end`` when it reads as a row of a medication table: the agent
     in its first column (after a time, in a MAR), three or more columns parted by ' / ', pipes
     or runs of blanks."""
-    line_start = text.rfind("\n", max(0, start - 40), start) + 1
-    line_end = text.find("\n", end, end + 120)
+    line_start, line_end = _line_around(text, start, end, 40, 120)
     if line_end < 0 or not _ROW_LEAD.fullmatch(text[line_start:start].strip()):
         return None
     line = text[line_start:line_end]
@@ -172,8 +178,7 @@ def _bare_list_entry(view: NoteView, mention: Mention) -> bool:
     """An entry of a medications section with no route on its line."""
     if mention.role != "medications":
         return False
-    line_start = view.text.rfind("\n", max(0, mention.start - 200), mention.start) + 1
-    line_end = view.text.find("\n", mention.end, mention.end + 200)
+    line_start, line_end = _line_around(view.text, mention.start, mention.end, 200, 200)
     line = view.text[line_start : line_end if line_end != -1 else mention.end + 200]
     return _TARGET_ROUTE.search(line) is None
 
@@ -181,10 +186,8 @@ def _bare_list_entry(view: NoteView, mention: Mention) -> bool:
 def _totals_line(view: NoteView, mention: Mention) -> bool:
     """'Totals: bupivacaine 0.5% 2.0 mL; ...; lidocaine 1% 8 mL': the mention sits in a line or
     sentence that starts with a totals label (not '(0.9 mL total)' after a dose)."""
-    start = max(
-        view.text.rfind("\n", max(0, mention.start - 300), mention.start) + 1,
-        view.sentence_bounds(mention.sent)[0],
-    )
+    line_start, _ = _line_around(view.text, mention.start, mention.start, 300, 0)
+    start = max(line_start, view.sentence_bounds(mention.sent)[0])
     return _TOTALS.match(view.text[start : mention.start].lstrip()) is not None
 
 

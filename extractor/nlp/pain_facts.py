@@ -211,7 +211,7 @@ def build_pain(view: NoteView) -> Pain:
     if pain.pre is None and pain.post is None:
         _table_scores(view, pain, evidence)
     if pain.pre is None or pain.post is None:
-        _label_lone_scores(view.text, scores, sorted(cues), pain, evidence, view)
+        _label_lone_scores(view.text, scores, sorted(cues), pain, evidence, view, needle_work)
     _percent_relief(view, pain, evidence)
     pain.evidence = sorted({(e.start, e.end): e for e in evidence}.values(), key=lambda e: e.start)
     return pain
@@ -237,7 +237,9 @@ def _label_lone_scores(
     pain: Pain,
     evidence: list[Evidence],
     view: NoteView,
+    needle_work: int,
 ) -> None:
+    """``needle_work``: where the procedure's needle work starts (the note's end if never)."""
     labels: dict[int, str] = {}
     # Each cue claims the score it is attached to, right after it ("pre: 6/10") or right before it
     # ("7 before", "1/10 at 30 minutes"); the tighter attachment wins ("3/10 (pre 7/10)").
@@ -281,8 +283,7 @@ def _label_lone_scores(
         # the note's only score, without a cue: before the needle work it is the score the
         # patient came in with, after it the result ('pain five of ten ... prone, prepped')
         start = unlabelled[0][0]
-        narration = _NEEDLE_WORK.search(text)
-        labels[start] = "pre" if narration is None or start < narration.start() else "post"
+        labels[start] = "pre" if start < needle_work else "post"
     unused = []
     for start, end, value in scores:
         label = labels.get(start)

@@ -14,16 +14,14 @@ from .sentences import in_table_row
 
 _RULE_LINE = re.compile(r"[+|][-=+| \t]*$")
 _SIDE_HEADER = re.compile(r"(?i)^(?:sides?|laterality|lat\.?)$")
-_RIGHT_HEADER = re.compile(r"(?i)^(?:r|rt|right)$")
-_LEFT_HEADER = re.compile(r"(?i)^(?:l|lt|left)$")
+_RIGHT = re.compile(r"(?i)^(?:r|rt|right)$")  # a cell or a column header naming one side
+_LEFT = re.compile(r"(?i)^(?:l|lt|left)$")
 _CHECKED = re.compile(r"(?i)^\[\s*[x\u2713]\s*\]$|^[x\u2713\u2714]$")
 _BOTH = re.compile(
     r"(?i)\b(?:b|bil|bilat|bilateral|both|b/l)\b"
     r"|\b(?:r|rt|right)\s*(?:\+|&|/|and|,)\s*(?:l|lt|left)\b"
     r"|\b(?:l|lt|left)\s*(?:\+|&|/|and|,)\s*(?:r|rt|right)\b"
 )
-_RIGHT = re.compile(r"(?i)^(?:r|rt|right)$")
-_LEFT = re.compile(r"(?i)^(?:l|lt|left)$")
 
 
 def _cells(text: str, line_start: int, line_end: int) -> list[tuple[int, int]]:
@@ -58,15 +56,16 @@ def _header_cells(text: str, row_start: int) -> list[str] | None:
     while end > 0:
         start = text.rfind("\n", 0, end) + 1
         line = text[start:end].strip(" \t")
-        row = in_table_row(text, start) if line else False
-        if not row and not _RULE_LINE.match(line):
+        if _RULE_LINE.match(line):
+            end = start - 1
+            continue
+        if not line or not in_table_row(text, start):
             return None
-        if row and not _RULE_LINE.match(line):
-            cells = [text[a:b] for a, b in _cells(text, start, end)]
-            if any(_SIDE_HEADER.match(c) for c in cells) or (
-                any(_RIGHT_HEADER.match(c) for c in cells) and any(_LEFT_HEADER.match(c) for c in cells)
-            ):
-                return cells
+        cells = [text[a:b] for a, b in _cells(text, start, end)]
+        if any(_SIDE_HEADER.match(c) for c in cells) or (
+            any(_RIGHT.match(c) for c in cells) and any(_LEFT.match(c) for c in cells)
+        ):
+            return cells
         end = start - 1
     return None
 
@@ -96,8 +95,8 @@ def table_side(view: NoteView, phrase: Mention) -> Mention | None:
             else None
         )
     else:
-        right = next((i for i, c in enumerate(header) if _RIGHT_HEADER.match(c)), None)
-        left = next((i for i, c in enumerate(header) if _LEFT_HEADER.match(c)), None)
+        right = next((i for i, c in enumerate(header) if _RIGHT.match(c)), None)
+        left = next((i for i, c in enumerate(header) if _LEFT.match(c)), None)
         checked = {
             side: cells[i]
             for side, i in (("right", right), ("left", left))
