@@ -140,7 +140,21 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
             if found:
                 attached[phrase.index] = found
             carried = found
+        # 'the C5 on 6 and the C6 on 7 facet joints on the right': a side written after the
+        # last of a list governs the list
+        for phrase, following in reversed(list(zip(group, group[1:], strict=False))):
+            trailing = attached.get(following.index, [])
+            if (
+                phrase.index not in attached
+                and trailing
+                and all(side.start >= following.end for side in trailing)
+                and _LIST_JOINER.match(view.text[phrase.end : following.start])
+            ):
+                attached[phrase.index] = trailing
     return attached
+
+
+_LIST_JOINER = re.compile(r"^\s{0,3}(?:,\s{0,3}(?:and\s+)?|and\s+|&\s*|/\s*)(?:the\s+)?$", re.I)
 
 
 _CORRECTION = re.compile(
