@@ -346,13 +346,25 @@ def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
             continue
         current, end = section, section["end"]
         for match in _PARAGRAPH_BREAK.finditer(text, section["header_end"], end):
-            if _PROCEDURE_NARRATION.match(text, match.end()):
+            if _narrates(text, match.end(), end):
                 current["end"] = match.end()
                 out.append(current)
                 current = _untitled(match.end(), end)
                 break
         out.append(current)
     return out
+
+
+def _narrates(text: str, start: int, end: int) -> bool:
+    """The paragraph at ``start`` narrates the procedure, in its first line or, under a short
+    label line ('(a) CERVICAL - done first, awake.'), in its second."""
+    if _PROCEDURE_NARRATION.match(text, start):
+        return True
+    line_end = text.find("\n", start, min(end, start + _LABEL_LINE_MAX))
+    return line_end != -1 and _PROCEDURE_NARRATION.match(text, line_end + 1) is not None
+
+
+_LABEL_LINE_MAX = 80
 
 
 def _untitled(start: int, end: int) -> dict:
