@@ -99,8 +99,40 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     sections = inline_spoken_headers(text, end_inline_sections(text, sections))
     if "|" in text:
         sections = pipe_field_sections(text, sections)
-    sections = inline_plans(text, dictated_title(text, sections))
+    sections = plan_paragraphs(text, inline_plans(text, dictated_title(text, sections)))
     return carried_forward(text, split_procedure_paragraphs(text, sections))
+
+
+_PLAN_PARAGRAPH = re.compile(
+    r"(?i)(?:I|we)(?:'ll|\s+will|\s+would\s+(?:like|suggest|recommend)|\s+plan|\s+intend)\b"
+    r"(?!\s+(?:now|then|proceed|go\s+ahead|begin|start)\b)|(?:my|our|the)\s+plan\s+(?:is|from\s+here|going\s+forward)\b|"
+    r"going\s+forward\b|next\s+steps?\b"
+)
+
+
+def plan_paragraphs(text: str, sections: list[dict]) -> list[dict]:
+    """'I will bring him back in two weeks to complete the left C4-5 and C5-6 neurotomy, with
+    light sedation ...': a paragraph of coded text that opens with what will be done next is a
+    plan, to its end (a letter-style note has no 'Plan:' header)."""
+    out: list[dict] = []
+    for section in sections:
+        if section["role"] not in ("untitled", "description"):
+            out.append(section)
+            continue
+        current = section
+        for match in _PARAGRAPH_BREAK.finditer(text, section["header_end"], section["end"]):
+            if match.start() < current["start"] or not _PLAN_PARAGRAPH.match(text, match.end()):
+                continue
+            following = _PARAGRAPH_BREAK.search(text, match.end(), section["end"])
+            stop = following.start() if following else section["end"]
+            out.append({**current, "end": match.end()})
+            out.append(
+                {"category": "plan", "role": "plan", "start": match.end(), "end": stop, "header_end": match.end()}
+            )
+            current = {**current, "start": stop, "header_end": stop}
+        if current["end"] > current["start"]:
+            out.append(current)
+    return out
 
 
 def inline_plans(text: str, sections: list[dict]) -> list[dict]:
