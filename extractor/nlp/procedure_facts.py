@@ -283,6 +283,10 @@ class Removal:
 
 
 # 'Procedure stopped, right side only completed': the side that was done is not the one stopped
+_SIDE_NOT_DONE = re.compile(
+    r"(?i)\b(?:no\s+\w+(?:\s+\w+)?\s+(?:was|were)\s+(?:performed|done|made|carried\s+out|placed|given)|"
+    r"(?:was|were)\s+not\s+(?:performed|done|treated|lesioned|injected|blocked))\s+(?:on|to)\s+(?:the\s+)?$"
+)
 _SIDE_DONE = re.compile(
     r"(?i)(?:-?sided?\s+|side\s+)?(?:only\s+)?(?:was\s+|were\s+)?(?:only\s+)?"
     r"(?:completed|done|finished|performed|treated|injected|blocked)\b|(?:-?sided?\s+|side\s+)?only\b"
@@ -374,7 +378,11 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         strong = _STRONG_ABORT.search(cue.text) is not None
         if not stated and in_clause and (row_side := table_side(view, in_clause[0])) is not None:
             stated = sides = [row_side]  # '| L4-L5 | L | ... | NO - aborted': the row's side
-        if sides:
+        declared = [s for s in sides if _SIDE_NOT_DONE.search(view.text[max(0, s.start - 60) : s.start])]
+        if declared:
+            # 'Given the vasovagal episode, ..., and no lesioning was performed on the left side'
+            removals.append(Removal(declared[0].value, joints or None))
+        elif sides:
             nearest = min(sides, key=lambda s: abs(s.start - cue.start))
             between = view.text[min(nearest.end, cue.end) : max(nearest.start, cue.start)]
             near = len(between) <= _ABORT_SIDE_REACH and ";" not in between
