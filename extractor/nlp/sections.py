@@ -99,7 +99,8 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     sections = inline_spoken_headers(text, end_inline_sections(text, sections))
     if "|" in text:
         sections = pipe_field_sections(text, sections)
-    sections = plan_paragraphs(text, inline_plans(text, dictated_title(text, sections)))
+    sections = inline_today(text, inline_plans(text, dictated_title(text, sections)))
+    sections = plan_paragraphs(text, sections)
     return carried_forward(text, split_procedure_paragraphs(text, sections))
 
 
@@ -160,6 +161,32 @@ def inline_plans(text: str, sections: list[dict]) -> list[dict]:
                 "header_end": match.end(),
             }
         )
+        if stop < section["end"]:
+            out.append({**section, "start": stop, "header_end": stop})
+    return out
+
+
+_INLINE_TODAY = re.compile(r"(?i)(?<=[.;] )today[ \t]*:")
+
+
+def inline_today(text: str, sections: list[dict]) -> list[dict]:
+    """'... EP advised against RF, so RF is not an option. Today:' and on the next line
+    'therapeutic intra-articular facet injections': a 'Today:' field after a full stop inside
+    a history names today's procedure (a title), to the end of its paragraph."""
+    if "oday" not in text and "ODAY" not in text:
+        return sections
+    out: list[dict] = []
+    for section in sections:
+        match = None
+        if section["role"] in _NOT_TODAY_ROLES:
+            match = _INLINE_TODAY.search(text, section["header_end"], section["end"])
+        if match is None:
+            out.append(section)
+            continue
+        paragraph = _PARAGRAPH_BREAK.search(text, match.end(), section["end"])
+        stop = paragraph.start() if paragraph else section["end"]
+        out.append({**section, "end": match.start()})
+        out.append({"category": "today", "role": "header", "start": match.start(), "end": stop, "header_end": match.end()})
         if stop < section["end"]:
             out.append({**section, "start": stop, "header_end": stop})
     return out

@@ -38,7 +38,7 @@ _NEWLINE = re.compile(r"\n")
 _STOP_BEFORE_SPACE = re.compile(r"[.!?\"')\]](?= )")
 _PIPE = re.compile(r"\|")
 _FIELD_LABEL = re.compile(r"[a-z][a-z/ ]{0,15}:")
-_PAREN_WORD = re.compile(r"\([a-z]{2}[^()\n]{0,16}\)")  # a short aside, not a parenthesised sentence
+_PAREN_WORD = re.compile(r"\([a-z]{2}[^()\n]{0,40}\)")  # a short aside, not a parenthesised sentence
 _DICTATED_BREAK = re.compile(r"[pP](?=[eE][rR][iI][oO][dD]|[aA][rR][aA][gG][rR][aA][pP][hH])")
 
 

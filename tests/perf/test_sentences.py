@@ -29,7 +29,7 @@ def token_attribute_splitter(doc) -> list[list[int]]:
         return word.is_alpha and len(word.text) >= 4 and word.lower_ not in ABBREVIATIONS
 
     def hard_wrap(previous, token) -> bool:
-        short_aside = re.match(r"\([a-z]{2}[^()\n]{0,16}\)", text[token.idx :])  # "T8-9\n(right) facet"
+        short_aside = re.match(r"\([a-z]{2}[^()\n]{0,40}\)", text[token.idx :])  # "T8-9\n(right) facet"
         if not token.text[:1].islower() and not short_aside:
             return False
         line_start = text.rfind("\n", 0, previous.idx) + 1
