@@ -122,7 +122,7 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
     # and a next line that starts a field ('skin: 1% lido') each end theirs
     line_length, previous_length = _line_lengths(view.text, mention.start)
     if previous_length >= _WRAP_WIDTH and _WRAPPED_BEFORE.search(view.text, max(0, start - 40), start):
-        start = max(0, start - 40)
+        start = max(0, start - 70)  # as far back as the clause is read
     wrapped = line_length >= _WRAP_WIDTH
     if (
         wrapped
