@@ -482,6 +482,35 @@ def side_field(view: NoteView) -> str | None:
     return combine_sides(values)
 
 
+_ADDENDUM = re.compile(r"(?im)^(?:late[ \t]+entry[ \t]+)?addendum\b")
+_LEVEL_CORRECTION = re.compile(
+    r"(?i)\b(?:therefore|in\s+error|incorrect(?:ly)?|corrected|should\s+(?:read|be|have\s+read)|rather\s+than|instead\s+of)\b"
+)
+_NOT_THESE = re.compile(r"(?i)(?:\bnot|rather\s+than|instead\s+of)\s+(?:at\s+)?(?:the\s+)?$")
+
+
+def _addendum_joints(view: NoteView, phrases: list[Mention]) -> list[Mention] | None:
+    """An addendum that corrects the levels ('The joints blocked were therefore L3-L4 and
+    L4-L5, bilaterally, and not L4-L5 and L5-S1'): its joints replace the description's (the
+    title's stay, to be compared); None when no addendum corrects joints."""
+    if "ddendum" not in view.text and "DDENDUM" not in view.text:
+        return None
+    addendum = _ADDENDUM.search(view.text)
+    if addendum is None:
+        return None
+    corrected = [
+        p
+        for p in phrases
+        if p.start >= addendum.start()
+        and _LEVEL_CORRECTION.search(view.sentence_text(p.sent))
+        and not _NOT_THESE.search(view.text[max(0, p.start - 20) : p.start])
+        and any(is_consecutive_pair(unit) for unit in parse_level_phrase(p.text))
+    ]
+    if not corrected:
+        return None
+    return [p for p in phrases if p.role == "header" and p.start < addendum.start()] + corrected
+
+
 def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy | None, list[str]]:
     """Today's procedures (facet and other), a level discrepancy if any, and what was seen
     only in history or plan (for NO_FACET_PROCEDURE)."""
@@ -544,6 +573,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         if not sides_by_phrase.get(phrase.index) and (side := table_side(view, phrase)) is not None:
             sides_by_phrase[phrase.index] = [side]
     extras = [m for m in view.of("SACRAL_ALA") if m.today]
+    if (corrected_phrases := _addendum_joints(view, facet_phrases)) is not None:
+        facet_phrases, extras = corrected_phrases, []
     fallback_side, field_side = default_side(view), side_field(view)
     if fallback_side is None and any(r.side for r in removals):
         fallback_side = _planned_both_sides(view)
