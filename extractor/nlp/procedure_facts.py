@@ -287,6 +287,7 @@ _SIDE_NOT_DONE = re.compile(
     r"(?i)\b(?:no\s+\w+(?:\s+\w+)?\s+(?:was|were)\s+(?:performed|done|made|carried\s+out|placed|given)|"
     r"(?:was|were)\s+not\s+(?:performed|done|treated|lesioned|injected|blocked))\s+(?:on|to)\s+(?:the\s+)?$"
 )
+_AFTER_SIDE = re.compile(r"(?i)\bafter\s+(?:the\s+)?$")
 _SIDE_DONE = re.compile(
     r"(?i)(?:-?sided?\s+|side\s+)?(?:only\s+)?(?:was\s+|were\s+)?(?:only\s+)?"
     r"(?:completed|done|finished|performed|treated|injected|blocked)\b|(?:-?sided?\s+|side\s+)?only\b"
@@ -363,7 +364,12 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     for cue in cues:
         sentence = view.sentence_text(cue.sent)
         stated = [s for s in view.in_sentence(cue.sent, "SIDE") if s.value in ("left", "right")]
-        done = {s.value for s in stated if _SIDE_DONE.match(view.text[s.end : s.end + 60].lstrip(" \t"))}
+        done = {
+            s.value
+            for s in stated
+            if _SIDE_DONE.match(view.text[s.end : s.end + 60].lstrip(" \t"))
+            or _AFTER_SIDE.search(view.text[max(0, s.start - 12) : s.start])  # 'vasovagal after R side'
+        }
         sides = [s for s in stated if s.value not in done]
         phrases = list(view.in_sentence(cue.sent, "LEVEL_PHRASE"))
         low, high = _clause(view, cue)
