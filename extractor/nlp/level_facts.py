@@ -90,8 +90,11 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
         sides = [
             s
             for s in view.in_sentence(sent, "SIDE")
-            if not s.historical and not s.negated and "OTHER_SITE" not in s.status and not _corrected(view, s)
+            if not s.historical
+            and (not s.negated or "NEGATED_EXISTENCE_CORRECTED" in s.status)
+            and "OTHER_SITE" not in s.status
         ]
+        taken_back = {s.start for s in sides if s.negated or _corrected(view, s)}
         own: dict[int, list[Mention]] = {}
         last: tuple[Mention, int] | None = None
         for side in sides:
@@ -134,8 +137,11 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
                 last = None
         carried: list[Mention] = []
         for phrase in group:
-            found = own.get(phrase.index, [])
-            if not found and carried and _joined_by_list(view, carried[-1], phrase):
+            written = own.get(phrase.index, [])
+            # a side taken back ('on the left comma correction') leaves its phrase side-less,
+            # not open to the side of the list before it
+            found = [s for s in written if s.start not in taken_back]
+            if not written and carried and _joined_by_list(view, carried[-1], phrase):
                 found = carried
             if found:
                 attached[phrase.index] = found
@@ -177,7 +183,12 @@ def _corrected(view: NoteView, side: Mention) -> bool:
     return (
         _CORRECTION.match(view.text[side.end : side.end + 25]) is not None
         or _CORRECTED_LATER.match(view.text[side.end : side.end + 90]) is not None
+        or _QUOTED_SLIP.search(view.text[max(0, side.start - 14) : side.start]) is not None
     )
+
+
+_QUOTED_SLIP = re.compile(r"(?i)\bI\s+(?:said|dictated|meant\s+not)\s+$")  # '... correction, I said left, it was the right'
+
 
 
 def _joined_by_list(view: NoteView, side: Mention, phrase: Mention) -> bool:
