@@ -30,6 +30,7 @@ _ATTACH_BEFORE = re.compile(
     re.I,
 )
 # a score followed by its cue: "7 before", "1/10 at 30 minutes"; a comma between starts a new clause
+_PREPOSITION = re.compile(r"\b(?:on|at|in)\b", re.I)
 _ATTACH_AFTER = re.compile(
     r"^[^\S\n(\[\]{}]*(?:\(?(?:NRS|NPRS|VAS)\)?[^\S\n]*)?(?:on[^\S\n]+)?(?:(?:at|@|in)?[^\S\n]*(?:\d+|five|ten|"
     r"fifteen|twenty|thirty|forty|forty-five|sixty)[^\S\n]*)?\Z",
@@ -249,7 +250,11 @@ def _label_lone_scores(
             if cue_end <= s <= cue_end + 30 and _ATTACH_BEFORE.match(text[cue_end:s]):
                 candidates.append((s - cue_end, index, s, label))
             elif cue_start - 16 <= e <= cue_start and _ATTACH_AFTER.match(text[e:cue_start]):
-                candidates.append((cue_start - e, index, s, label))
+                # '6/10 on arrival, 3/10 at discharge': a preposition binds the cue to the score
+                # before it tighter than the comma to the score after it
+                between = text[e:cue_start]
+                gap = 0 if _PREPOSITION.search(between) else len(between)
+                candidates.append((gap, index, s, label))
     used: set[int] = set()
     for _gap, index, score_start, label in sorted(candidates):
         if index not in used and score_start not in labels:
