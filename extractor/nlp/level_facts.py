@@ -187,8 +187,8 @@ def _corrected(view: NoteView, side: Mention) -> bool:
     )
 
 
-_QUOTED_SLIP = re.compile(r"(?i)\bI\s+(?:said|dictated|meant\s+not)\s+$")  # '... correction, I said left, it was the right'
-
+# '... correction, I said left, it was the right': the side quoted is the slip
+_QUOTED_SLIP = re.compile(r"(?i)\bI\s+(?:said|dictated|meant\s+not)\s+$")
 
 
 def _joined_by_list(view: NoteView, side: Mention, phrase: Mention) -> bool:

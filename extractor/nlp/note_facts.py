@@ -256,8 +256,12 @@ def score_value(text: str | None) -> float | None:
 
 
 def is_prior_sentence(view: NoteView, sent: int) -> bool:
-    sentence = view.sentence_text(sent)
-    return bool(_PRIOR_CONTEXT.search(sentence)) and not TODAY_CONTEXT.search(sentence)
+    return is_prior_text(view.sentence_text(sent))
+
+
+def is_prior_text(text: str) -> bool:
+    """Words of an earlier procedure ('first', 'gave', 's/p') and none of today's."""
+    return bool(_PRIOR_CONTEXT.search(text)) and not TODAY_CONTEXT.search(text)
 
 
 def span(view: NoteView, start: int, end: int) -> Evidence:
@@ -272,7 +276,7 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
         if m.hypothetical or m.role == "plan":
             continue
         start, end = view.sentence_bounds(m.sent)
-        clause = _clause(view.text, start, end, m.start, m.end)
+        clause = relief_clause(view.text, start, end, m.start, m.end)
         if TODAY_CONTEXT.search(clause) and not m.historical:
             continue
         before = view.text[max(start, m.start - 120) : m.start]
@@ -287,6 +291,12 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
         block_context = _BLOCK_WORDS.search(clause) or (
             _BLOCK_WORDS.search(leading) and not _OTHER_PROCEDURE.search(leading)
         )
+        if not block_context and _ONE_BEFORE.search(clause) and m.sent > 0:
+            # 'her second diagnostic cervical medial branch block. The first one three weeks ago
+            # she reported about seventy percent relief': 'one' is the block just named
+            named = view.sentence_text(m.sent - 1)
+            if "therapeutic" not in named.lower():  # ('... therapeutic blocks twice a year; the last one')
+                block_context = _BLOCK_WORDS.search(named)
         if not block_context:
             continue
         value = percent_value(m.text)
@@ -318,8 +328,16 @@ def percent_value(text: str) -> float | None:
     return float(total) if total else None
 
 
-def _clause(text: str, start: int, end: int, mention_start: int, mention_end: int) -> str:
-    """The part of a sentence between semicolons that holds the mention."""
-    left = text.rfind(";", start, mention_start)
-    right = text.find(";", mention_end, end)
-    return text[left + 1 if left != -1 else start : right if right != -1 else end]
+def relief_clause(text: str, start: int, end: int, mention_start: int, mention_end: int) -> str:
+    """The part of a sentence between semicolons or a ', but' that holds the mention: 'The
+    first one ... she reported about seventy percent relief on her diary, ..., but ... we
+    agreed to do the confirmatory block today' puts the relief in the past."""
+    before = text[start:mention_start]
+    left = max([before.rfind(";"), *(m.end() - 1 for m in _BUT.finditer(before))])
+    after = text[mention_end:end]
+    stops = [i for i in (after.find(";"), next((m.start() for m in _BUT.finditer(after)), -1)) if i != -1]
+    return text[start + left + 1 if left != -1 else start : mention_end + min(stops) if stops else end]
+
+
+_ONE_BEFORE = re.compile(r"(?i)\b(?:the|her|his|their)\s+(?:first|previous|prior|last|earlier)\s+one\b")
+_BUT = re.compile(r",\s{1,3}but\b")

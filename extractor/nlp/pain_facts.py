@@ -15,8 +15,16 @@ import string
 from bisect import bisect_left
 
 from ..models import Evidence, Pain
-from .note_facts import TODAY_CONTEXT, is_prior_sentence, percent_value, score_value, span
-from .note_view import NoteView
+from .note_facts import (
+    TODAY_CONTEXT,
+    is_prior_sentence,
+    is_prior_text,
+    percent_value,
+    relief_clause,
+    score_value,
+    span,
+)
+from .note_view import Mention, NoteView
 from .rule_data import pain_patterns
 
 _PAIN_ROLES = frozenset(
@@ -402,11 +410,21 @@ def _percent_relief(view: NoteView, pain: Pain, evidence: list[Evidence]) -> Non
             ) and not is_prior_sentence(view, mention.sent)
         if mention.role != "pain" and not checked[mention.sent]:
             continue
+        if mention.role != "pain" and _earlier_in_its_clause(view, mention):
+            continue
         value = percent_value(mention.text)
         if value is not None:
             pain.percent_relief = value
             evidence.append(mention.evidence())
             return
+
+
+def _earlier_in_its_clause(view: NoteView, mention: Mention) -> bool:
+    """'The first one ... she reported about seventy percent relief, ..., but ... the
+    confirmatory block today': the 'today' is another clause's; the relief is the first one's."""
+    start, end = view.sentence_bounds(mention.sent)
+    clause = relief_clause(view.text, start, end, mention.start, mention.end)
+    return len(clause) < end - start and is_prior_text(clause)
 
 
 def _scale_name(raw: str) -> str:

@@ -128,7 +128,13 @@ def plan_paragraphs(text: str, sections: list[dict]) -> list[dict]:
             stop = following.start() if following else section["end"]
             out.append({**current, "end": match.end()})
             out.append(
-                {"category": "plan", "role": "plan", "start": match.end(), "end": stop, "header_end": match.end()}
+                {
+                    "category": "plan",
+                    "role": "plan",
+                    "start": match.end(),
+                    "end": stop,
+                    "header_end": match.end(),
+                }
             )
             current = {**current, "start": stop, "header_end": stop}
         if current["end"] > current["start"]:
@@ -186,7 +192,15 @@ def inline_today(text: str, sections: list[dict]) -> list[dict]:
         paragraph = _PARAGRAPH_BREAK.search(text, match.end(), section["end"])
         stop = paragraph.start() if paragraph else section["end"]
         out.append({**section, "end": match.start()})
-        out.append({"category": "today", "role": "header", "start": match.start(), "end": stop, "header_end": match.end()})
+        out.append(
+            {
+                "category": "today",
+                "role": "header",
+                "start": match.start(),
+                "end": stop,
+                "header_end": match.end(),
+            }
+        )
         if stop < section["end"]:
             out.append({**section, "start": stop, "header_end": stop})
     return out
