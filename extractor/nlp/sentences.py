@@ -37,6 +37,9 @@ LIST_STARTS = "#-*•("
 _NEWLINE = re.compile(r"\n")
 _STOP_BEFORE_SPACE = re.compile(r"[.!?\"')\]](?= )")
 _PIPE = re.compile(r"\|")
+_BRACKET = re.compile(r"[\[\]]")
+ASIDE_MIN = 12  # '[LBP x3 yrs; s/p B L4/5 MBB x2 2022]' is an aside; '[X]', '[ 7 ]' are not
+_ASIDE_REACH = 300
 _FIELD_LABEL = re.compile(r"[a-z][a-z/ ]{0,15}:")
 _PAREN_WORD = re.compile(r"\([a-z]{2}[^()\n]{0,40}\)")  # a short aside, not a parenthesised sentence
 _DICTATED_BREAK = re.compile(r"[pP](?=[eE][rR][iI][oO][dD]|[aA][rR][aA][gG][rR][aA][pP][hH])")
@@ -61,6 +64,11 @@ def sentence_bounds(text: str, starts: list[int], ends: list[int]) -> list[list[
     candidates.update(bisect_right(starts, m.start()) for m in _STOP_BEFORE_SPACE.finditer(text))
     candidates.update(bisect_right(starts, m.start()) for m in _DICTATED_BREAK.finditer(text))
     candidates.update(bisect_right(starts, m.start()) for m in _PIPE.finditer(text))
+    # the token starting at an opening bracket, and the token after a closing one
+    candidates.update(
+        bisect_right(starts, m.start() - 1) if m.group() == "[" else bisect_right(starts, m.start())
+        for m in _BRACKET.finditer(text)
+    )
     boundaries = [0]
     for index in sorted(candidates):
         if 0 < index < count and is_boundary(text, starts, ends, index):
@@ -78,6 +86,10 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
         if _PAREN_WORD.match(text, starts[index]):
             token = text[starts[index] + 1 : ends[index] + 1]  # "...and T8-9\n(right) facet joints"
         return not _is_hard_wrap(text, starts[index - 1], ends[index - 1], token)
+    if token == "[" and bracket_aside_end(text, starts[index]) is not None:
+        return True  # '... IA facet inj, therapeutic [LBP x3 yrs; s/p B L4/5 MBB x2 2022] / fluoro'
+    if previous == "]" and bracket_aside_start(text, starts[index - 1]) is not None:
+        return True
     spaced = ends[index - 1] < starts[index]
     if previous == "|" and spaced and not in_table_row(text, starts[index]):
         return True  # 'Lvl: L5-S1 | Side: B | no vasc | bupi 0.5%': each field is a sentence
@@ -118,6 +130,42 @@ def in_table_row(text: str, offset: int) -> bool:
     if pipes < 2:
         return False
     return pipes in (_line_before(text, line_start).count("|"), _line_after(text, line_end).count("|"))
+
+
+def bracket_aside_end(text: str, opening: int) -> int | None:
+    """Where the bracketed aside that opens at ``opening`` closes: on the same line, at least
+    ``ASIDE_MIN`` characters on, with parts of its own (';' or ': ') or the only brackets on its
+    line. A history note in a line of shorthand is a sentence of its own: its 's/p' and '2022'
+    must not reach today's fields. None for a checkbox, a short value or a template's fill-in."""
+    window = text[opening + 1 : opening + _ASIDE_REACH]
+    close = window.find("]")
+    content = window[:close]
+    if close < ASIDE_MIN or "[" in content or "\n" in content:
+        return None
+    if (
+        ";" not in content
+        and ": " not in content
+        and _other_brackets_on_line(text, opening, opening + 1 + close)
+    ):
+        return None  # a template's fill-ins ('with [1% lidocaine, 2 mL per site]. A [22g] needle')
+    return opening + 1 + close
+
+
+def _other_brackets_on_line(text: str, opening: int, closing: int) -> bool:
+    floor = max(0, opening - _ASIDE_REACH)
+    line_start = text.rfind("\n", floor, opening) + 1
+    line_end = text.find("\n", closing, closing + _ASIDE_REACH)
+    after = text[closing + 1 : line_end if line_end != -1 else closing + _ASIDE_REACH]
+    return "[" in text[max(line_start, floor) : opening] or "[" in after
+
+
+def bracket_aside_start(text: str, closing: int) -> int | None:
+    """Where the aside that closes at ``closing`` opened (see ``bracket_aside_end``)."""
+    floor = max(0, closing - _ASIDE_REACH)
+    opening = text.rfind("[", floor, closing)
+    if opening == -1 or bracket_aside_end(text, opening) != closing:
+        return None
+    return opening
 
 
 def _line_before(text: str, line_start: int) -> str:

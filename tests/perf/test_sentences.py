@@ -13,6 +13,8 @@ from extractor.nlp.sentences import (
     ABBREVIATIONS,
     NEWLINE_JOIN_MIN_LINE,
     SENT_END,
+    bracket_aside_end,
+    bracket_aside_start,
     in_table_row,
     sentence_bounds,
     token_offsets,
@@ -46,6 +48,10 @@ def token_attribute_splitter(doc) -> list[list[int]]:
                 boundary = bool(re.match(r"[a-z][a-z/ ]{0,15}:", text[token.idx :])) or not hard_wrap(
                     previous, token
                 )
+            elif token.text == "[" and bracket_aside_end(text, token.idx) is not None:
+                boundary = True
+            elif previous.text == "]" and bracket_aside_start(text, previous.idx) is not None:
+                boundary = True
             elif previous.text == "|" and previous.whitespace_ and not in_table_row(text, token.idx):
                 boundary = True
             elif (
