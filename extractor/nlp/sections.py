@@ -16,6 +16,7 @@ from functools import cache
 
 from .rule_data import SectionRuleData, section_rule_data, section_rule_patterns
 from .rule_scan import RuleScanner
+from .sentences import bracket_aside_end
 
 _CHECKBOX = re.compile(r"\[\s*[xX\u2713\u2714]?\s*\]")
 _LIST_MARK = re.compile(r"^(?:[-*\u2022]|\d+[.)]\s)")
@@ -41,7 +42,7 @@ _NARRATION_START = re.compile(
 _DICTATED_TITLE = re.compile(
     r"(?i)(?:(?:okay|ok)[ ,]{1,3})?(?:this\s+is\s+)?(?:an?\s+)?(?:procedure|operative|op)\s+note\s+for\b"
 )
-_INLINE_PLAN = re.compile(r"(?<=[.;] )(?:plan|f/u\s+plan)[ \t]*:", re.I)
+_INLINE_PLAN = re.compile(r"(?<=[.;] )(?:plan|f/u\s+plan)[ \t]*:|(?<= / )(?:plan|f/u\s+plan)\b", re.I)
 _TITLE_END = re.compile(r"(?i)\n[ \t]*\n|\bnew\s+paragraph\b")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*")
 _PROCEDURE_NARRATION = re.compile(
@@ -100,7 +101,7 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     if "|" in text:
         sections = pipe_field_sections(text, sections)
     sections = inline_today(text, inline_plans(text, dictated_title(text, sections)))
-    sections = plan_paragraphs(text, sections)
+    sections = history_asides(text, plan_paragraphs(text, sections))
     return carried_forward(text, split_procedure_paragraphs(text, sections))
 
 
@@ -169,6 +170,45 @@ def inline_plans(text: str, sections: list[dict]) -> list[dict]:
         )
         if stop < section["end"]:
             out.append({**section, "start": stop, "header_end": stop})
+    return out
+
+
+_ASIDE_HISTORY = re.compile(
+    r"(?i)\b(?:s/p|hx|h/o|prior|previous|ago|x\s?[2-9]|#\s?[1-9]|dx\s+MBB|last\s+(?:yr|year|month))\b|"
+    r"\b[0-9]{1,2}/(?:[0-9]{1,2}/)?(?:19|20)?[0-9]{2}\b|\b(?:19|20)[0-9]{2}\b"
+)
+
+
+def history_asides(text: str, sections: list[dict]) -> list[dict]:
+    """'L L2/3 L3/4 RF neurotomy [L L2/3 L3/4 dx MBB x2, 90% each; R L2/3 L3/4 RFA 1/2025] /
+    fluoro ...': a bracketed aside of shorthand that tells the history (an 's/p', a date, 'x2')
+    is history, whatever section it sits in."""
+    if "[" not in text:
+        return sections
+    out: list[dict] = []
+    for section in sections:
+        if section["role"] not in ("untitled", "description", "header"):
+            out.append(section)
+            continue
+        current = section
+        position = text.find("[", section["header_end"], section["end"])
+        while position != -1:
+            close = bracket_aside_end(text, position)
+            if close is not None and close < section["end"] and _ASIDE_HISTORY.search(text, position, close):
+                out.append({**current, "end": position})
+                out.append(
+                    {
+                        "category": "history",
+                        "role": "history",
+                        "start": position,
+                        "end": close + 1,
+                        "header_end": position,
+                    }
+                )
+                current = {**current, "start": close + 1, "header_end": close + 1}
+                position = close
+            position = text.find("[", position + 1, section["end"])
+        out.append(current)
     return out
 
 
