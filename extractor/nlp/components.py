@@ -34,6 +34,7 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 from .context_engine import ContextEngine, ContextRule
 from .rule_data import context_rule_dicts, rule_body, target_files
 from .rule_scan import RuleScanner
+from .rule_text import rule_text
 from .sections import find_sections, header_matches, section_scanner
 from .sentences import sentence_bounds, token_offsets
 
@@ -155,7 +156,7 @@ class FacetSectionizer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = note_text(doc)
-        doc._.facet_sections = find_sections(text, header_matches(text))
+        doc._.facet_sections = find_sections(text, header_matches(rule_text(text)))
         return doc
 
 
@@ -175,7 +176,7 @@ class FacetTargetMatcher:
     def __call__(self, doc: Doc) -> Doc:
         text = note_text(doc)
         sentence_starts = [start for start, _ in (doc._.facet_sentences or [[0, len(text)]])]
-        found = self.scanner.scan(text)
+        found = self.scanner.scan(rule_text(text))
         mentions: list[dict] = []
         for (_, rules), matches in zip(self.files, found, strict=False):
             for index, start, end in matches:
@@ -226,7 +227,7 @@ class FacetContext:
         if cues is None:
             cues = [
                 [rule, start, end]
-                for rule, matches in enumerate(rule_scanner().scan(text)[len(target_files()) :])
+                for rule, matches in enumerate(rule_scanner().scan(rule_text(text))[len(target_files()) :])
                 for _, start, end in matches
             ]
         by_rule: list[list[tuple[int, int]]] = [[] for _ in self.engine.rules]

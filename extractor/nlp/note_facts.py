@@ -6,6 +6,7 @@ import re
 
 from ..models import Agent, Dose, Evidence, PriorResponse
 from .note_view import Mention, NoteView, evidence_of
+from .rule_text import rule_text
 from .sentences import in_table_row
 
 _SKIN = re.compile(
@@ -114,7 +115,7 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
     parted by blanks) the whole row is the clause."""
     row = _medication_row(view.text, mention.start, mention.end)
     if row is not None:
-        return _SKIN.search(row) is not None
+        return _SKIN.search(rule_text(row)) is not None
     start, end = view.sentence_bounds(mention.sent)
     # prose wrapped at a width ('Skin anesthetized with' / '1% lidocaine.', '1% lidocaine' / 'was
     # infiltrated at each skin entry site'): a long line, then the next in lower case, is one
@@ -130,8 +131,9 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
         and view.text[end : end + 20].lstrip(" \t")[:1].islower()
     ):
         end = min(len(view.text), end + 40)
-    before = view.text[max(start, mention.start - 70) : mention.start]
-    after = view.text[mention.end : min(end, mention.end + 50)]
+    # ('skin_local: lidocaine 1%' reads as 'skin local', a field of its own)
+    before = rule_text(view.text[max(start, mention.start - 70) : mention.start])
+    after = rule_text(view.text[mention.end : min(end, mention.end + 50)])
     before = _CLAUSE_BREAK_BEFORE.split(before)[-1]
     after = (_CLAUSE_BREAK_AFTER if wrapped else _CLAUSE_OR_LINE_BREAK_AFTER).split(after)[0]
     if not in_table_row(view.text, mention.start):

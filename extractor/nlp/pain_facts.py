@@ -26,6 +26,7 @@ from .note_facts import (
 )
 from .note_view import Mention, NoteView
 from .rule_data import pain_patterns
+from .rule_text import rule_text
 
 _PAIN_ROLES = frozenset(
     {"pain", "description", "other_today", "untitled", "header", "medications", "anesthesia"}
@@ -158,7 +159,8 @@ def build_pain(view: NoteView) -> Pain:
     evidence: list[Evidence] = []
     scores: list[tuple[int, int, float]] = []
     cues: list[tuple[int, int, str]] = []
-    numbers, wordings = _note_prefilter(view.text)
+    text = rule_text(view.text)
+    numbers, wordings = _note_prefilter(text)
     for sent, (start, end) in enumerate(view.sentences):
         first = bisect_left(numbers, start)
         if first == len(numbers) or numbers[first] >= end:
@@ -168,7 +170,7 @@ def build_pain(view: NoteView) -> Pain:
             continue  # a score needs some pain wording (not "0.5 mL of 0.5%"), or a pain header
         if not _sentence_ok(view, sent, role):
             continue
-        sentence = view.text[start:end]
+        sentence = text[start:end]
         lowered = sentence.translate(_ASCII_LOWER)
         if pain.scale is None and (scale := patterns["scale"].search(sentence)):
             pain.scale = _scale_name(scale.group("scale"))
@@ -210,7 +212,7 @@ def build_pain(view: NoteView) -> Pain:
     for start, end in _sentences_near(view, scores):
         if view.role_at(start) in ("plan", "excluded"):
             continue
-        sentence = view.text[start:end]
+        sentence = text[start:end]
         for name, label in (("pre_cue", "pre"), ("post_cue", "post")):
             for match in patterns[name].finditer(sentence):
                 cue_label = label
