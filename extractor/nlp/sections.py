@@ -19,6 +19,7 @@ from .rule_scan import RuleScanner
 from .sentences import bracket_aside_end
 
 _CHECKBOX = re.compile(r"\[\s*[xX\u2713\u2714]?\s*\]")
+_KEY_LABEL = re.compile(r"[A-Za-z][A-Za-z_/]{0,24}:\s")  # a key of a key: value export
 _LIST_MARK = re.compile(r"^(?:[-*\u2022]|\d+[.)]\s)")
 _NEWLINE_JOIN_MIN_LINE = 70
 # 'Hx: s/p TFESI 2024 ...' then a blank line and 'Today: MBB #1 ...': the history line ends there
@@ -559,6 +560,7 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
             len(header_line) >= _NEWLINE_JOIN_MIN_LINE
             and not header_line.rstrip().endswith((".", ":", ";", "!", "?"))
             and not _CHECKBOX.match(stripped)  # '[x] consent' starts a statement of its own
+            and not _KEY_LABEL.match(stripped)  # and so does 'local_skin: lidocaine 1%'
         )
         if not stripped:
             # a dictated 'history colon ...', an 'Anesthesia: J. Smith, CRNA' field, or history
