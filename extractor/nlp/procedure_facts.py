@@ -227,7 +227,7 @@ def _intent(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str 
 
 
 _EARLIER_BLOCK_RESULT = re.compile(
-    r"(?:diagnostic[ \t]+)?(?:block|MBB|injection|one)[ \t]+(?:was|were|gave|showed|provided|had|helped)\b",
+    r"(?:diagnostic[ \t]+)?(?:block|MBB|injection|one)[ \t]+(?:was|were|gave|showed|provided|had|helped|could|did|failed|didn't)\b",
     re.I,
 )
 
