@@ -279,8 +279,8 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
             continue
         start, end = view.sentence_bounds(m.sent)
         clause = relief_clause(view.text, start, end, m.start, m.end)
-        if TODAY_CONTEXT.search(clause) and not m.historical:
-            continue
+        if TODAY_CONTEXT.search(clause) and not m.historical and m.role != "history":
+            continue  # ('Hx: #2 (4/20) ~50% only -> equivocal -> third dx blk today': the 50% is #2's)
         before = view.text[max(start, m.start - 120) : m.start]
         after = view.text[m.end : min(end, m.end + 30)]
         # another procedure named before the relief gave it; after it, only 'relief from / after
@@ -342,4 +342,4 @@ def relief_clause(text: str, start: int, end: int, mention_start: int, mention_e
 
 
 _ONE_BEFORE = re.compile(r"(?i)\b(?:the|her|his|their)\s+(?:first|previous|prior|last|earlier)\s+one\b")
-_BUT = re.compile(r",\s{1,3}but\b")
+_BUT = re.compile(r"(?:,\s{1,3}|\s)but\b")
