@@ -41,7 +41,8 @@ _NARRATION_START = re.compile(
     r"after\s+(?:informed\s+)?consent\b"
 )
 _DICTATED_TITLE = re.compile(
-    r"(?i)(?:(?:okay|ok)[ ,]{1,3})?(?:this\s+is\s+)?(?:an?\s+)?(?:procedure|operative|op)\s+note\s+for\b"
+    r"(?i)(?:(?:okay|ok)[ ,]{1,3})?(?:this\s+is\s+)?(?:an?\s+)?(?:procedure|operative|op)\s+note\s+for\b|"
+    r"(?:(?:okay|ok)[ ,]{1,3})?this\s+is\s+[^\n]{0,60}?\bdictating\s+(?:an?\s+|the\s+)?(?:procedure|operative|op)\s+note\b"
 )
 _INLINE_PLAN = re.compile(r"(?<=[.;] )(?:plan|f/u\s+plan)[ \t]*:|(?<= / )(?:plan|f/u\s+plan)\b", re.I)
 _TITLE_END = re.compile(r"(?i)\n[ \t]*\n|\bnew\s+paragraph\b")
