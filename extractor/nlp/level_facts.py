@@ -379,8 +379,11 @@ def resolve_joints(
     all_by_joint = {**header_named, **header_mapped}
     for joint, rs in {**body_named, **body_mapped}.items():
         all_by_joint[joint] = all_by_joint.get(joint, []) + rs
+    header_sided = chosen is header_named and all(_side_value(r.sides) for rs in chosen.values() for r in rs)
     for joint in sorted(chosen, key=joint_index):
-        rs = all_by_joint.get(joint, chosen[joint])
+        # a title that gives each joint its side ('bilateral L4-L5 ... and the right L5-S1') over
+        # a description that names only targets: the title's sides
+        rs = chosen[joint] if header_sided else all_by_joint.get(joint, chosen[joint])
         side = combine_sides([_side_value(r.sides) for r in rs]) or default_side
         sides[joint] = side
         spans = [r.phrase.evidence() for r in rs]

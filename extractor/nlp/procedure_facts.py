@@ -596,7 +596,9 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         joint_set = resolve_joints(view, readings, extras, group_side, incomplete=status == "incomplete")
         if field_side:
             joint_set.sides = {j: combine_sides([s, field_side]) for j, s in joint_set.sides.items()}
-        if repeat:
+        if repeat and len(set(joint_set.sides.values())) == 1:
+            # '... then the same three targets on the right' repeats one side; sides already
+            # given joint by joint ('bilateral L4-L5 ... and the right L5-S1') stay
             joint_set.sides = {
                 j: ("bilateral" if s in ("left", "right") else s) for j, s in joint_set.sides.items()
             }
