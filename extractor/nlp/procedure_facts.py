@@ -205,11 +205,14 @@ def _intent(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str 
     tiers: dict[str, list[Mention]] = {"header": [], "kind_sentence": [], "body": [], "indication": []}
     kind_sentences = {k.sent for k in _facet_kind_mentions(view)}
     session_words = [m for m in view.of("SESSION") if re.search(r"diagnostic|\bdx\b", m.text, re.I)]
+    earlier = [(k.start, k.end) for k in view.of("KIND") if k.historical]
     for m in _scoped(sorted([*view.of("INTENT"), *session_words], key=lambda m: m.start), scope):
         if m.category == "SESSION":
             m = Mention(**{**m.__dict__, "category": "INTENT", "meta": {"value": "diagnostic"}})
         if m.negated or m.historical or m.hypothetical:
             continue
+        if any(start <= m.start < end for start, end in earlier):
+            continue  # 'She had two diagnostic blocks ... in March': the earlier blocks' intent
         if m.role == "header":
             tiers["header"].append(m)
         elif m.today and m.sent in kind_sentences:
