@@ -177,6 +177,9 @@ class FacetTargetMatcher:
         text = note_text(doc)
         sentence_starts = [start for start, _ in (doc._.facet_sentences or [[0, len(text)]])]
         found = self.scanner.scan(rule_text(text))
+        if "_" in text:
+            # ConText cues are matched on the note as written, as medspaCy's ConText does
+            found[len(self.files) :] = self.scanner.scan(text)[len(self.files) :]
         mentions: list[dict] = []
         for (_, rules), matches in zip(self.files, found, strict=False):
             for index, start, end in matches:
@@ -227,7 +230,7 @@ class FacetContext:
         if cues is None:
             cues = [
                 [rule, start, end]
-                for rule, matches in enumerate(rule_scanner().scan(rule_text(text))[len(target_files()) :])
+                for rule, matches in enumerate(rule_scanner().scan(text)[len(target_files()) :])
                 for _, start, end in matches
             ]
         by_rule: list[list[tuple[int, int]]] = [[] for _ in self.engine.rules]

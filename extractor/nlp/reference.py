@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span
 
 from .note_view import Mention, NoteView
 from .rule_data import compiled_target_files, context_rule_dicts, section_rules
+from .rule_text import rule_text
 from .sections import find_sections
 from .sentences import is_boundary, token_offsets
 
@@ -77,7 +78,7 @@ class FacetSectionizer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        headers = [(int(m.lastgroup[1:]), m.start(), m.end()) for m in self.regex.finditer(text)]  # type: ignore[index]
+        headers = [(int(m.lastgroup[1:]), m.start(), m.end()) for m in self.regex.finditer(rule_text(text))]  # type: ignore[index]
         doc._.facet_sections = find_sections(text, headers)
         return doc
 
@@ -99,7 +100,7 @@ class FacetTargetMatcher:
         mentions: list[dict] = []
         spans: list[Span] = []
         for compiled in self.files:
-            for match in compiled.regex.finditer(text):
+            for match in compiled.regex.finditer(rule_text(text)):
                 rule = compiled.rules[int(match.lastgroup[1:])]  # type: ignore[index]
                 start, end = match.span()
                 while start < end and text[start].isspace():
