@@ -230,7 +230,8 @@ def _intent(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str 
 
 
 _EARLIER_BLOCK_RESULT = re.compile(
-    r"(?:diagnostic[ \t]+)?(?:block|MBB|injection|one)[ \t]+(?:was|were|gave|showed|provided|had|helped|could|did|failed|didn't)\b",
+    r"(?:diagnostic[ \t]+)?(?:block|MBB|injection|one)[ \t]+"
+    r"(?:was|were|gave|showed|provided|had|helped|could|did|failed|didn't)\b",
     re.I,
 )
 
@@ -520,6 +521,14 @@ def _addendum_joints(view: NoteView, phrases: list[Mention]) -> list[Mention] | 
     return [p for p in phrases if p.role == "header" and p.start < addendum.start()] + corrected
 
 
+# '... the tenderness at the lumbosacral junction matched, and ..., the left L5-S1 facet joint was
+# entered as well': a level the procedure acted on is not a finding
+_ACTED_ON = re.compile(
+    r"(?i)[ \t]{0,2}(?:facet[ \t]+)?(?:joints?[ \t]+)?(?:was|were)[ \t]+(?:then[ \t]+)?"
+    r"(?:entered|injected|treated|blocked|lesioned|targeted|accessed|done)\b"
+)
+
+
 def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy | None, list[str]]:
     """Today's procedures (facet and other), a level discrepancy if any, and what was seen
     only in history or plan (for NO_FACET_PROCEDURE)."""
@@ -548,7 +557,13 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     phrases = [
         m
         for m in view.of("LEVEL_PHRASE", "LEVEL_WORD", "NERVE_TON")
-        if m.today and not m.negated and ("FINDING" not in m.status or m.sent in kind_sentences)
+        if m.today
+        and not m.negated
+        and (
+            "FINDING" not in m.status
+            or m.sent in kind_sentences
+            or _ACTED_ON.match(view.text, m.end, m.end + 60)
+        )
     ]
     all_kinds = facet_kinds + other_kinds
     facet_phrases = []

@@ -42,7 +42,8 @@ _NARRATION_START = re.compile(
 )
 _DICTATED_TITLE = re.compile(
     r"(?i)(?:(?:okay|ok)[ ,]{1,3})?(?:this\s+is\s+)?(?:an?\s+)?(?:procedure|operative|op)\s+note\s+for\b|"
-    r"(?:(?:okay|ok)[ ,]{1,3})?this\s+is\s+[^\n]{0,60}?\bdictating\s+(?:an?\s+|the\s+)?(?:procedure|operative|op)\s+note\b"
+    r"(?:(?:okay|ok)[ ,]{1,3})?this\s+is\s+[^\n]{0,60}?\bdictating\s+(?:an?\s+|the\s+)?"
+    r"(?:procedure|operative|op)\s+note\b"
 )
 _INLINE_PLAN = re.compile(r"(?<=[.;] )(?:plan|f/u\s+plan)[ \t]*:|(?<= / )(?:plan|f/u\s+plan)\b", re.I)
 _TITLE_END = re.compile(r"(?i)\n[ \t]*\n|\bnew\s+paragraph\b")
@@ -104,7 +105,7 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
         sections = pipe_field_sections(text, sections)
     sections = inline_today(text, inline_plans(text, dictated_title(text, sections)))
     sections = history_asides(text, plan_paragraphs(text, sections))
-    return carried_forward(text, split_procedure_paragraphs(text, sections))
+    return carried_forward(text, split_procedure_paragraphs(text, timestamped_log(text, sections)))
 
 
 _PLAN_PARAGRAPH = re.compile(
@@ -448,6 +449,34 @@ def carried_forward(text: str, sections: list[dict]) -> list[dict]:
         )
         if end > stop:
             out.append(_untitled(stop, end))
+    return out
+
+
+_LOG_LINE = re.compile(r"(?m)^(?:[01][0-9]|2[0-3]):?[0-5][0-9](?:[ \t]{2,}|[ \t]+-[ \t]+|\t)(?=\S)")
+
+
+def timestamped_log(text: str, sections: list[dict]) -> list[dict]:
+    """'Background: ... She presents today for ...' then 'Intra-procedure log' and '0742  Pt in
+    pre-op bay ...': a time-stamped log of today's case starts coded text, whatever history or
+    indication section it follows (with the short label line above it, if any)."""
+    if not any(c in text for c in "0123456789"):
+        return sections
+    out: list[dict] = []
+    for section in sections:
+        if section["role"] not in _NOT_TODAY_ROLES:
+            out.append(section)
+            continue
+        entry = _LOG_LINE.search(text, section["header_end"], section["end"])
+        if entry is None:
+            out.append(section)
+            continue
+        start = entry.start()
+        label_start = text.rfind("\n", max(section["header_end"], start - 60), start - 1) + 1
+        label = text[label_start : start - 1]
+        if 0 < label_start < start - 1 and len(label) <= 40 and label.strip():
+            start = label_start  # 'Intra-procedure log', 'TIME   EVENT'
+        out.append({**section, "end": start})
+        out.append(_untitled(start, section["end"]))
     return out
 
 

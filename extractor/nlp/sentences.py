@@ -42,6 +42,7 @@ ASIDE_MIN = 12  # '[LBP x3 yrs; s/p B L4/5 MBB x2 2022]' is an aside; '[X]', '[ 
 _ASIDE_REACH = 300
 _FIELD_LABEL = re.compile(r"[a-z][a-z/ ]{0,15}:")
 _PAREN_WORD = re.compile(r"\([a-z]{2}[^()\n]{0,40}\)")  # a short aside, not a parenthesised sentence
+_LEVEL_START = re.compile(r"[CTL][0-9]")
 _DICTATED_BREAK = re.compile(r"[pP](?=[eE][rR][iI][oO][dD]|[aA][rR][aA][gG][rR][aA][pP][hH])")
 
 
@@ -192,8 +193,13 @@ def _after_word(text: str, starts: list[int], ends: list[int], stop: int, stop_t
 
 
 def _is_hard_wrap(text: str, previous_start: int, previous_end: int, token: str) -> bool:
-    if not token[:1].islower():
+    level = _LEVEL_START.match(token) is not None
+    if not token[:1].islower() and not level:
         return False
     line_start = text.rfind("\n", 0, previous_start) + 1
     line = text[line_start:previous_end].rstrip()
+    if level and not (line[-1:].isalpha() and "|" not in line and "\t" not in line):
+        return (
+            False  # prose ('... we will consider left' / 'C3-4 and C4-5 medial branch blocks'), not a table
+        )
     return len(line) >= NEWLINE_JOIN_MIN_LINE and not line.endswith((".", ":", ";", "!", "?"))

@@ -32,10 +32,14 @@ def token_attribute_splitter(doc) -> list[list[int]]:
 
     def hard_wrap(previous, token) -> bool:
         short_aside = re.match(r"\([a-z]{2}[^()\n]{0,40}\)", text[token.idx :])  # "T8-9\n(right) facet"
-        if not token.text[:1].islower() and not short_aside:
+        level = re.match(r"[CTL][0-9]", token.text) is not None
+        if not token.text[:1].islower() and not short_aside and not level:
             return False
         line_start = text.rfind("\n", 0, previous.idx) + 1
         line = text[line_start : previous.idx + len(previous.text)].rstrip()
+        if level and not token.text[:1].islower() and not short_aside:
+            if not (line[-1:].isalpha() and "|" not in line and "\t" not in line):
+                return False
         return len(line) >= NEWLINE_JOIN_MIN_LINE and not line.endswith((".", ":", ";", "!", "?"))
 
     text = doc.text
