@@ -223,6 +223,8 @@ def build_pain(view: NoteView) -> Pain:
         _table_scores(view, pain, evidence)
     if pain.pre is None or pain.post is None:
         _label_lone_scores(view.text, scores, sorted(cues), pain, evidence, view, needle_work)
+    if pain.pre is None or pain.post is None:
+        _timed_rows(view, pain, evidence)
     _percent_relief(view, pain, evidence)
     pain.evidence = sorted({(e.start, e.end): e for e in evidence}.values(), key=lambda e: e.start)
     return pain
@@ -394,6 +396,58 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
         else:
             pain_column = None if not line.strip() else pain_column
         offset += len(line)
+
+
+_TIMED_ROW = re.compile(r"[ \t]{0,8}(?:[01][0-9]|2[0-3]):?[0-5][0-9]\b")
+_ROW_SCORE = re.compile(
+    r"(?i)\b(?:pain(?:[ \t]{1,4}score)?|NRS|NPRS|VAS)[ \t]{0,4}"
+    r"(?:\((?:NRS|VAS|0-10)\)[ \t]{0,4})?(?::[ \t]{0,4})?"
+    r"(10|[0-9])(?![0-9.])(?:[ \t]{0,4}/[ \t]{0,4}10)?|\b(10|[0-9])[ \t]{0,4}/[ \t]{0,4}10\b"
+)
+_BARE_ROW_SCORE = re.compile(r"(?<![ \t])[ \t]+(10|[0-9])[ \t]*$")
+
+
+def _timed_rows(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
+    """Scores in time-stamped rows, an auto-imported vitals block ('0718  BP 150/88 | HR 82 |
+    Pain score 6' ... '0824  BP 138/80 | ... | Pain score 3') or a pain flowsheet under a pain
+    header ('PAIN (VAS 0-10)' / '1102  8' / '1150  4'): the first row is before, the last after."""
+    text = view.text
+    rows: list[tuple[int, int, float]] = []
+    best: list[tuple[int, int, float]] = []
+    offset = 0
+    under_pain_header = False
+    for line in text.splitlines(keepends=True):
+        timed = _TIMED_ROW.match(line)
+        found = None
+        if timed:
+            rest = line[timed.end() :]
+            match = _ROW_SCORE.search(rest) or (_BARE_ROW_SCORE.match(rest) if under_pain_header else None)
+            if match:
+                group = next(g for g in (1, 2) if g <= (match.re.groups or 0) and match.group(g))
+                start = offset + timed.end() + match.start(group)
+                found = (start, start + len(match.group(group)), float(match.group(group)))
+        if found:
+            rows.append(found)
+        elif not timed:
+            if len(rows) > len(best):
+                best = rows
+            rows = []
+            under_pain_header = bool(line.strip()) and "pain" in line.lower() and len(line) < 60
+        offset += len(line)
+    if len(rows) > len(best):
+        best = rows
+    if len(best) < 2:
+        return
+    first, last = best[0], best[-1]
+    # a score found elsewhere must be the block's own first (or last) row for the block to fill the other
+    if pain.pre is not None and pain.pre != first[2] or pain.post is not None and pain.post != last[2]:
+        return
+    if pain.pre is None:
+        pain.pre = first[2]
+        evidence.append(span(view, first[0], first[1]))
+    if pain.post is None:
+        pain.post = last[2]
+        evidence.append(span(view, last[0], last[1]))
 
 
 def _percent_relief(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
