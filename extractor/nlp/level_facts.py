@@ -385,6 +385,12 @@ def resolve_joints(
         # a description that names only targets: the title's sides
         rs = chosen[joint] if header_sided else all_by_joint.get(joint, chosen[joint])
         side = combine_sides([_side_value(r.sides) for r in rs]) or default_side
+        if chosen is body_named and joint in header_named:
+            # the title says right, the description did the left: the description wins
+            title = combine_sides([_side_value(r.sides) for r in header_named[joint]])
+            done = combine_sides([_side_value(r.sides) for r in body_named[joint]])
+            if title in ("left", "right") and done in ("left", "right") and title != done:
+                side = done
         sides[joint] = side
         spans = [r.phrase.evidence() for r in rs]
         spans += [s.evidence() for r in rs for s in r.sides]
