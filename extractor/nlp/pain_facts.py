@@ -207,6 +207,11 @@ def build_pain(view: NoteView) -> Pain:
                 first = match.start(group) if group in _PLACED_AT_NUMBER else match.start()
                 scores.append((start + first, start + match.end(), value))
 
+    pasted = [(s["start"], s["end"]) for s in view.sections if s.get("category") == "pasted"]
+    if pasted:
+        # scores in text pasted from an earlier note lose to today's, when today has any
+        today = [score for score in scores if not any(a <= score[0] < b for a, b in pasted)]
+        scores = today or scores
     narration = _NEEDLE_WORK.search(view.text) if scores else None
     needle_work = narration.start() if narration else len(view.text)
     for start, end in _sentences_near(view, scores):

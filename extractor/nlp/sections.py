@@ -441,7 +441,7 @@ def carried_forward(text: str, sections: list[dict]) -> list[dict]:
         pasted_start = max(start, marker.start())
         out.append(
             {
-                "category": "history",
+                "category": "pasted",
                 "role": "history",
                 "start": pasted_start,
                 "end": min(end, stop),
