@@ -138,7 +138,11 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
     after = (_CLAUSE_BREAK_AFTER if wrapped else _CLAUSE_OR_LINE_BREAK_AFTER).split(after)[0]
     if not in_table_row(view.text, mention.start):
         before, after = _PIPE_BREAK.split(before)[-1], _PIPE_BREAK.split(after)[0]
-    return _SKIN.search(before) is not None or _SKIN.search(after) is not None
+    # ('ANESTHESIA: 1% lidocaine local.': the agent named as the local anaesthetic)
+    return bool(_SKIN.search(before) or _SKIN.search(after) or _LOCAL_AFTER.match(after))
+
+
+_LOCAL_AFTER = re.compile(r"[ \t]{0,2}local\b(?=[ \t]{0,2}(?:[.;,\n]|$))", re.I)
 
 
 def _line_around(text: str, start: int, end: int, back: int, ahead: int) -> tuple[int, int]:

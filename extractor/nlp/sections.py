@@ -395,8 +395,8 @@ _PASTED_BLOCK = re.compile(
     r"[^\n]{0,80}\b(?:for\s+reference|copied|pasted|not\s+today)[^\n]*$"
 )
 _PASTED_END = re.compile(
-    r"(?im)^[^\n]{0,20}\bend\s+(?:of\s+(?:the\s+)?)?(?:prior|previous|pasted|copied|outside|carried[- ]forward|"
-    r"copied[- ]forward|copy[- ]forward)\b[^\n]*$"
+    r"(?im)^[^\n]{0,20}\bend\s+(?:of\s+(?:the\s+)?)?"
+    r"(?:prior|previous|pasted|copied|outside|carried[- ]forward|copied[- ]forward|copy[- ]forward)\b[^\n]*$"
 )
 _QUOTED_TO_LINE_END = re.compile(r"[:\-]\s*[\"\u201c][^\"\u201d]*[\"\u201d][ \t.]*$")
 _PASTE_WORDS = (
