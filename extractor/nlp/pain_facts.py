@@ -307,7 +307,13 @@ def _label_lone_scores(
         start = unlabelled[0][0]
         labels[start] = "pre" if start < needle_work else "post"
     unused = []
-    for start, end, value in scores:
+    # 'Reassessed at 20 minutes: ... 6/10' then 'Final post-procedure pain: 1/10': the final one
+    finals = [
+        score
+        for score in scores
+        if labels.get(score[0]) == "post" and _FINAL.search(text, max(0, score[0] - 40), score[0])
+    ]
+    for start, end, value in finals[-1:] + [score for score in scores if score not in finals[-1:]]:
         label = labels.get(start)
         if label and getattr(pain, label) is None:
             setattr(pain, label, value)
@@ -326,6 +332,7 @@ def _label_lone_scores(
             evidence.append(span(view, start, end))
 
 
+_FINAL = re.compile(r"\bfinal\b", re.I)
 _CELL_SPLIT = re.compile(r"(?<![ \t])[ \t]*\|[ \t]*|\t+| {2,}")  # one try per whitespace run
 _PAIN_HEADER = re.compile(r"^(?:pain|NRS|NPRS|VAS)\b", re.I)
 _PAIN_COLUMN = re.compile(r"\b(?:pain|NRS|NPRS|VAS|score)\b", re.I)
