@@ -211,8 +211,12 @@ def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
         if distance > _CUE_WINDOW:
             continue
         low, high = (cue.end, phrase.start) if cue.end <= phrase.start else (phrase.end, cue.start)
-        if "|" in view.text[low:high]:
+        between = view.text[low:high]
+        if "|" in between:
             continue  # another table cell ('| L4/L5 | R + L | L3 MB, L4 MB |')
+        # blanks do not count: a wrapped, indented line ('... (left T11, T12 and L1' /
+        # '       medial branches)') keeps the cue right beside the phrase
+        distance = len(" ".join(between.split()))
         mode = "target" if cue.category == "TARGET_CUE" else "nerve"
         if best is None or distance < best[0]:
             best = (distance, mode)
