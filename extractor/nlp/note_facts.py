@@ -19,13 +19,13 @@ _DOSE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>mg|mcg|ml|mL|cc|cc's|un
 _CONCENTRATION = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*%")
 _SEDATION_RANK = {"general": 5, "mac": 4, "moderate": 3, "local_only": 2, "none": 1}
 _PRIOR_CONTEXT = re.compile(
-    r"\b(?:first|prior(?!\s+to\b)|previous|previously|last|initial|earlier|#1|#\s*1|block\s+1|"
-    r"gave|provided|afforded|reported|had|obtained|achieved|after\s+(?:the|her|his|their)\s+(?:first|initial|prior|previous|last)|"
+    r"\b(?:first|prior(?!\s+to\b|\s*:)|previous|previously|last|initial|earlier|#1|#\s*1|block\s+1|"
+    r"gave|provided|afforded|reported|had|(?<!not\s)(?<!n't\s)obtained|achieved|after\s+(?:the|her|his|their)\s+(?:first|initial|prior|previous|last)|"
     r"s/p|status[- ]post|h/o|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s+visit)\b",
     re.I,
 )
 TODAY_CONTEXT = re.compile(
-    r"\b(?:post(?:-|\s)?(?:procedure|procedural|op|injection|block)|after\s+(?:the\s+)?(?:procedure|injection|block)s?\s*(?:today)?|"
+    r"\b(?:pre(?:-|\s)?(?:procedure|procedural)|post(?:-|\s)?(?:procedure|procedural|op|injection|block)|after\s+(?:the\s+)?(?:procedure|injection|block)s?\s*(?:today)?|"
     r"minutes|today|immediately|at\s+discharge|in\s+recovery|recovery\s+area|this\s+(?:block|procedure))\b",
     re.I,
 )
