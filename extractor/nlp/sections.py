@@ -130,20 +130,26 @@ def plan_paragraphs(text: str, sections: list[dict]) -> list[dict]:
                 continue
             following = _PARAGRAPH_BREAK.search(text, match.end(), section["end"])
             stop = following.start() if following else section["end"]
-            out.append({**current, "end": match.end()})
-            out.append(
-                {
-                    "category": "plan",
-                    "role": "plan",
-                    "start": match.end(),
-                    "end": stop,
-                    "header_end": match.end(),
-                }
-            )
-            current = {**current, "start": stop, "header_end": stop}
+            pieces, current = _carve(current, match.end(), stop, "plan", "plan")
+            out += pieces
         if current["end"] > current["start"]:
             out.append(current)
     return out
+
+
+def _carve(
+    section: dict, start: int, stop: int, category: str, role: str, header_end: int | None = None
+) -> tuple[list[dict], dict]:
+    """``section`` cut at ``start:stop``: the part before and the carved section (to append),
+    and what is left after it (same category and role as ``section``; may be empty)."""
+    carved = {
+        "category": category,
+        "role": role,
+        "start": start,
+        "end": stop,
+        "header_end": start if header_end is None else header_end,
+    }
+    return [{**section, "end": start}, carved], {**section, "start": stop, "header_end": stop}
 
 
 def inline_plans(text: str, sections: list[dict]) -> list[dict]:
@@ -161,18 +167,10 @@ def inline_plans(text: str, sections: list[dict]) -> list[dict]:
             continue
         line_end = text.find("\n", match.end(), section["end"])
         stop = section["end"] if line_end == -1 else line_end + 1
-        out.append({**section, "end": match.start()})
-        out.append(
-            {
-                "category": "plan",
-                "role": "plan",
-                "start": match.start(),
-                "end": stop,
-                "header_end": match.end(),
-            }
-        )
+        pieces, rest = _carve(section, match.start(), stop, "plan", "plan", match.end())
+        out += pieces
         if stop < section["end"]:
-            out.append({**section, "start": stop, "header_end": stop})
+            out.append(rest)
     return out
 
 
@@ -198,17 +196,8 @@ def history_asides(text: str, sections: list[dict]) -> list[dict]:
         while position != -1:
             close = bracket_aside_end(text, position)
             if close is not None and close < section["end"] and _ASIDE_HISTORY.search(text, position, close):
-                out.append({**current, "end": position})
-                out.append(
-                    {
-                        "category": "history",
-                        "role": "history",
-                        "start": position,
-                        "end": close + 1,
-                        "header_end": position,
-                    }
-                )
-                current = {**current, "start": close + 1, "header_end": close + 1}
+                pieces, current = _carve(current, position, close + 1, "history", "history")
+                out += pieces
                 position = close
             position = text.find("[", position + 1, section["end"])
         out.append(current)
@@ -234,18 +223,10 @@ def inline_today(text: str, sections: list[dict]) -> list[dict]:
             continue
         paragraph = _PARAGRAPH_BREAK.search(text, match.end(), section["end"])
         stop = paragraph.start() if paragraph else section["end"]
-        out.append({**section, "end": match.start()})
-        out.append(
-            {
-                "category": "today",
-                "role": "header",
-                "start": match.start(),
-                "end": stop,
-                "header_end": match.end(),
-            }
-        )
+        pieces, rest = _carve(section, match.start(), stop, "today", "header", match.end())
+        out += pieces
         if stop < section["end"]:
-            out.append({**section, "start": stop, "header_end": stop})
+            out.append(rest)
     return out
 
 
