@@ -335,7 +335,7 @@ def percent_value(text: str) -> float | None:
 
 
 def relief_clause(text: str, start: int, end: int, mention_start: int, mention_end: int) -> str:
-    """The part of a sentence between semicolons or a ', but' that holds the mention: 'The
+    """The part of a sentence between semicolons or a 'but' that holds the mention: 'The
     first one ... she reported about seventy percent relief on her diary, ..., but ... we
     agreed to do the confirmatory block today' puts the relief in the past."""
     before = text[start:mention_start]

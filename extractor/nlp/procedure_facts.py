@@ -286,12 +286,13 @@ class Removal:
     joints: frozenset[str] | None
 
 
-# 'Procedure stopped, right side only completed': the side that was done is not the one stopped
+# '..., and no lesioning was performed on the left side': the side named as not done
 _SIDE_NOT_DONE = re.compile(
     r"(?i)\b(?:no\s+\w+(?:\s+\w+)?\s+(?:was|were)\s+(?:performed|done|made|carried\s+out|placed|given)|"
     r"(?:was|were)\s+not\s+(?:performed|done|treated|lesioned|injected|blocked))\s+(?:on|to)\s+(?:the\s+)?$"
 )
 _AFTER_SIDE = re.compile(r"(?i)\bafter\s+(?:the\s+)?$")
+# 'Procedure stopped, right side only completed': the side that was done is not the one stopped
 _SIDE_DONE = re.compile(
     r"(?i)(?:-?sided?\s+|side\s+)?(?:only\s+)?(?:was\s+|were\s+)?(?:only\s+)?"
     r"(?:completed|done|finished|performed|treated|injected|blocked)\b|(?:-?sided?\s+|side\s+)?only\b"
