@@ -176,10 +176,14 @@ class FacetTargetMatcher:
     def __call__(self, doc: Doc) -> Doc:
         text = note_text(doc)
         sentence_starts = [start for start, _ in (doc._.facet_sentences or [[0, len(text)]])]
-        found = self.scanner.scan(rule_text(text))
-        if "_" in text:
-            # ConText cues are matched on the note as written, as medspaCy's ConText does
-            found[len(self.files) :] = self.scanner.scan(text)[len(self.files) :]
+        if "_" not in text:
+            found = self.scanner.scan(text)
+        else:
+            # targets read snake_case keys as words; ConText cues stay on the note as written,
+            # as medspaCy's ConText reads it (each pass still scanned once)
+            targets = len(self.files)
+            found = self.scanner.scan(text, range(targets, self.scanner.pass_count))
+            found[:targets] = self.scanner.scan(rule_text(text), range(targets))[:targets]
         mentions: list[dict] = []
         for (_, rules), matches in zip(self.files, found, strict=False):
             for index, start, end in matches:

@@ -411,6 +411,7 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
 
 
 _TIMED_ROW = re.compile(r"[ \t]{0,8}(?:[01][0-9]|2[0-3]):?[0-5][0-9]\b")
+_ANY_TIMED_ROW = re.compile(r"(?m)^[ \t]{0,8}(?:[01][0-9]|2[0-3]):?[0-5][0-9]\b")
 _ROW_SCORE = re.compile(
     r"(?i)\b(?:pain(?:[ \t]{1,4}score)?|NRS|NPRS|VAS)[ \t]{0,4}"
     r"(?:\((?:NRS|VAS|0-10)\)[ \t]{0,4})?(?::[ \t]{0,4})?"
@@ -424,6 +425,8 @@ def _timed_rows(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
     Pain score 6' ... '0824  BP 138/80 | ... | Pain score 3') or a pain flowsheet under a pain
     header ('PAIN (VAS 0-10)' / '1102  8' / '1150  4'): the first row is before, the last after."""
     text = view.text
+    if not _ANY_TIMED_ROW.search(text):
+        return  # (one scan in C instead of a Python loop over every line of most notes)
     rows: list[tuple[int, int, float]] = []
     best: list[tuple[int, int, float]] = []
     offset = 0
@@ -435,9 +438,9 @@ def _timed_rows(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
             rest = line[timed.end() :]
             match = _ROW_SCORE.search(rest) or (_BARE_ROW_SCORE.match(rest) if under_pain_header else None)
             if match:
-                group = next(g for g in (1, 2) if g <= (match.re.groups or 0) and match.group(g))
-                start = offset + timed.end() + match.start(group)
-                found = (start, start + len(match.group(group)), float(match.group(group)))
+                start = offset + timed.end() + match.start(match.lastindex or 0)
+                value = match.group(match.lastindex or 0)
+                found = (start, start + len(value), float(value))
         if found:
             rows.append(found)
         elif not timed:

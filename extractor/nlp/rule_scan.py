@@ -269,19 +269,26 @@ class RuleScanner:
             candidates.sort(key=_FIRST)
         return candidates
 
-    def scan(self, text: str) -> list[list[Match]]:
-        """For every pass, its ``finditer`` matches as (rule index, start, end)."""
+    @property
+    def pass_count(self) -> int:
+        return len(self._patterns)
+
+    def scan(self, text: str, passes: range | None = None) -> list[list[Match]]:
+        """For every pass (or only those in ``passes``; the others come back empty), its
+        ``finditer`` matches as (rule index, start, end)."""
         found: list[list[Match]] = [[] for _ in self._patterns]
+        wanted = passes if passes is not None else range(len(self._patterns))
         for index, (regex, owner) in self._whole.items():
-            found[index] = [(owner[m.lastindex], m.start(), m.end()) for m in regex.finditer(text)]  # type: ignore[index]
-        if not self._scanned:
+            if index in wanted:
+                found[index] = [(owner[m.lastindex], m.start(), m.end()) for m in regex.finditer(text)]  # type: ignore[index]
+        if not any(index in wanted for index in self._scanned):
             return found
         resume = [0] * len(self._patterns)
         if not text:
             return found
         for position, entries in self._candidates(text, key_text(text)):
             for index, rules in entries:
-                if position < resume[index]:
+                if position < resume[index] or index not in wanted:
                     continue
                 for rule, regex in rules:
                     match = regex.match(text, position)

@@ -11,7 +11,7 @@ header regex (which the reference pipeline runs), without running it at every ch
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 from .rule_data import SectionRuleData, section_rule_data, section_rule_patterns
@@ -128,8 +128,7 @@ def plan_paragraphs(text: str, sections: list[dict]) -> list[dict]:
         for match in _PARAGRAPH_BREAK.finditer(text, section["header_end"], section["end"]):
             if match.start() < current["start"] or not _PLAN_PARAGRAPH.match(text, match.end()):
                 continue
-            following = _PARAGRAPH_BREAK.search(text, match.end(), section["end"])
-            stop = following.start() if following else section["end"]
+            stop = _paragraph_end(text, match.end(), section["end"])
             pieces, current = _carve(current, match.end(), stop, "plan", "plan")
             out += pieces
         if current["end"] > current["start"]:
@@ -157,17 +156,48 @@ def inline_plans(text: str, sections: list[dict]) -> list[dict]:
     stop on a line of shorthand fields is a plan to the end of its line."""
     if "plan" not in text and "Plan" not in text and "PLAN" not in text:
         return sections
+    return _inline_fields(
+        text,
+        sections,
+        _INLINE_PLAN,
+        lambda role: role not in ("plan", "excluded", "history"),
+        lambda after, end: _line_end(text, after, end),
+        "plan",
+        "plan",
+    )
+
+
+def _line_end(text: str, start: int, end: int) -> int:
+    line_end = text.find("\n", start, end)
+    return end if line_end == -1 else line_end + 1
+
+
+def _paragraph_end(text: str, start: int, end: int) -> int:
+    paragraph = _PARAGRAPH_BREAK.search(text, start, end)
+    return paragraph.start() if paragraph else end
+
+
+def _inline_fields(
+    text: str,
+    sections: list[dict],
+    field: re.Pattern[str],
+    applies: Callable[[str], bool],
+    stop_at: Callable[[int, int], int],
+    category: str,
+    role: str,
+) -> list[dict]:
+    """The first ``field`` inside each section whose role ``applies`` becomes a section of its
+    own, from the field to ``stop_at(field end, section end)``; the rest keeps the old role."""
     out: list[dict] = []
     for section in sections:
         match = None
-        if section["role"] not in ("plan", "excluded", "history"):
-            match = _INLINE_PLAN.search(text, section["header_end"], section["end"])
+        if applies(section["role"]):
+            match = field.search(text, section["header_end"], section["end"])
         if match is None:
             out.append(section)
             continue
-        line_end = text.find("\n", match.end(), section["end"])
-        stop = section["end"] if line_end == -1 else line_end + 1
-        pieces, rest = _carve(section, match.start(), stop, "plan", "plan", match.end())
+        stop = stop_at(match.end(), section["end"])
+        pieces, rest = _carve(section, match.start(), stop, category, role, match.end())
         out += pieces
         if stop < section["end"]:
             out.append(rest)
@@ -213,21 +243,15 @@ def inline_today(text: str, sections: list[dict]) -> list[dict]:
     a history names today's procedure (a title), to the end of its paragraph."""
     if "oday" not in text and "ODAY" not in text:
         return sections
-    out: list[dict] = []
-    for section in sections:
-        match = None
-        if section["role"] in _NOT_TODAY_ROLES:
-            match = _INLINE_TODAY.search(text, section["header_end"], section["end"])
-        if match is None:
-            out.append(section)
-            continue
-        paragraph = _PARAGRAPH_BREAK.search(text, match.end(), section["end"])
-        stop = paragraph.start() if paragraph else section["end"]
-        pieces, rest = _carve(section, match.start(), stop, "today", "header", match.end())
-        out += pieces
-        if stop < section["end"]:
-            out.append(rest)
-    return out
+    return _inline_fields(
+        text,
+        sections,
+        _INLINE_TODAY,
+        lambda role: role in _NOT_TODAY_ROLES,
+        lambda after, end: _paragraph_end(text, after, end),
+        "today",
+        "header",
+    )
 
 
 def dictated_title(text: str, sections: list[dict]) -> list[dict]:
