@@ -59,6 +59,7 @@ class CheckContext:
     tables: CodeTables
     drafts: tuple[DraftLine, ...]
     lines: tuple[ClaimLine, ...]
+    _levels: dict[int, list[Level]] = field(default_factory=dict, compare=False, repr=False)
 
     def facet_procedures(self) -> list[tuple[int, Procedure]]:
         return [(i, p) for i, p in enumerate(self.facts.procedures) if p.kind in FACET_KINDS]
@@ -70,7 +71,11 @@ class CheckContext:
         return [(i, p) for i, p in self.injections() if p.intent == "diagnostic"]
 
     def levels(self, index: int) -> list[Level]:
-        return levels_from_joints(self.facts.procedures[index].joints, index)
+        """Kept per procedure: most checks ask for the same procedure's levels."""
+        levels = self._levels.get(index)
+        if levels is None:
+            levels = self._levels[index] = levels_from_joints(self.facts.procedures[index].joints, index)
+        return list(levels)
 
     def codes_for(self, index: int) -> str:
         codes = [

@@ -28,6 +28,8 @@ _JOINT_RE = re.compile(
 
 def canonical_joint(name: str) -> str | None:
     """``"L4-5"``, ``"l4/l5"``, ``"L4–L5"`` -> ``"L4-L5"``; None when it is not a facet joint we code."""
+    if name in _INDEX:  # the facts' joints are canonical already; every check asks again
+        return name
     match = _JOINT_RE.match(name)
     if not match:
         return None

@@ -15,6 +15,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from .first_chars import with_first_char_lookahead
+
 TARGET_FILES = ("levels", "sides", "procedures", "guidance", "agents", "sedation", "cues")
 _MACRO = re.compile(r"<<([A-Z_]+)>>")
 
@@ -176,4 +178,7 @@ def context_rule_dicts() -> tuple[dict[str, Any], ...]:
 @cache
 def pain_patterns() -> dict[str, re.Pattern[str]]:
     data = _read_json("pain")
-    return {name: re.compile(expand(pattern), re.IGNORECASE) for name, pattern in data["patterns"].items()}
+    return {
+        name: with_first_char_lookahead(expand(pattern), re.IGNORECASE)
+        for name, pattern in data["patterns"].items()
+    }
