@@ -1,5 +1,6 @@
 """Sides written in a table instead of beside the level: a 'Side' column ('| L4/L5 | R + L |')
-or one checkbox column per side ('| SAP/TP of L5 | [x] | [x] |' under '| Target | R | L |').
+or one checkbox column per side ('| SAP/TP of L5 | [x] | [x] |' under '| Target | R | L |'),
+also in a grid aligned with spaces ('L4-L5     Y     Y' under 'Level     Left    Right').
 
 A level phrase in a table row with no side of its own takes the side of its row. The side is a
 synthetic SIDE mention over the cell text, so it carries evidence like any other side.
@@ -17,6 +18,11 @@ _SIDE_HEADER = re.compile(r"(?i)^(?:sides?|laterality|lat\.?)$")
 _RIGHT = re.compile(r"(?i)^(?:r|rt|right)$")  # a cell or a column header naming one side
 _LEFT = re.compile(r"(?i)^(?:l|lt|left)$")
 _CHECKED = re.compile(r"(?i)^\[\s*[x\u2713]\s*\]$|^[x\u2713\u2714]$")
+_GRID_CHECKED = re.compile(r"(?i)^(?:y|yes|x|\u2713|\u2714)$")
+_GRID_GAP = re.compile(r"[ \t]{2,}|\t")
+_GRID_REACH = 12
+_GRID_ROW_MAX = 200
+"""Rows between a grid's header and a row of it."""
 _BOTH = re.compile(
     r"(?i)\b(?:b|bil|bilat|bilateral|both|b/l)\b"
     r"|\b(?:r|rt|right)\s*(?:\+|&|/|and|,)\s*(?:l|lt|left)\b"
@@ -75,7 +81,7 @@ def table_side(view: NoteView, phrase: Mention) -> Mention | None:
     text = view.text
     row_start, row_end = _line_bounds(text, phrase.start)
     if not in_table_row(text, phrase.start):
-        return None
+        return _grid_side(view, phrase, row_start, row_end)
     header = _header_cells(text, row_start)
     if header is None:
         return None
@@ -108,6 +114,69 @@ def table_side(view: NoteView, phrase: Mention) -> Mention | None:
             ((value, span),) = checked.items()
     if value is None or span is None or span[0] >= span[1]:
         return None
+    return _side_mention(view, phrase, value, span)
+
+
+def _grid_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of the cells of a line whose columns are parted by two or more blanks."""
+    bounds, cell_start = [], start
+    for gap in _GRID_GAP.finditer(text, start, end):
+        bounds.append((cell_start, gap.start()))
+        cell_start = gap.end()
+    bounds.append((cell_start, end))
+    cells = []
+    for cell_start, cell_end in bounds:
+        while cell_start < cell_end and text[cell_start] in " \t":
+            cell_start += 1
+        while cell_end > cell_start and text[cell_end - 1] in " \t":
+            cell_end -= 1
+        if cell_start < cell_end:
+            cells.append((cell_start, cell_end))
+    return cells
+
+
+def _grid_side(view: NoteView, phrase: Mention, row_start: int, row_end: int) -> Mention | None:
+    """The side of a row of a grid aligned with blanks: the level in the first cell, then one
+    Y/N (or X) cell per side, under a header row that names the 'Left' and 'Right' columns."""
+    text = view.text
+    if row_end - row_start > _GRID_ROW_MAX:
+        return None  # prose or a pasted blob, not a row (and reading it per level is quadratic)
+    cells = _grid_cells(text, row_start, row_end)
+    if len(cells) < 3 or not cells[0][0] <= phrase.start < cells[0][1]:
+        return None
+    end = row_start - 1
+    for _ in range(_GRID_REACH):
+        if end <= 0:
+            return None
+        start = text.rfind("\n", 0, end) + 1
+        if end - start > _GRID_ROW_MAX:
+            return None
+        header = [text[a:b] for a, b in _grid_cells(text, start, end)]
+        if len(header) == len(cells) and any(_LEFT.match(c) for c in header):
+            right = next((i for i, c in enumerate(header) if _RIGHT.match(c)), None)
+            left = next((i for i, c in enumerate(header) if _LEFT.match(c)), None)
+            checked = {
+                side: cells[i]
+                for side, i in (("right", right), ("left", left))
+                if i is not None and _GRID_CHECKED.match(text[cells[i][0] : cells[i][1]])
+            }
+            if len(checked) == 2:
+                spans = checked.values()
+                return _side_mention(
+                    view, phrase, "bilateral", (min(a for a, _ in spans), max(b for _, b in spans))
+                )
+            if len(checked) == 1:
+                ((value, span),) = checked.items()
+                return _side_mention(view, phrase, value, span)
+            return None
+        if len(header) != len(cells):
+            return None  # not a row of the same grid
+        end = start - 1
+    return None
+
+
+def _side_mention(view: NoteView, phrase: Mention, value: str, span: tuple[int, int]) -> Mention:
+    text = view.text
     return Mention(
         index=-1 - phrase.index,
         category="SIDE",

@@ -48,6 +48,8 @@ def test_extraction_case(case):
         assert facts.sedation == expect["sedation"]
     if "pain" in expect:
         assert [facts.pain.pre, facts.pain.post] == expect["pain"]
+    if "relief" in expect:
+        assert facts.pain.percent_relief == expect["relief"]
     if "agents" in expect:
         assert sorted(f"{a.name}:{a.role}" for a in facts.agents) == sorted(expect["agents"])
     if "prior" in expect:
