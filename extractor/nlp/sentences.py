@@ -28,7 +28,23 @@ from spacy.tokens import Doc
 
 SENT_END = re.compile(r"[.!?]+[\"')\]]*$")
 ABBREVIATIONS = frozenset(
-    {"Dr.", "Mr.", "Ms.", "Mrs.", "vs.", "approx.", "e.g.", "i.e.", "approx", "resp", "incl"}
+    {
+        "Dr.",
+        "Mr.",
+        "Ms.",
+        "Mrs.",
+        "vs.",
+        "approx.",
+        "e.g.",
+        "i.e.",
+        "approx",
+        "resp",
+        "incl",
+        "St.",
+        "Mt.",
+        "Jr.",
+        "Sr.",
+    }
 )
 NEWLINE_JOIN_MIN_LINE = 70
 LIST_STARTS = "#-*•("
