@@ -101,6 +101,8 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
         ):
             section["role"] = "description"  # 'CT: axial, needle tip intra-articular': today's guidance
     sections = inline_spoken_headers(text, end_inline_sections(text, sections))
+    if "paragraph" in text:
+        sections = spoken_paragraph_ends(text, sections)
     if "|" in text:
         sections = pipe_field_sections(text, sections)
     sections = inline_today(text, inline_plans(text, dictated_title(text, sections)))
@@ -281,6 +283,27 @@ _SPOKEN_PROCEDURE_HEADER = re.compile(
     r"(?!(?:was|were|is|are|under|by|with|without|on|at|in)\b)(?=[a-z])"
 )
 _SENTENCE_END = re.compile(r"\.(?=\s)|\n")
+
+
+_SPOKEN_PARAGRAPH = re.compile(r"(?i)\bnew\s+paragraph\b")
+_FIELD_ROLES = frozenset({"anesthesia", "medications", "pain", "other_today"})
+
+
+def spoken_paragraph_ends(text: str, sections: list[dict]) -> list[dict]:
+    """'Sedation colon fentanyl 50 micrograms ... period new paragraph she was positioned prone,
+    ... lesions were made': a dictated field ends where the speaker starts a new paragraph,
+    and what follows is the (untitled) description, not more of the sedation field."""
+    out: list[dict] = []
+    for section in sections:
+        match = None
+        if section["role"] in _FIELD_ROLES:
+            match = _SPOKEN_PARAGRAPH.search(text, section["header_end"], section["end"])
+        if match is None or match.end() >= section["end"]:
+            out.append(section)
+            continue
+        out.append({**section, "end": match.end()})
+        out.append(_untitled(match.end(), section["end"]))
+    return out
 
 
 def inline_spoken_headers(text: str, sections: list[dict]) -> list[dict]:
