@@ -281,8 +281,10 @@ def dictated_title(text: str, sections: list[dict]) -> list[dict]:
 _SPOKEN_PROCEDURE_HEADER = re.compile(
     r"(?:(?<=[.;]\s)|(?<=\n))[ \t]*(?:name\s+of\s+)?procedures?\s+(?:performed|done)(?:\s+today)?,?\s+"
     r"(?!(?:was|were|is|are|under|by|with|without|on|at|in)\b)(?=[a-z])"
+    # '... new paragraph procedure colon by lateral L3 4 and L4 5 facet joint injections period'
+    r"|(?i:(?<=paragraph\s)procedures?(?:\s+(?:performed|done))?(?:\s+today)?\s+colon\s+)"
 )
-_SENTENCE_END = re.compile(r"\.(?=\s)|\n")
+_SENTENCE_END = re.compile(r"\.(?=\s)|\n|\b(?i:period|new\s+paragraph)\b")
 
 
 _SPOKEN_PARAGRAPH = re.compile(r"(?i)\bnew\s+paragraph\b")
@@ -318,7 +320,7 @@ def inline_spoken_headers(text: str, sections: list[dict]) -> list[dict]:
             out.append(section)
             continue
         stop = _SENTENCE_END.search(text, match.end(), section["end"])
-        header_end = stop.start() + 1 if stop else section["end"]
+        header_end = stop.end() if stop else section["end"]
         if match.start() > section["start"]:
             out.append({**section, "end": match.start()})
         out.append(
