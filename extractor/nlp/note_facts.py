@@ -229,7 +229,9 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
     found: dict[str, list[Mention]] = {}
     for m in view.of("SEDATION"):
         # "Sedation: none" can sit in any section of today's note (an indication block, a flowsheet)
-        if m.historical or m.hypothetical or m.role in ("plan", "excluded"):
+        if m.role in ("plan", "excluded"):
+            continue
+        if (m.historical or m.hypothetical) and not _is_field_answer(view, m):
             continue
         if m.role == "history" and not _TODAY_WORD.search(view.sentence_text(m.sent)):
             continue  # ('... she declined sedation today' in a dictated history paragraph counts)
@@ -249,6 +251,21 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
         if value in found:
             return value, evidence_of(found[value])
     return None, []
+
+
+_FIELD_GAP = re.compile(r"[\s:=\-\[\]()xX]{0,6}")
+
+
+def _is_field_answer(view: NoteView, mention: Mention) -> bool:
+    """The first words of an anesthesia field ('Anesthesia: MAC, propofol infusion ... (patient
+    previously unable to lie prone without sedation)'): today's answer to the field, whatever
+    a history cue later in its sentence says."""
+    if mention.role != "anesthesia":
+        return False
+    section = next((s for s in reversed(view.sections) if s["start"] <= mention.start), None)
+    if section is None or section["header_end"] > mention.start:
+        return False
+    return _FIELD_GAP.fullmatch(view.text, section["header_end"], mention.start) is not None
 
 
 def score_value(text: str | None) -> float | None:
