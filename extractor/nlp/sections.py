@@ -113,7 +113,7 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
 _PLAN_PARAGRAPH = re.compile(
     r"(?i)(?:I|we)(?:'ll|\s+will|\s+would\s+(?:like|suggest|recommend)|\s+plan|\s+intend)\b"
     r"(?!\s+(?:now|then|proceed|go\s+ahead|begin|start)\b)|(?:my|our|the)\s+plan\s+(?:is|from\s+here|going\s+forward)\b|"
-    r"going\s+forward\b|next\s+steps?\b|looking\s+ahead\b|from\s+here\s+on\b"
+    r"going\s+forward\b|next\s+steps?\b|looking\s+(?:ahead|forward)\b|from\s+here\s+on\b"
 )
 
 
