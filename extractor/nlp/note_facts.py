@@ -320,6 +320,8 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
             named = view.sentence_text(m.sent - 1)
             if "therapeutic" not in named.lower():  # ('... therapeutic blocks twice a year; the last one')
                 block_context = _BLOCK_WORDS.search(named)
+        if not block_context and m.sent > 0 and _REPORTED.search(clause):
+            block_context = _earlier_block_just_named(view, m.sent - 1, start)
         if not block_context:
             continue
         value = percent_value(m.text)
@@ -360,6 +362,23 @@ def relief_clause(text: str, start: int, end: int, mention_start: int, mention_e
     after = text[mention_end:end]
     stops = [i for i in (after.find(";"), next((m.start() for m in _BUT.finditer(after)), -1)) if i != -1]
     return text[start + left + 1 if left != -1 else start : mention_end + min(stops) if stops else end]
+
+
+_REPORTED = re.compile(r"(?i)\b(?:recorded|reported|noted|described|had|got|experienced|obtained)\b")
+
+
+def _earlier_block_just_named(view: NoteView, sent: int, relief_start: int) -> bool:
+    """'In December we did a single diagnostic medial branch block ... She and her daughter
+    recorded 60% relief over the following hours': the sentence before, in the same paragraph,
+    names an earlier (historical) diagnostic block, and the relief is its result."""
+    previous_start, _ = view.sentence_bounds(sent)
+    if "\n\n" in view.text[previous_start:relief_start]:
+        return False
+    kinds = list(view.in_sentence(sent, "KIND"))
+    return (
+        any(k.historical and k.meta.get("kind") == "medial_branch_block" for k in kinds)
+        and "therapeutic" not in view.sentence_text(sent).lower()
+    )
 
 
 _ONE_BEFORE = re.compile(r"(?i)\b(?:the|her|his|their)\s+(?:first|previous|prior|last|earlier)\s+one\b")
