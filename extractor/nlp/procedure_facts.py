@@ -47,6 +47,7 @@ _SESSION_WORDS = [
         1,
     ),
 ]
+_TODAY = re.compile(r"\btoday\b", re.I)
 _SESSION_CONTEXT = re.compile(r"\b(?:block|MBB|injection|diagnostic|session|medial\s+branch|dx)\b", re.I)
 _WHOLE_CANCEL = re.compile(
     r"\b(?:resched\w*|cancell?ed|postponed|deferred|before\s+(?:any|the\s+(?:first\s+)?needle|needle|starting|"
@@ -241,9 +242,11 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
     # INTENT cues ("confirmatory", "dx #1") share a rule file with SESSION and may hold the number
     confirmatory = [m for m in view.of("INTENT") if any(p.search(m.text) for p, _ in _SESSION_WORDS)]
     for m in _scoped(sorted([*view.of("SESSION"), *confirmatory], key=lambda m: m.start), scope):
-        if m.historical or m.hypothetical or not (m.today or m.role == "indication"):
+        if m.historical or m.hypothetical:
             continue
         sentence = view.sentence_text(m.sent)
+        if not (m.today or m.role == "indication" or (m.role == "history" and _TODAY.search(sentence))):
+            continue  # ('Background: ... Today is his third diagnostic block session' counts)
         if not _SESSION_CONTEXT.search(sentence):
             continue
         if _EARLIER_BLOCK_RESULT.match(view.text[m.end : m.end + 60].lstrip(" \t")):
@@ -256,8 +259,16 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
     if not candidates:
         return None, []
     header = [c for c in candidates if c[1].role == "header"]
-    number, mention = (header or candidates)[0]
+    # 'First diagnostic block 05/27/2025 ...: 85% relief. Today = second (confirmatory)': the
+    # number said of today wins over an earlier one with no history cue of its own
+    today = [c for c in candidates if _TODAY.search(_clause_before(view, c[1]))]
+    number, mention = (header or today or candidates)[0]
     return number, [mention.evidence()]
+
+
+def _clause_before(view: NoteView, mention: Mention) -> str:
+    start, _ = view.sentence_bounds(mention.sent)
+    return view.text[max(start, mention.start - 40) : mention.end]
 
 
 def _confirmation(view: NoteView) -> tuple[bool, list[Evidence]]:
