@@ -107,6 +107,8 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
         sections = pipe_field_sections(text, sections)
     sections = inline_today(text, inline_plans(text, dictated_title(text, sections)))
     sections = history_asides(text, plan_paragraphs(text, sections))
+    if "/" in text or "-" in text:
+        sections = dated_chronologies(text, sections)
     return carried_forward(text, split_procedure_paragraphs(text, timestamped_log(text, sections)))
 
 
@@ -232,6 +234,44 @@ def history_asides(text: str, sections: list[dict]) -> list[dict]:
                 out += pieces
                 position = close
             position = text.find("[", position + 1, section["end"])
+        out.append(current)
+    return out
+
+
+# '11/04/2020 - Bilateral L4-5 and L5-S1 diagnostic medial branch blocks ...', '2023-2024 - PT',
+# '2021-03-02: RFA ...', 'Mar 2022 - ...': an entry of a dated chronology, one per line
+_DATED_ENTRY = re.compile(
+    r"(?im)^[ \t]{0,8}(?:[-*\u2022][ \t]{0,3})?(?:[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{1,2}/[0-9]{4}|"
+    r"(?:19|20)[0-9]{2}(?:-[0-9]{2}-[0-9]{2}|[ \t]?[-\u2013][ \t]?(?:19|20)[0-9]{2})?|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?[ \t]"
+    r"(?:[0-9]{1,2},?[ \t])?(?:19|20)[0-9]{2})"
+    r"[ \t]{0,3}(?:-|\u2013|\u2014|:)[ \t]"
+)
+_CHRONOLOGY_MIN = 2
+
+
+def dated_chronologies(text: str, sections: list[dict]) -> list[dict]:
+    """A run of two or more lines that each open with a date ('11/04/2020 - Bilateral L4-5 ...
+    MBB', '05/06/2025 - Right T11-T12 ...') is a chronology of earlier care: history, whatever
+    section it sits in. Today's procedure is told after it ('On today's date we performed ...')."""
+    out: list[dict] = []
+    for section in sections:
+        if section["role"] not in ("untitled", "description", "header", "indication"):
+            out.append(section)
+            continue
+        current = section
+        runs: list[list[int]] = []  # [start, end, entries] of consecutive dated lines
+        for entry in _DATED_ENTRY.finditer(text, section["header_end"], section["end"]):
+            line_end = text.find("\n", entry.end(), section["end"])
+            line_end = section["end"] if line_end == -1 else line_end + 1
+            if runs and runs[-1][1] == entry.start():
+                runs[-1][1:] = [line_end, runs[-1][2] + 1]
+            else:
+                runs.append([entry.start(), line_end, 1])
+        for start, stop, count in runs:
+            if count >= _CHRONOLOGY_MIN:
+                pieces, current = _carve(current, start, stop, "chronology", "history")
+                out += [piece for piece in pieces if piece["end"] > piece["start"]]
         out.append(current)
     return out
 
