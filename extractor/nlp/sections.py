@@ -239,13 +239,14 @@ def history_asides(text: str, sections: list[dict]) -> list[dict]:
 
 
 # '11/04/2020 - Bilateral L4-5 and L5-S1 diagnostic medial branch blocks ...', '2023-2024 - PT',
-# '2021-03-02: RFA ...', 'Mar 2022 - ...': an entry of a dated chronology, one per line
+# '2021-03-02: RFA ...', 'Mar 2022 - ...', '- 11/2025  Dx MBB #1': an entry of a dated chronology,
+# one per line (not a flowsheet row: a date then a clock time, '05/05/2026  09:12  NRS 7')
 _DATED_ENTRY = re.compile(
     r"(?im)^[ \t]{0,8}(?:[-*\u2022][ \t]{0,3})?(?:[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{1,2}/[0-9]{4}|"
     r"(?:19|20)[0-9]{2}(?:-[0-9]{2}-[0-9]{2}|[ \t]?[-\u2013][ \t]?(?:19|20)[0-9]{2})?|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?[ \t]"
     r"(?:[0-9]{1,2},?[ \t])?(?:19|20)[0-9]{2})"
-    r"[ \t]{0,3}(?:-|\u2013|\u2014|:)[ \t]"
+    r"(?:[ \t]{0,3}(?:-|\u2013|\u2014|:)[ \t]|[ \t]{2,8}(?=\S)(?![0-9]{1,2}:?[0-9]{2}\b))"
 )
 _CHRONOLOGY_MIN = 2
 
