@@ -53,6 +53,7 @@ _PROCEDURE_NARRATION = re.compile(
     r"brought|taken)|after\s+(?:informed\s+)?consent|(?:written\s+)?(?:informed\s+)?consent\s+was\s+obtained|"
     r"prone\b|the\s+patient\s+(?:declined|received)\s+|(?:he|she)\s+declined\s+sedation|time[- ]?out|"
     r"today\s+we\s+(?:proceeded|performed|did)|we\s+proceeded|under\s+(?:fluoro|ct|ultrasound)|"
+    r"on\s+today'?s\s+date\b|today,?\s+(?:I|we)\s+(?:performed|carried\s+out|did|injected|treated)\b|"
     r"[^\n]{0,120}\b(?:prep(?:ped)?|drape[ds]?|prone|supine|time-?out)\b|the\s+procedure\s+was\s+(?:performed|done)|"
     r"we\s+(?:performed|injected|placed)|procedure\s*:|"
     r"[^\n]{0,200}\b(?:returned|returns|presents?|presented|came\s+in|comes\s+in|is\s+here|was\s+here)\s+today\s+for\b)"
