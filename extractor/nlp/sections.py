@@ -499,7 +499,7 @@ def carried_forward(text: str, sections: list[dict]) -> list[dict]:
     if marker is None or _UPDATED_TODAY.search(text):
         return sections  # a copied-forward note updated for today is today's note
     end_marker = _PASTED_END.search(text, marker.end())
-    stop = end_marker.end() if end_marker else len(text)
+    stop = end_marker.end() if end_marker else _pasted_header_end(text, sections, marker.start())
     if _QUOTED_TO_LINE_END.search(marker.group(0)):
         stop = marker.end()  # 'Interval history [copied forward from 06/03]: "..."': the quote is the paste
     out: list[dict] = []
@@ -523,6 +523,25 @@ def carried_forward(text: str, sections: list[dict]) -> list[dict]:
         if end > stop:
             out.append(_untitled(stop, end))
     return out
+
+
+_TODAY_SECTION_ROLES = frozenset(
+    {"header", "description", "anesthesia", "medications", "pain", "other_today"}
+)
+
+
+def _pasted_header_end(text: str, sections: list[dict], marker_start: int) -> int:
+    """Where a paste with no end marker ends: the end of the note, unless the marker is a header
+    of ours ('PRE-OP H&P (copied forward from 02/20/2026 office visit)' over indented 'HPI:',
+    'PRIOR PROCEDURES:'): then at the next header at the margin that opens a section about
+    today ('CONSENT:', 'DESCRIPTION:')."""
+    if not any(s["start"] == marker_start and s["category"] for s in sections):
+        return len(text)
+    for section in sections:
+        start = section["start"]
+        if start > marker_start and section["role"] in _TODAY_SECTION_ROLES and text[start] not in " \t":
+            return start
+    return len(text)
 
 
 _LOG_LINE = re.compile(r"(?m)^(?:[01][0-9]|2[0-3]):?[0-5][0-9](?:[ \t]{2,}|[ \t]+-[ \t]+|\t)(?=\S)")
