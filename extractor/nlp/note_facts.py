@@ -215,7 +215,7 @@ def _dose(view: NoteView, mention: Mention) -> Dose | None:
     return dose if (dose.value is not None or dose.concentration) else None
 
 
-_TODAY_WORD = re.compile(r"\btoday\b", re.I)
+TODAY_WORD = re.compile(r"\btoday\b", re.I)
 _DENIED_LEVEL = re.compile(r"\b(?:moderate|conscious|iv|intravenous|mac|general)\b", re.I)
 _LEVEL_WORDS = {
     "moderate": "moderate", "conscious": "moderate", "iv": "moderate", "intravenous": "moderate",
@@ -233,7 +233,7 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
             continue
         if (m.historical or m.hypothetical) and not _is_field_answer(view, m):
             continue
-        if m.role == "history" and not _TODAY_WORD.search(view.sentence_text(m.sent)):
+        if m.role == "history" and not TODAY_WORD.search(view.sentence_text(m.sent)):
             continue  # ('... she declined sedation today' in a dictated history paragraph counts)
         value = m.value
         if m.negated and value not in ("none", "local_only"):

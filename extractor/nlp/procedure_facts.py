@@ -11,6 +11,7 @@ from ..models import FACET_KINDS, Evidence, JointFact, LevelDiscrepancy, Procedu
 from .kind_choice import group_phrases
 from .level_facts import attach_sides, combine_sides, read_phrase, resolve_joints
 from .level_parser import is_consecutive_pair, parse_level_phrase, region_of, unit_joints
+from .note_facts import TODAY_WORD
 from .note_view import Mention, NoteView, evidence_of
 from .table_sides import table_side
 
@@ -47,7 +48,6 @@ _SESSION_WORDS = [
         1,
     ),
 ]
-_TODAY = re.compile(r"\btoday\b", re.I)
 _SESSION_CONTEXT = re.compile(r"\b(?:block|MBB|injection|diagnostic|session|medial\s+branch|dx)\b", re.I)
 _WHOLE_CANCEL = re.compile(
     r"\b(?:resched\w*|cancell?ed|postponed|deferred|before\s+(?:any|the\s+(?:first\s+)?needle|needle|starting|"
@@ -245,7 +245,7 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
         if m.historical or m.hypothetical:
             continue
         sentence = view.sentence_text(m.sent)
-        if not (m.today or m.role == "indication" or (m.role == "history" and _TODAY.search(sentence))):
+        if not (m.today or m.role == "indication" or (m.role == "history" and TODAY_WORD.search(sentence))):
             continue  # ('Background: ... Today is his third diagnostic block session' counts)
         if not _SESSION_CONTEXT.search(sentence):
             continue
@@ -261,7 +261,7 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
     header = [c for c in candidates if c[1].role == "header"]
     # 'First diagnostic block 05/27/2025 ...: 85% relief. Today = second (confirmatory)': the
     # number said of today wins over an earlier one with no history cue of its own
-    today = [c for c in candidates if _TODAY.search(_clause_before(view, c[1]))]
+    today = [c for c in candidates if TODAY_WORD.search(_clause_before(view, c[1]))]
     number, mention = (header or today or candidates)[0]
     return number, [mention.evidence()]
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import cache
 
+from .note_view import TODAY_ROLES
 from .rule_data import SectionRuleData, section_rule_data, section_rule_patterns
 from .rule_scan import RuleScanner
 from .sentences import bracket_aside_end
@@ -525,9 +526,7 @@ def carried_forward(text: str, sections: list[dict]) -> list[dict]:
     return out
 
 
-_TODAY_SECTION_ROLES = frozenset(
-    {"header", "description", "anesthesia", "medications", "pain", "other_today"}
-)
+_TODAY_SECTION_ROLES = TODAY_ROLES - {"untitled"}
 
 
 def _pasted_header_end(text: str, sections: list[dict], marker_start: int) -> int:

@@ -21,8 +21,8 @@ _CHECKED = re.compile(r"(?i)^\[\s*[x\u2713]\s*\]$|^[x\u2713\u2714]$")
 _GRID_CHECKED = re.compile(r"(?i)^(?:y|yes|x|\u2713|\u2714)$")
 _GRID_GAP = re.compile(r"[ \t]{2,}|\t")
 _GRID_REACH = 12
-_GRID_ROW_MAX = 200
 """Rows between a grid's header and a row of it."""
+_GRID_ROW_MAX = 200
 _BOTH = re.compile(
     r"(?i)\b(?:b|bil|bilat|bilateral|both|b/l)\b"
     r"|\b(?:r|rt|right)\s*(?:\+|&|/|and|,)\s*(?:l|lt|left)\b"
@@ -148,9 +148,9 @@ def _grid_side(view: NoteView, phrase: Mention, row_start: int, row_end: int) ->
     for _ in range(_GRID_REACH):
         if end <= 0:
             return None
-        start = text.rfind("\n", 0, end) + 1
-        if end - start > _GRID_ROW_MAX:
-            return None
+        start = text.rfind("\n", max(0, end - _GRID_ROW_MAX - 1), end) + 1
+        if start == 0 and end > _GRID_ROW_MAX:
+            return None  # a line longer than a row
         header = [text[a:b] for a, b in _grid_cells(text, start, end)]
         if len(header) == len(cells) and any(_LEFT.match(c) for c in header):
             right = next((i for i, c in enumerate(header) if _RIGHT.match(c)), None)
