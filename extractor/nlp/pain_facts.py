@@ -151,6 +151,17 @@ def _note_prefilter(text: str) -> tuple[list[int], list[int]]:
     ]
 
 
+_SPOKEN_SLASH = re.compile(r"(?i)\bslash(\s+)ten\b")
+
+
+def _spoken_slash(text: str) -> str:
+    """'eight slash ten' as a speech engine writes '8/10': read as 'eight /      10' (same
+    length, so every offset and evidence span stays the note's)."""
+    if "slash" not in text and "Slash" not in text and "SLASH" not in text:
+        return text
+    return _SPOKEN_SLASH.sub(lambda m: "/    " + m.group(1) + " 10", text)
+
+
 def _any_in(positions: list[int], start: int, end: int) -> bool:
     index = bisect_left(positions, start)
     return index < len(positions) and positions[index] < end
@@ -162,7 +173,7 @@ def build_pain(view: NoteView) -> Pain:
     evidence: list[Evidence] = []
     scores: list[tuple[int, int, float]] = []
     cues: list[tuple[int, int, str]] = []
-    text = rule_text(view.text)
+    text = _spoken_slash(rule_text(view.text))
     numbers, wordings = _note_prefilter(text)
     for sent, (start, end) in enumerate(view.sentences):
         first = bisect_left(numbers, start)
