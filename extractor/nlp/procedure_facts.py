@@ -237,6 +237,11 @@ _EARLIER_BLOCK_RESULT = re.compile(
 )
 
 
+_DATED_RESULT_AFTER = re.compile(
+    r"[^.\n]{0,30}?\b[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?[ \t]?(?:->|\u2192|:|=)[ \t]?~?[0-9]{1,3}[ \t]?%"
+)
+
+
 def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int | None, list[Evidence]]:
     candidates: list[tuple[int, Mention]] = []
     # INTENT cues ("confirmatory", "dx #1") share a rule file with SESSION and may hold the number
@@ -251,6 +256,8 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
             continue
         if _EARLIER_BLOCK_RESULT.match(view.text[m.end : m.end + 60].lstrip(" \t")):
             continue  # 'Because the first block was positive, he returned today for the second'
+        if _DATED_RESULT_AFTER.match(view.text, m.end, m.end + 60):
+            continue  # 'MBB #1 (same nerves) 3/12 -> ~85% x6h per diary': an earlier block's result
 
         for pattern, number in _SESSION_WORDS:
             if pattern.search(m.text):
