@@ -48,7 +48,7 @@ _ATTACH_AFTER = re.compile(
 )
 _TODAY_PAIN = re.compile(
     r"\b(?:today|this\s+morning|on\s+arrival|at\s+arrival|check-?in|currently|(?<!the\s)right\s+now|presently|baseline|"
-    r"pre(?:-|\s)?(?:procedure|procedural|op|injection|block)?|post(?:-|\s)?(?:procedure|procedural|op|injection|block)|"
+    r"pre(?:-|\s)?(?:procedure|procedural|op|injection|block)?\b|post(?:-|\s)?(?:procedure|procedural|op|injection|block)|"
     r"(?:before|after|prior\s+to|following)\s+the\s+(?:procedure|injection|block)s?|pain\s+(?:before|after)|(?:before|after)\s*:)",
     re.I,
 )
