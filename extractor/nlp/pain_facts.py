@@ -425,7 +425,7 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
 
 
 _TIMED_ROW = re.compile(r"[ \t]{0,8}(?:[01][0-9]|2[0-3]):?[0-5][0-9]\b")
-_ANY_TIMED_ROW = re.compile(r"(?m)^[ \t]{0,8}(?:[01][0-9]|2[0-3]):?[0-5][0-9]\b")
+_ANY_TIMED_ROW = re.compile("(?m)^" + _TIMED_ROW.pattern)
 _ROW_SCORE = re.compile(
     r"(?i)\b(?:pain(?:[ \t]{1,4}score)?|NRS|NPRS|VAS)[ \t]{0,4}"
     r"(?:\((?:NRS|VAS|0-10)\)[ \t]{0,4})?(?::[ \t]{0,4})?"

@@ -47,7 +47,9 @@ _DICTATED_TITLE = re.compile(
     r"(?:procedure|operative|op)\s+note\b"
 )
 _INLINE_PLAN = re.compile(r"(?<=[.;] )(?:plan|f/u\s+plan)[ \t]*:|(?<= / )(?:plan|f/u\s+plan)\b", re.I)
-_TITLE_END = re.compile(r"(?i)\n[ \t]*\n|\bnew\s+paragraph\b")
+_NEW_PARAGRAPH = r"\bnew\s+paragraph\b"
+"""A dictated paragraph break, as a speech engine writes it."""
+_TITLE_END = re.compile(r"(?i)\n[ \t]*\n|" + _NEW_PARAGRAPH)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*")
 _PROCEDURE_NARRATION = re.compile(
     r"(?i)(?:the\s+patient\s+was\s+(?:placed|positioned|brought|taken)|(?:he|she)\s+was\s+(?:placed|positioned|"
@@ -109,8 +111,7 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
         sections = pipe_field_sections(text, sections)
     sections = inline_today(text, inline_plans(text, dictated_title(text, sections)))
     sections = history_asides(text, plan_paragraphs(text, sections))
-    if "/" in text or "-" in text:
-        sections = dated_chronologies(text, sections)
+    sections = dated_chronologies(text, sections)
     return carried_forward(text, split_procedure_paragraphs(text, timestamped_log(text, sections)))
 
 
@@ -327,10 +328,10 @@ _SPOKEN_PROCEDURE_HEADER = re.compile(
     # '... new paragraph procedure colon by lateral L3 4 and L4 5 facet joint injections period'
     r"|(?i:(?<=paragraph\s)procedures?(?:\s+(?:performed|done))?(?:\s+today)?\s+colon\s+)"
 )
-_SENTENCE_END = re.compile(r"\.(?=\s)|\n|\b(?i:period|new\s+paragraph)\b")
+_SENTENCE_END = re.compile(r"(?i)(?-i:\.(?=\s)|\n)|\bperiod\b|" + _NEW_PARAGRAPH)
 
 
-_SPOKEN_PARAGRAPH = re.compile(r"(?i)\bnew\s+paragraph\b")
+_SPOKEN_PARAGRAPH = re.compile(_NEW_PARAGRAPH, re.IGNORECASE)
 _FIELD_ROLES = frozenset({"anesthesia", "medications", "pain", "other_today"})
 
 
