@@ -23,6 +23,7 @@ _CHECKBOX = re.compile(r"\[\s*[xX\u2713\u2714]?\s*\]")
 _KEY_LABEL = re.compile(r"[A-Za-z][A-Za-z_/]{0,24}:\s")  # a key of a key: value export
 _LIST_MARK = re.compile(r"^(?:[-*\u2022]|\d+[.)]\s)")
 _NEWLINE_JOIN_MIN_LINE = 70
+_MARGIN = re.compile(r"[ \t]*")
 # 'Hx: s/p TFESI 2024 ...' then a blank line and 'Today: MBB #1 ...': the history line ends there
 _TODAY_PARAGRAPH = re.compile(r"(?i)(?:today\b|this\s+visit\b|procedure\s+today\b|today'?s\s+procedure\b)")
 # 'Low back: ...' / 'Neck: ...' under 'Hx:': a body-region sub-label continues the history it
@@ -655,6 +656,15 @@ def _narrates_below(text: str, section: dict) -> bool:
     )
 
 
+def _indented_under(text: str, header_start: int, next_line: str) -> bool:
+    """'S: 72M, chronic LBP.' then '   MBB #1 (04/15/25) ... 90% relief': a SOAP label's
+    content goes on in lines indented deeper than the label (a line of its own starts at the
+    label's margin)."""
+    line_start = text.rfind("\n", 0, header_start) + 1
+    margin = _MARGIN.match(text, line_start).end() - line_start  # type: ignore[union-attr]
+    return len(next_line) - len(next_line.lstrip(" \t")) > margin and not _LIST_MARK.match(next_line.lstrip())
+
+
 def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
     """A header with its content on the same line ('Hx: 1st MBB gave 85%') covers only that
     line when the next line starts a new statement; the rest is untitled (coded) text."""
@@ -703,7 +713,9 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
         bulleted = _LIST_MARK.match(text[section["start"] : section["header_end"]].lstrip()) is not None
         if not bulleted and (not stripped or wrapped or _LIST_MARK.match(stripped)):
             continue  # (a bulleted field, '* Hx: ...', always ends with its line)
-        if section["role"] in _NOT_TODAY_ROLES and _SUB_LABEL.match(stripped):
+        if section["role"] in _NOT_TODAY_ROLES and (
+            _SUB_LABEL.match(stripped) or _indented_under(text, section["start"], next_line)
+        ):
             continue
         rest = _untitled(line_end + 1, section["end"])
         section["end"] = line_end + 1
