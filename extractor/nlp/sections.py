@@ -112,6 +112,8 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
         sections = pipe_field_sections(text, sections)
     sections = inline_today(text, inline_plans(text, dictated_title(text, sections)))
     sections = history_asides(text, plan_paragraphs(text, sections))
+    if "oday" in text or "ODAY" in text:
+        sections = plan_items_done_today(text, sections)
     sections = dated_chronologies(text, sections)
     return carried_forward(text, split_procedure_paragraphs(text, timestamped_log(text, sections)))
 
@@ -142,6 +144,53 @@ def plan_paragraphs(text: str, sections: list[dict]) -> list[dict]:
         if current["end"] > current["start"]:
             out.append(current)
     return out
+
+
+# ' 1. Dx MBB #1 bilat T12-L1 + L1-L2 today' under 'P:', its steps indented below it
+_PLAN_ITEM = re.compile(r"(?m)^([ \t]*)(?:[0-9]{1,2}[.)]|[-*\u2022])[ \t]+([^\n]{0,200})")
+_DONE_TODAY = re.compile(
+    r"(?i)\b(?:MBB|MBNB|MBNBs|blocks?|injections?|inj|RFA|RF|RFN|RFTC|ablation|neurotomy|FJI|IA)\b"
+    r"[^\n]{0,80}\btoday\b(?![^\n]{0,40}\b(?:tomorrow|declined|deferred|cancell?ed|postponed)\b)"
+)
+_PLAN_WORDING = re.compile(
+    r"(?i)\b(?:will|plan(?:ned|s)?|schedul\w*|consider\w*|discuss\w*|next|if|declined|deferred|cancell?ed|"
+    r"postponed|RTC|f/u|return|offer\w*|candidate|repeat)\b"
+)
+
+
+def plan_items_done_today(text: str, sections: list[dict]) -> list[dict]:
+    """A VA-style note charts the procedure inside its plan: 'P:' then ' 1. Dx MBB #1 bilat
+    T12-L1 + L1-L2 today' with its steps indented below ('- C-arm AP/obl ...'). That item, to
+    the next line back at its margin, is today's description; the other items stay plans."""
+    out: list[dict] = []
+    for section in sections:
+        if section["role"] != "plan":
+            out.append(section)
+            continue
+        current = section
+        for item in _PLAN_ITEM.finditer(text, section["header_end"], section["end"]):
+            body = item.group(2)
+            if item.start() < current["start"] or not _DONE_TODAY.search(body) or _PLAN_WORDING.search(body):
+                continue
+            stop = _item_end(text, item, section["end"])
+            pieces, current = _carve(current, item.start(), stop, "description", "description")
+            out += pieces
+        if current["end"] > current["start"]:
+            out.append(current)
+    return out
+
+
+def _item_end(text: str, item: re.Match[str], end: int) -> int:
+    """Where a list item ends: at the first line that is not indented deeper than its mark."""
+    margin = len(item.group(1))
+    position = _line_end(text, item.end(), end)
+    while position < end:
+        line_end = _line_end(text, position, end)
+        line = text[position:line_end]
+        if line.strip() and _MARGIN.match(line).end() <= margin:  # type: ignore[union-attr]
+            return position
+        position = line_end
+    return end
 
 
 def _carve(
