@@ -349,6 +349,24 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
     return removals
 
 
+# 'L side NOT injected. procedure stopped.': the side named is what the stop left undone
+_SIDE_THEN_NOT_DONE = re.compile(
+    r"(?i)[ \t]{0,2}(?:side[ \t]+)?(?:was[ \t]+|were[ \t]+)?not[ \t]+"
+    r"(?:performed|done|treated|lesioned|injected|blocked|completed|attempted)\b"
+)
+
+
+def _sides_not_done(view: NoteView) -> list[Removal]:
+    """In a procedure stopped part-way, 'L side NOT injected': that side of every joint was not done."""
+    return [
+        Removal(m.value, None)
+        for m in view.of("SIDE")
+        if m.today
+        and m.value in ("left", "right")
+        and _SIDE_THEN_NOT_DONE.match(view.text, m.end, m.end + 40)
+    ]
+
+
 def _clause(view: NoteView, cue: Mention) -> tuple[int, int]:
     """The bracketed or semicolon-bounded part of the cue's sentence: 'injection L4/L5 (L3/L4
     attempted - aborted)' stops L3/L4, not L4/L5."""
@@ -425,6 +443,8 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         elif _WHOLE_CANCEL.search(sentence):
             cancelled = True
     removals += _levels_not_done(view)
+    if not any(r.side for r in removals):
+        removals += _sides_not_done(view)
     # 'L L5/S1 NOT done' names what was stopped on the left; a vague 'vasovagal while placing the
     # L needle' in the same note does not stop the whole left side too
     specific = {r.side for r in removals if r.joints}
