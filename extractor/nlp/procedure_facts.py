@@ -531,9 +531,12 @@ def side_field(view: NoteView) -> str | None:
     return combine_sides(values)
 
 
-_ADDENDUM = re.compile(r"(?im)^(?:late[ \t]+entry[ \t]+)?addendum\b")
+_ADDENDUM = re.compile(r"(?im)^(?:late[ \t]+entry[ \t]+)?(?:addendum|correction)\b")
 _LEVEL_CORRECTION = re.compile(
     r"(?i)\b(?:therefore|in\s+error|incorrect(?:ly)?|corrected|should\s+(?:read|be|have\s+read)|rather\s+than|instead\s+of)\b"
+)
+_LEVELS_IN_ERROR = re.compile(
+    r"(?i)\b(?:levels?|joints?)\b[^.]{0,120}?\b(?:in\s+error|incorrect(?:ly)?|wrong)\b"
 )
 _NOT_THESE = re.compile(r"(?i)(?:\bnot|rather\s+than|instead\s+of)\s+(?:at\s+)?(?:the\s+)?$")
 
@@ -542,16 +545,22 @@ def _addendum_joints(view: NoteView, phrases: list[Mention]) -> list[Mention] | 
     """An addendum that corrects the levels ('The joints blocked were therefore L3-L4 and
     L4-L5, bilaterally, and not L4-L5 and L5-S1'): its joints replace the description's (the
     title's stay, to be compared); None when no addendum corrects joints."""
-    if "ddendum" not in view.text and "DDENDUM" not in view.text:
+    if not any(word in view.text for word in ("ddendum", "DDENDUM", "orrection", "ORRECTION")):
         return None
     addendum = _ADDENDUM.search(view.text)
     if addendum is None:
         return None
+    in_error = _LEVELS_IN_ERROR.search(view.text, addendum.start())
     corrected = [
         p
         for p in phrases
         if p.start >= addendum.start()
-        and _LEVEL_CORRECTION.search(view.sentence_text(p.sent))
+        # 'CORRECTION (addendum): the levels ... were dictated in error. ... done at RIGHT L4-5
+        # and L5-S1': the correction may be said in an earlier sentence of the addendum
+        and (
+            _LEVEL_CORRECTION.search(view.sentence_text(p.sent))
+            or (in_error is not None and in_error.end() <= p.start)
+        )
         and not _NOT_THESE.search(view.text[max(0, p.start - 20) : p.start])
         and any(is_consecutive_pair(unit) for unit in parse_level_phrase(p.text))
     ]
