@@ -263,6 +263,10 @@ def _side_value(sides: list[Mention]) -> str | None:
     return combine_sides([s.value for s in sides])
 
 
+Discrepancy = tuple[list[str], list[str], list[Evidence]]
+"""(header joints, description joints, evidence)"""
+
+
 @dataclass
 class JointSet:
     """The joints of today's facet procedure(s) with their sides and evidence."""
@@ -271,7 +275,7 @@ class JointSet:
     evidence: dict[str, list[Evidence]]
     from_nerves: bool
     nerves: list[str]
-    discrepancy: tuple[list[str], list[str], list[Evidence]] | None
+    discrepancy: Discrepancy | None
 
 
 def resolve_joints(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..models import FACET_KINDS, Evidence, JointFact, LevelDiscrepancy, Procedure
 from .kind_choice import group_phrases
-from .level_facts import attach_sides, combine_sides, read_phrase, resolve_joints
+from .level_facts import Discrepancy, attach_sides, combine_sides, read_phrase, resolve_joints
 from .level_parser import is_consecutive_pair, parse_level_phrase, region_of, unit_joints
 from .note_facts import TODAY_WORD
 from .note_view import Mention, NoteView, evidence_of
@@ -399,7 +399,9 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         and not _EARLIER_EVENT.match(view.text[c.end : c.end + 80].lstrip())
     ]
     if not cues:
-        return "completed", [], []
+        # 'Levels done vs consented: L3-L4 was NOT injected on either side': not a stop, but
+        # that level is not part of what was done
+        return "completed", _levels_not_done(view), []
     removals: list[Removal] = []
     cancelled = False
     for cue in cues:
@@ -456,6 +458,16 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     if cancelled and not removals:
         return "cancelled", [], evidence
     return "incomplete", removals, evidence
+
+
+def _after_not_done(discrepancy: Discrepancy | None, removals: list[Removal]) -> Discrepancy | None:
+    """No discrepancy when the description's extra joints are the ones the note says were not
+    done ('Consent ... for bilateral L3-L4, L4-L5 and L5-S1' and 'L3-L4 was NOT injected')."""
+    if discrepancy is None or not removals:
+        return discrepancy
+    header, body, _ = discrepancy
+    left = {j for j in body if _after_removals(j, "bilateral", removals)[1]}
+    return None if left == set(header) else discrepancy
 
 
 def _after_removals(joint: str, side: str | None, removals: list[Removal]) -> tuple[str | None, bool]:
@@ -670,7 +682,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
             }
         if corrected_side is not None:
             joint_set.sides = dict.fromkeys(joint_set.sides, corrected_side)
-        discrepancy_found = discrepancy_found or joint_set.discrepancy
+        discrepancy_found = discrepancy_found or _after_not_done(joint_set.discrepancy, removals)
         kind = group.kind
         if kind in _NEUROTOMY:
             temperature, temperature_ev = _temperature(view)
