@@ -202,9 +202,17 @@ def _scoped(mentions: list[Mention], scope: Sequence[tuple[int, int]]) -> list[M
 
 def _intent(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str | None, list[Evidence]]:
     """Intent stated in the procedure header, else beside today's procedure name, else in the
-    body or indication; the most frequent value within the first tier that has one."""
-    tiers: dict[str, list[Mention]] = {"header": [], "kind_sentence": [], "body": [], "indication": []}
+    body, the indication or the assessment; the most frequent value within the first tier that
+    has one."""
+    tiers: dict[str, list[Mention]] = {
+        "header": [],
+        "kind_sentence": [],
+        "body": [],
+        "indication": [],
+        "assessment": [],
+    }
     kind_sentences = {k.sent for k in _facet_kind_mentions(view)}
+    named_sentences = {k.sent for k in view.of("KIND") if k.meta.get("kind") in FACET_KINDS}
     session_words = [m for m in view.of("SESSION") if re.search(r"diagnostic|\bdx\b", m.text, re.I)]
     earlier = [(k.start, k.end) for k in view.of("KIND") if k.historical]
     for m in _scoped(sorted([*view.of("INTENT"), *session_words], key=lambda m: m.start), scope):
@@ -222,7 +230,11 @@ def _intent(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str 
             tiers["indication"].append(m)
         elif m.today:
             tiers["body"].append(m)
-    for tier in ("header", "kind_sentence", "body", "indication"):
+        elif m.section == "assessment" and m.sent in named_sentences:
+            # 'ASSESSMENT ... she wishes to repeat intra-articular injections ... for therapeutic
+            # relief': the decision that led to today's procedure
+            tiers["assessment"].append(m)
+    for tier in tiers:
         if tiers[tier]:
             values = [m.value for m in tiers[tier]]  # most frequent; a tie goes to the first stated
             value = max(dict.fromkeys(values), key=values.count)
