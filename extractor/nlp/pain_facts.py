@@ -108,7 +108,9 @@ def _could_pair(name: str, lowered: str) -> bool:
     if name == "from_to":
         return "from" in lowered and "to" in lowered
     if name in ("pre_post", "labels"):
-        return ("pre" in lowered or "before" in lowered) and ("post" in lowered or "after" in lowered)
+        return any(word in lowered for word in ("pre", "before", "prior")) and any(
+            word in lowered for word in ("post", "after", "pacu", "recovery", "discharge")
+        )
     if name == "slash_pair":
         return "/" in lowered
     return True

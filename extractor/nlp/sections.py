@@ -34,7 +34,8 @@ _SUB_LABEL = re.compile(
 _TODAY_OPENER = re.compile(
     r"(?i)(?:(?:he|she|they|the\s+patient|patient)\s+(?:received|was\s+given|got|declined|was\s+(?:placed|positioned|brought))\b|"
     r"(?:moderate|conscious|iv|no)\s+sedation\b|(?:he|she|they|the\s+patient|patient)\s+(?:lay|laid)\s+prone\b|"
-    r"local\s+(?:anesthesia|anesthetic)\s+only\b|(?:(?:done|performed)\s+)?under\s+(?:local|fluoro\w*|ct|ultrasound)\b)"
+    r"local\s+(?:anesthesia|anesthetic)\s+only\b|(?:(?:done|performed)\s+)?under\s+(?:local|fluoro\w*|ct|ultrasound)\b|"
+    r"pre-?(?:procedure|procedural|op(?:erative)?|injection|block)\s+(?:pain|NRS|NPRS|VAS|score)\b)"
 )
 _FIELD_ROLES = frozenset({"anesthesia", "medications"})
 _NOT_TODAY_ROLES = frozenset({"history", "indication", "exam", "imaging", "diagnosis"})
@@ -105,7 +106,7 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
             )
         ):
             section["role"] = "description"  # 'CT: axial, needle tip intra-articular': today's guidance
-    sections = inline_spoken_headers(text, end_inline_sections(text, sections))
+    sections = inline_spoken_headers(text, history_paragraph_ends(text, end_inline_sections(text, sections)))
     if "paragraph" in text:
         sections = spoken_paragraph_ends(text, sections)
     if "|" in text:
@@ -714,6 +715,33 @@ def _indented_under(text: str, header_start: int, next_line: str) -> bool:
     return len(next_line) - len(next_line.lstrip(" \t")) > margin and not _LIST_MARK.match(next_line.lstrip())
 
 
+def _opens_today(paragraph: str) -> bool:
+    """'History, she is a sixty four year old ...' then 'She received moderate sedation';
+    'History: 47 year old man ...' then 'Prone, prepped and draped ...' or 'Today: ...'."""
+    return (
+        _TODAY_PARAGRAPH.match(paragraph) is not None
+        or _TODAY_OPENER.match(paragraph) is not None
+        or _PROCEDURE_NARRATION.match(paragraph) is not None
+    )
+
+
+def history_paragraph_ends(text: str, sections: list[dict]) -> list[dict]:
+    """'HISTORY: ... gave 14 months of relief ...' over several lines, a blank line, then
+    'Pre-procedure pain 6/10. She declined IV sedation.': the history ends at the paragraph
+    that opens on today (untitled, coded text from there to the next header)."""
+    out: list[dict] = []
+    for section in sections:
+        out.append(section)
+        if section["role"] not in _NOT_TODAY_ROLES:
+            continue
+        for gap in _PARAGRAPH_BREAK.finditer(text, section["header_end"], section["end"]):
+            if gap.end() < section["end"] and _opens_today(text[gap.end() : gap.end() + 200]):
+                out.append(_untitled(gap.end(), section["end"]))
+                section["end"] = gap.start() + 1
+                break
+    return out
+
+
 def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
     """A header with its content on the same line ('Hx: 1st MBB gave 85%') covers only that
     line when the next line starts a new statement; the rest is untitled (coded) text."""
@@ -749,13 +777,7 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
             name = text[section["start"] : section["header_end"]].strip()
             spoken = name.islower()
             after_gap = text[line_end : line_end + 200].lstrip()
-            today_next = section["role"] in _NOT_TODAY_ROLES and (
-                _TODAY_PARAGRAPH.match(after_gap) is not None
-                # 'History, she is a sixty four year old ...' then 'She received moderate sedation';
-                # 'History: 47 year old man ...' then 'Prone, prepped and draped ...'
-                or _TODAY_OPENER.match(after_gap) is not None
-                or _PROCEDURE_NARRATION.match(after_gap) is not None
-            )
+            today_next = section["role"] in _NOT_TODAY_ROLES and _opens_today(after_gap)
             if spoken or today_next or section["role"] in _FIELD_ROLES:
                 _end_at_paragraph(text, section, line_end, out)
                 continue
