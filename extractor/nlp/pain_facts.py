@@ -47,7 +47,7 @@ _ATTACH_AFTER = re.compile(
     re.I,
 )
 _TODAY_PAIN = re.compile(
-    r"\b(?:today|this\s+morning|on\s+arrival|at\s+arrival|check-?in|currently|(?<!the\s)right\s+now|presently|baseline|"
+    r"\b(?:today|this\s+morning|on\s+arrival|at\s+arrival|check-?in|currently|(?<!the\s)right\s+now|presently|(?<!to\s)baseline|"
     r"pre(?:-|\s)?(?:procedure|procedural|op|injection|block)?\b|post(?:-|\s)?(?:procedure|procedural|op|injection|block)|"
     r"(?:before|after|prior\s+to|following)\s+the\s+(?:procedure|injection|block)s?|pain\s+(?:before|after)|(?:before|after)\s*:)",
     re.I,
@@ -57,6 +57,8 @@ _PAIN_BEFORE_AFTER = re.compile(r"\bpain\s+(?:before|after)\b", re.I)
 _EARLIER_PROCEDURE = re.compile(
     r"\b(?:first|prior|previous|previously|last|initial|earlier|s/p|status[- ]post)\b|#\s*1\b", re.I
 )
+# 'her neck pain went from 7/10 before that block to 1/10' in a history: the block it names
+_THAT_BLOCK = re.compile(r"(?i)\bthat\s+(?:block|injection|procedure|session|MBB|RFA)\b")
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
 _SCORE_GROUPS = tuple("abcdefghijklmno")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
@@ -119,7 +121,11 @@ def _could_pair(name: str, lowered: str) -> bool:
 def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
     if role in ("history", "indication", "exam"):
         sentence = view.sentence_text(sent)
-        return bool(_TODAY_PAIN.search(sentence)) and not is_prior_sentence(view, sent)
+        return (
+            bool(_TODAY_PAIN.search(sentence))
+            and not is_prior_sentence(view, sent)
+            and not _THAT_BLOCK.search(sentence)
+        )
     if role not in _PAIN_ROLES:
         return False
     if role == "pain" and _EARLIER_VISIT.search(view.sentence_text(sent)):
