@@ -139,7 +139,19 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
     if not in_table_row(view.text, mention.start):
         before, after = _PIPE_BREAK.split(before)[-1], _PIPE_BREAK.split(after)[0]
     # ('ANESTHESIA: 1% lidocaine local.': the agent named as the local anaesthetic)
-    return bool(_SKIN.search(before) or _SKIN.search(after) or _LOCAL_AFTER.match(after))
+    if _SKIN.search(before) or _SKIN.search(after) or _LOCAL_AFTER.match(after):
+        return True
+    # 'The skin was prepped, draped and anesthetized with 1% lidocaine': the skin is the subject
+    return (
+        _SKIN_SUBJECT.search(rule_text(view.text[max(start, mention.start - 160) : mention.start]))
+        is not None
+    )
+
+
+_SKIN_SUBJECT = re.compile(
+    r"(?i)\bskin\b[^.;:\n]{0,100}\b(?:anesthetized|anaesthetized|infiltrated|numbed)[ \t]+"
+    r"(?:with|using)[ \t]+(?:[0-9.]{1,4}[ \t]?%[ \t]+)?\Z"
+)
 
 
 _LOCAL_AFTER = re.compile(r"[ \t]{0,2}local\b(?=[ \t]{0,2}(?:[.;,\n]|$))", re.I)
