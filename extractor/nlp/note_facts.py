@@ -139,7 +139,12 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
     if not in_table_row(view.text, mention.start):
         before, after = _PIPE_BREAK.split(before)[-1], _PIPE_BREAK.split(after)[0]
     # ('ANESTHESIA: 1% lidocaine local.': the agent named as the local anaesthetic)
-    if _SKIN.search(before) or _SKIN.search(after) or _LOCAL_AFTER.match(after):
+    if (
+        _SKIN.search(before)
+        or _SKIN.search(after)
+        or _LOCAL_AFTER.match(after)
+        or _LOCAL_BEFORE.search(before)
+    ):
         return True
     # 'The skin was prepped, draped and anesthetized with 1% lidocaine': the skin is the subject
     return (
@@ -154,6 +159,8 @@ _SKIN_SUBJECT = re.compile(
 )
 
 
+# 'Anesthesia: local (1% lidocaine).'
+_LOCAL_BEFORE = re.compile(r"(?i)\blocal[ \t]{0,2}\([ \t]{0,2}(?:[0-9.]{1,4}[ \t]?%[ \t]{0,2})?\Z")
 _LOCAL_AFTER = re.compile(r"[ \t]{0,2}local\b(?=[ \t]{0,2}(?:[.;,\n]|$))", re.I)
 
 
