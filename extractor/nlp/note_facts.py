@@ -133,6 +133,8 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
         end = min(len(view.text), end + 40)
     # ('skin_local: lidocaine 1%' reads as 'skin local', a field of its own)
     before = rule_text(view.text[max(start, mention.start - 70) : mention.start])
+    if _starts_entry(view.text, mention.start):
+        before = ""  # '  Bupivacaine 0.5% - 1 mL ...' under '  Lidocaine 1% - ... - subcutaneous'
     after = rule_text(view.text[mention.end : min(end, mention.end + 50)])
     before = _CLAUSE_BREAK_BEFORE.split(before)[-1]
     after = (_CLAUSE_BREAK_AFTER if wrapped else _CLAUSE_OR_LINE_BREAK_AFTER).split(after)[0]
@@ -157,6 +159,18 @@ _SKIN_SUBJECT = re.compile(
     r"(?i)\bskin\b[^.;:\n]{0,100}\b(?:anesthetized|anaesthetized|infiltrated|numbed)[ \t]+"
     r"(?:with|using)[ \t]+(?:[0-9.]{1,4}[ \t]?%[ \t]+)?\Z"
 )
+
+
+def _starts_entry(text: str, start: int) -> bool:
+    """A capitalised agent name that starts its line (after blanks or a list mark) starts an
+    entry of its own: the line above is not part of its clause."""
+    line_start = text.rfind("\n", 0, start) + 1
+    label_above = text[max(0, line_start - 80) : line_start].rstrip().endswith(":")  # 'Skin:' then the agent
+    return (
+        text[start : start + 1].isupper()
+        and not text[line_start:start].strip(" \t-*\u2022")
+        and not label_above
+    )
 
 
 # 'Anesthesia: local (1% lidocaine).'
