@@ -80,7 +80,7 @@ _SCALE_RANGE = re.compile(r"(?<![0-9./])0\s*(?:-|\u2013|to)\s*10(?![0-9.])")
 # (3x faster over the corpus; these two ran on every sentence of every note).
 _PAIN_WORDING = with_first_char_lookahead(
     r"/\s*10|out\s+of|of\s+(?:10|ten)\b|rated|over\s+(?:10|ten)|->|\u2192|=>|\bpre|\bpost|before|after|\bfrom\b|nrs|vas|pain|score|going|went|"
-    r"down\s+to|\[|\{|\||\t|\.\.|baseline|arrival|today|minutes|\bmin\b|discharge"
+    r"down\s+to|\[|\{|\||\t|\.\.|baseline|arrival|today|minutes|\bmin\b|discharge|in\s+recovery|in\s+pacu"
 )
 _HAS_NUMBER = with_first_char_lookahead(
     r"[0-9]+|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
