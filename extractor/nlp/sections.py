@@ -778,7 +778,7 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
             spoken = name.islower()
             after_gap = text[line_end : line_end + 200].lstrip()
             today_next = section["role"] in _NOT_TODAY_ROLES and _opens_today(after_gap)
-            if spoken or today_next or section["role"] in _FIELD_ROLES:
+            if spoken or today_next or section["role"] in _FIELD_ROLES or section["role"] == "excluded":
                 _end_at_paragraph(text, section, line_end, out)
                 continue
         bulleted = _LIST_MARK.match(text[section["start"] : section["header_end"]].lstrip()) is not None
