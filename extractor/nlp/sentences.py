@@ -102,7 +102,7 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
             return True  # '... | skin lido\nsed: none (pt declined)': a field label starts a line
         if _PAREN_WORD.match(text, starts[index]):
             token = text[starts[index] + 1 : ends[index] + 1]  # "...and T8-9\n(right) facet joints"
-        return not _is_hard_wrap(text, starts[index - 1], ends[index - 1], token)
+        return not _is_hard_wrap(text, starts[index - 1], ends[index - 1], token, starts[index])
     if token == "[" and bracket_aside_end(text, starts[index]) is not None:
         return True  # '... IA facet inj, therapeutic [LBP x3 yrs; s/p B L4/5 MBB x2 2022] / fluoro'
     if previous == "]" and bracket_aside_start(text, starts[index - 1]) is not None:
@@ -208,7 +208,7 @@ def _after_word(text: str, starts: list[int], ends: list[int], stop: int, stop_t
     return word.isalpha() and len(word) >= 4 and word.lower() not in ABBREVIATIONS
 
 
-def _is_hard_wrap(text: str, previous_start: int, previous_end: int, token: str) -> bool:
+def _is_hard_wrap(text: str, previous_start: int, previous_end: int, token: str, next_start: int) -> bool:
     level = _LEVEL_START.match(token) is not None
     if not token[:1].islower() and not level:
         return False
@@ -218,4 +218,19 @@ def _is_hard_wrap(text: str, previous_start: int, previous_end: int, token: str)
         return (
             False  # prose ('... we will consider left' / 'C3-4 and C4-5 medial branch blocks'), not a table
         )
-    return len(line) >= NEWLINE_JOIN_MIN_LINE and not line.endswith((".", ":", ";", "!", "?"))
+    return (
+        len(line) >= NEWLINE_JOIN_MIN_LINE
+        and not line.endswith((".", ":", ";", "!", "?"))
+        and not _short_line_inside_paragraph(text, next_start, len(line))
+    )
+
+
+def _short_line_inside_paragraph(text: str, start: int, width: int) -> bool:
+    """'... last ia 11/24 lasted ~5mo' then 'declined sedation' then 'prone, under fluoro ...':
+    a wrapped paragraph's only short line is its last; a short line with more text below it,
+    and no full stop, is a statement of its own."""
+    line_end = text.find("\n", start, start + width)
+    if line_end == -1 or (line_end - start) * 2 >= width or text[start:line_end].rstrip().endswith("."):
+        return False  # ('Today = second (confirmatory)' / 'diagnostic block.' ends the wrapped sentence)
+    following = text[line_end + 1 : line_end + 200].lstrip(" \t")
+    return bool(following) and following[:1] != "\n"

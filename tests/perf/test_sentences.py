@@ -40,7 +40,17 @@ def token_attribute_splitter(doc) -> list[list[int]]:
         if level and not token.text[:1].islower() and not short_aside:
             if not (line[-1:].isalpha() and "|" not in line and "\t" not in line):
                 return False
-        return len(line) >= NEWLINE_JOIN_MIN_LINE and not line.endswith((".", ":", ";", "!", "?"))
+        if len(line) < NEWLINE_JOIN_MIN_LINE or line.endswith((".", ":", ";", "!", "?")):
+            return False
+        # a short line (under half the width, no full stop) with more text below stands alone
+        next_line = text[token.idx :].split("\n", 1)
+        if (
+            len(next_line) == 2
+            and len(next_line[0]) * 2 < len(line)
+            and not next_line[0].rstrip().endswith(".")
+        ):
+            return not next_line[1].lstrip(" \t")[:1] or next_line[1].lstrip(" \t")[:1] == "\n"
+        return True
 
     text = doc.text
     starts = [0]
