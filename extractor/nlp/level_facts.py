@@ -267,6 +267,9 @@ Discrepancy = tuple[list[str], list[str], list[Evidence]]
 """(header joints, description joints, evidence)"""
 
 
+_OTHER_SIDE = {"left": "right", "right": "left"}
+
+
 @dataclass
 class JointSet:
     """The joints of today's facet procedure(s) with their sides and evidence."""
@@ -387,6 +390,9 @@ def resolve_joints(
     all_by_joint = {**header_named, **header_mapped}
     for joint, rs in {**body_named, **body_mapped}.items():
         all_by_joint[joint] = all_by_joint.get(joint, []) + rs
+    body_sides = {m.value for m in view.of("SIDE") if m.today and not m.negated and m.role != "header"}
+    if any(m.today for m in view.of("SIDE_REPEAT")):
+        body_sides |= {"left", "right"}  # '... The same was done on the left L4-L5'
     header_sided = chosen is header_named and all(_side_value(r.sides) for rs in chosen.values() for r in rs)
     for joint in sorted(chosen, key=joint_index):
         # a title that gives each joint its side ('bilateral L4-L5 ... and the right L5-S1') over
@@ -399,6 +405,8 @@ def resolve_joints(
             done = combine_sides([_side_value(r.sides) for r in body_named[joint]])
             if title in ("left", "right") and done in ("left", "right") and title != done:
                 side = done
+            elif title == "bilateral" and done in ("left", "right") and _OTHER_SIDE[done] not in body_sides:
+                side = done  # 'BILATERAL L4-5 AND L5-S1' over a description that works on the right only
         sides[joint] = side
         spans = [r.phrase.evidence() for r in rs]
         spans += [s.evidence() for r in rs for s in r.sides]
