@@ -321,6 +321,7 @@ _SIDE_NOT_DONE = re.compile(
     r"(?i)\b(?:no\s+\w+(?:\s+\w+)?\s+(?:was|were)\s+(?:performed|done|made|carried\s+out|placed|given)|"
     r"(?:was|were)\s+not\s+(?:performed|done|treated|lesioned|injected|blocked))\s+(?:on|to)\s+(?:the\s+)?$"
 )
+_NO_BEFORE = re.compile(r"(?i)\bno\s$")
 _AFTER_SIDE = re.compile(r"(?i)\bafter\s+(?:the\s+)?$")
 # 'Procedure stopped, right side only completed': the side that was done is not the one stopped
 _SIDE_DONE = re.compile(
@@ -439,7 +440,14 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         strong = _STRONG_ABORT.search(cue.text) is not None
         if not stated and in_clause and (row_side := table_side(view, in_clause[0])) is not None:
             stated = sides = [row_side]  # '| L4-L5 | L | ... | NO - aborted': the row's side
-        declared = [s for s in sides if _SIDE_NOT_DONE.search(view.text[max(0, s.start - 60) : s.start])]
+        declared = [
+            s
+            for s in sides
+            if _SIDE_NOT_DONE.search(view.text[max(0, s.start - 60) : s.start])
+            or _NO_BEFORE.search(
+                view.text[max(0, s.start - 4) : s.start]
+            )  # 'no left-sided needle was placed'
+        ]
         if declared:
             # 'Given the vasovagal episode, ..., and no lesioning was performed on the left side'
             removals.append(Removal(declared[0].value, joints or None))
