@@ -374,7 +374,8 @@ def dictated_title(text: str, sections: list[dict]) -> list[dict]:
 # A dictation reads the header out mid-paragraph: '... postoperative diagnosis same. procedure
 # performed right L three four and L four five radiofrequency neurotomy. surgeon myself.'
 _SPOKEN_PROCEDURE_HEADER = re.compile(
-    r"(?:(?<=[.;]\s)|(?<=\n))[ \t]*(?:name\s+of\s+)?procedures?\s+(?:performed|done)(?:\s+today)?,?\s+"
+    r"(?:(?<=[.;]\s)|(?<=\n))[ \t]*(?:[Nn]ame\s+of\s+(?:the\s+)?)?[Pp]rocedures?\s+(?:performed|done)"
+    r"(?:\s+today)?,?\s+"
     r"(?!(?:was|were|is|are|under|by|with|without|on|at|in)\b)(?=[a-z])"
     # '... new paragraph procedure colon by lateral L3 4 and L4 5 facet joint injections period'
     r"|(?i:(?<=paragraph\s)procedures?(?:\s+(?:performed|done))?(?:\s+today)?\s+colon\s+)"
