@@ -49,6 +49,10 @@ _SESSION_WORDS = [
     ),
 ]
 _SESSION_CONTEXT = re.compile(r"\b(?:block|MBB|injection|diagnostic|session|medial\s+branch|dx)\b", re.I)
+_KIND_CALLED_OFF = re.compile(
+    r"(?i)\b(?:the|that|this)\s+(?:facet|intra-?articular|medial\s+branch|MBB|RFA|radiofrequency|neurotomy|ablation)"
+    r"[^.;,\n]{0,40}?\b(?:was|were)\s+(?:deferred|cancell?ed|postponed|called\s+off)\b"
+)
 _WHOLE_CANCEL = re.compile(
     r"\b(?:resched\w*|cancell?ed|postponed|deferred|before\s+(?:any|the\s+(?:first\s+)?needle|needle|starting|"
     r"prep\w*|the\s+procedure\s+(?:began|started))|prior\s+to\s+(?:any|needle|starting)|not\s+(?:started|begun)|"
@@ -419,6 +423,10 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     cancelled = False
     for cue in cues:
         sentence = view.sentence_text(cue.sent)
+        if _KIND_CALLED_OFF.search(sentence):
+            # '... we agreed to inject the left SI joint instead, and the facet injection was deferred'
+            cancelled = True
+            continue
         stated = [s for s in view.in_sentence(cue.sent, "SIDE") if s.value in ("left", "right")]
         done = {
             s.value
