@@ -59,6 +59,7 @@ _EARLIER_PROCEDURE = re.compile(
 )
 # 'her neck pain went from 7/10 before that block to 1/10' in a history: the block it names
 _THAT_BLOCK = re.compile(r"(?i)\bthat\s+(?:block|injection|procedure|session|MBB|RFA)\b")
+_BARE_PAIR_SENTENCE = 24
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
 _SCORE_GROUPS = tuple("abcdefghijklmno")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
@@ -147,7 +148,15 @@ def _has_pain_context(sentence: str, match: re.Match[str]) -> bool:
         re.search(pattern, match.group(0), re.I)
         or re.search(rf"\b(?:{pattern})\b", sentence, re.I)
         or _P_LABEL.search(sentence[max(0, match.start() - 4) : match.start() + 3])  # 'p 6 -> 3'
+        or _bare_pair_alone(sentence, match)
     )
+
+
+def _bare_pair_alone(sentence: str, match: re.Match[str]) -> bool:
+    """'no sed. 5 -> 2' or '4->4. rtc 6wk': a shorthand line's bare arrow pair, alone in its
+    sentence, is the pain before and after (not 'Aldrete 9 -> 10')."""
+    rest = sentence[: match.start()] + sentence[match.end() :]
+    return len(sentence.strip()) <= _BARE_PAIR_SENTENCE and not any(c.isalnum() for c in rest)
 
 
 def _note_prefilter(text: str) -> tuple[list[int], list[int]]:
