@@ -132,6 +132,8 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
     if role == "pain" and _EARLIER_VISIT.search(view.sentence_text(sent)):
         return False  # 'Pain (04/02 visit): 7/10 before, 4/10 after' in a copied-forward note
     sentence = view.sentence_text(sent)
+    if role != "pain" and _THAT_BLOCK.search(sentence):
+        return False  # 'Response to block number one ...: her pain went from 8/10 before that block to 1/10'
     return (
         role == "pain"
         or not is_prior_sentence(view, sent)
