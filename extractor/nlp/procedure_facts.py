@@ -448,13 +448,12 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         strong = _STRONG_ABORT.search(cue.text) is not None
         if not stated and in_clause and (row_side := table_side(view, in_clause[0])) is not None:
             stated = sides = [row_side]  # '| L4-L5 | L | ... | NO - aborted': the row's side
+        # ('... and no lesioning was performed on the left side', '... and no left-sided needle was placed')
         declared = [
             s
             for s in sides
             if _SIDE_NOT_DONE.search(view.text[max(0, s.start - 60) : s.start])
-            or _NO_BEFORE.search(
-                view.text[max(0, s.start - 4) : s.start]
-            )  # 'no left-sided needle was placed'
+            or _NO_BEFORE.search(view.text[max(0, s.start - 4) : s.start])
         ]
         if declared:
             # 'Given the vasovagal episode, ..., and no lesioning was performed on the left side'
