@@ -443,14 +443,17 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
         offset += len(line)
 
 
-_TIMED_ROW = re.compile(r"[ \t]{0,8}(?:[01][0-9]|2[0-3]):?[0-5][0-9]\b")
+# '1102  8', '0905 | 7', 'Pre (1318) | 6'
+_TIMED_ROW = re.compile(
+    r"[ \t]{0,8}(?:(?i:pre|post)[a-z-]{0,10}[ \t]{0,2}\(?)?(?:[01][0-9]|2[0-3]):?[0-5][0-9]\b\)?"
+)
 _ANY_TIMED_ROW = re.compile("(?m)^" + _TIMED_ROW.pattern)
 _ROW_SCORE = re.compile(
     r"(?i)\b(?:pain(?:[ \t]{1,4}score)?|NRS|NPRS|VAS)[ \t]{0,4}"
     r"(?:\((?:NRS|VAS|0-10)\)[ \t]{0,4})?(?::[ \t]{0,4})?"
     r"(10|[0-9])(?![0-9.])(?:[ \t]{0,4}/[ \t]{0,4}10)?|\b(10|[0-9])[ \t]{0,4}/[ \t]{0,4}10\b"
 )
-_BARE_ROW_SCORE = re.compile(r"(?<![ \t])[ \t]+(10|[0-9])[ \t]*$")
+_BARE_ROW_SCORE = re.compile(r"(?<![ \t])(?:[ \t]+|[ \t]*\|[ \t]*)(10|[0-9])[ \t]*\|?[ \t]*$")
 
 
 def _timed_rows(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
@@ -480,7 +483,8 @@ def _timed_rows(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
             if len(rows) > len(best):
                 best = rows
             rows = []
-            under_pain_header = bool(line.strip()) and "pain" in line.lower() and len(line) < 60
+            # ('PAIN (VAS 0-10)', or a table's 'Time | VAS')
+            under_pain_header = len(line) < 60 and _PAIN_COLUMN.search(line) is not None
         offset += len(line)
     if len(rows) > len(best):
         best = rows
