@@ -407,7 +407,8 @@ def _title_sides(view: NoteView) -> set[str]:
 
 def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     """('completed' | 'incomplete' | 'cancelled', what was not done, evidence)."""
-    cues = [m for m in view.of("ABORTED") if m.today and not m.negated]
+    # (a pain field's 'score deferred' or 'not obtained' is about the score, not the procedure)
+    cues = [m for m in view.of("ABORTED") if m.today and not m.negated and m.role != "pain"]
     cues = [
         c
         for c in cues
