@@ -360,7 +360,12 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
         )
         if not joints:
             continue
-        before = [s for s in view.in_sentence(mention.sent, "SIDE") if 0 <= mention.start - s.end <= 3]
+        # 'L L5/S1 NOT done', or the side inside: 'Nothing on the left at L four five'
+        before = [
+            s
+            for s in view.in_sentence(mention.sent, "SIDE")
+            if 0 <= mention.start - s.end <= 3 or mention.start <= s.start < mention.end
+        ]
         side = before[-1].value if before and before[-1].value in ("left", "right") else None
         removals.append(Removal(side, joints))
     return removals
