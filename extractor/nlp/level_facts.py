@@ -24,7 +24,7 @@ from .level_parser import (
 from .note_view import Mention, NoteView
 
 _POSTFIX_GAP = re.compile(
-    r"^[\s,(|:]*(?:(?:facet\s+)?(?:joints?|levels?|facets?|medial\s+branch(?:es)?(?:\s+nerves?)?|MBs?|"
+    r"^[\s,(|:]*(?:(?:facet\s+)?(?:joints?|jts?|levels?|facets?|medial\s+branch(?:es)?(?:\s+nerves?)?|MBs?|"
     r"dorsal\s+ram(?:us|i|os)|nerves?|(?:were|was)\s+(?:blocked|injected|treated|lesioned|targeted|performed))\s*)*"
     r"(?:,\s*)?(?:on\s+the|on|at\s+the|,|:)?[\s(|:]*$",
     re.IGNORECASE,
@@ -38,7 +38,7 @@ _POSTFIX_WINDOW = 40
 _CUE_WINDOW = 40
 _TIGHT_GAP = re.compile(r"^\s{0,2}(?:(?:at|@|for|of)\s+(?:the\s+)?)?$", re.I)
 _JOINTS_AFTER = re.compile(
-    r"(?:\(\w+\)\s*)?(?:facet\s+)?(?:joints?|facets?|zygapophys\w*|levels?|segments?)\b", re.I
+    r"(?:\(\w+\)\s*)?(?:facet\s+)?(?:joints?|jts?|facets?|zygapophys\w*|levels?|segments?)\b", re.I
 )
 _SPOKEN_PAIR = re.compile(
     r"\b[CTLS]\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I
