@@ -340,8 +340,8 @@ _ABORT_SIDE_REACH = 80
 
 # 'could not tolerate her last procedure awake': an abort cue about an earlier procedure
 _EARLIER_EVENT = re.compile(
-    r"(?:\w{1,20}\s+){0,2}?(?:her|his|their|the|a)\s+(?:last|prior|previous|earlier|first|other)\s+"
-    r"(?:procedures?|attempts?|blocks?|injections?|visits?|sessions?|time)\b",
+    r"(?:\w{1,20}\s+){0,2}?(?:her|his|their|the|an?)\s+(?:last|prior|previous|earlier|first|other)\s+"
+    r"(?:\w{1,12}\s+)?(?:procedures?|attempts?|blocks?|injections?|visits?|sessions?|time)\b",
     re.I,
 )
 
