@@ -151,14 +151,25 @@ def _grid_side(view: NoteView, phrase: Mention, row_start: int, row_end: int) ->
         start = text.rfind("\n", max(0, end - _GRID_ROW_MAX - 1), end) + 1
         if start == 0 and end > _GRID_ROW_MAX:
             return None  # a line longer than a row
-        header = [text[a:b] for a, b in _grid_cells(text, start, end)]
+        header_cells = _grid_cells(text, start, end)
+        header = [text[a:b] for a, b in header_cells]
+        if (
+            len(header) == len(cells) - 1
+            and header_cells
+            and header_cells[0][0] - start > cells[0][1] - row_start
+        ):
+            header = ["", *header]  # '               RIGHT     LEFT': no name over the level column
         if len(header) == len(cells) and any(_LEFT.match(c) for c in header):
             right = next((i for i, c in enumerate(header) if _RIGHT.match(c)), None)
             left = next((i for i, c in enumerate(header) if _LEFT.match(c)), None)
             checked = {
                 side: cells[i]
                 for side, i in (("right", right), ("left", left))
-                if i is not None and _GRID_CHECKED.match(text[cells[i][0] : cells[i][1]])
+                if i is not None
+                and (
+                    _GRID_CHECKED.match(text[cells[i][0] : cells[i][1]])
+                    or _CHECKED.match(text[cells[i][0] : cells[i][1]])  # '[✓]', '[x]'
+                )
             }
             if len(checked) == 2:
                 spans = checked.values()
