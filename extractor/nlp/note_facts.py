@@ -158,6 +158,8 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
 _SKIN_SUBJECT = re.compile(
     r"(?i)\bskin\b[^.;:\n]{0,100}\b(?:anesthetized|anaesthetized|infiltrated|numbed)[ \t]+"
     r"(?:with|using)[ \t]+(?:[0-9.]{1,4}[ \t]?%[ \t]+)?\Z"
+    # 'We numbed the skin, lidocaine one percent, then ...'
+    r"|\b(?:anesthetized|anaesthetized|infiltrated|numbed)[ \t]+(?:the[ \t]+)?skin[ \t]{0,2}[,:][ \t]{0,2}\Z"
 )
 
 
