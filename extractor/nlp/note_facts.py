@@ -327,6 +327,9 @@ def span(view: NoteView, start: int, end: int) -> Evidence:
     return Evidence(start=start, end=end, text=view.text[start:end])
 
 
+_FIELD_LINE = re.compile(r"[ \t]*[A-Za-z][A-Za-z_ /]{0,30}:[ \t]")
+
+
 def build_prior_response(view: NoteView) -> PriorResponse | None:
     """Relief from an earlier diagnostic facet block (never today's; never an RFA, SI joint,
     epidural or other procedure's relief); the lowest one reported."""
@@ -339,6 +342,11 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
         if TODAY_CONTEXT.search(clause) and not m.historical and m.role != "history":
             continue  # ('Hx: #2 (4/20) ~50% only -> equivocal -> third dx blk today': the 50% is #2's)
         before = view.text[max(start, m.start - 120) : m.start]
+        line_start = view.text.rfind("\n", 0, m.start) + 1
+        if line_start > max(start, m.start - 120) and _FIELD_LINE.match(view.text, line_start):
+            before = view.text[
+                line_start : m.start
+            ]  # 'prior_blocks: dx MBB ... 60% relief' under 'rfa_candidate: ... RFA'
         after = view.text[m.end : min(end, m.end + 30)]
         # another procedure named before the relief gave it; after it, only 'relief from / after
         # the RFA' does ('~60% relief only (below RFA criteria)' is still the blocks' relief)
@@ -356,6 +364,12 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
             named = view.sentence_text(m.sent - 1)
             if "therapeutic" not in named.lower():  # ('... therapeutic blocks twice a year; the last one')
                 block_context = _BLOCK_WORDS.search(named)
+        if not block_context and m.sent > 0:
+            # 'Bilateral L4-5/L5-S1 medial branch blocks in' / '08/2025 gave about 60% relief.': a
+            # line that starts with a date was split from the sentence it continues
+            wrapped = view.sentence_text(m.sent - 1).rstrip()
+            if wrapped and wrapped[-1] not in ".!?:;" and not _OTHER_PROCEDURE.search(wrapped):
+                block_context = _BLOCK_WORDS.search(wrapped)
         if not block_context and m.sent > 0 and _REPORTED.search(clause):
             block_context = _earlier_block_just_named(view, m.sent - 1, start)
         if not block_context:
