@@ -431,5 +431,9 @@ def _earlier_block_just_named(view: NoteView, sent: int, relief_start: int) -> b
     )
 
 
-_ONE_BEFORE = re.compile(r"(?i)\b(?:the|her|his|their)\s+(?:first|previous|prior|last|earlier)\s+one\b")
+# 'The first one ... she reported about seventy percent', 'Both of those sessions gave only about 40%'
+_ONE_BEFORE = re.compile(
+    r"(?i)\b(?:the|her|his|their)\s+(?:first|previous|prior|last|earlier)\s+one\b"
+    r"|\b(?:both\s+of\s+)?(?:those|these)\s+(?:two\s+)?(?:sessions|ones)\b"
+)
 _BUT = re.compile(r"(?:,\s{1,3}|\s)but\b")
