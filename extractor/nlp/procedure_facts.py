@@ -230,7 +230,7 @@ def _intent(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str 
             tiers["header"].append(m)
         elif m.today and m.sent in kind_sentences:
             tiers["kind_sentence"].append(m)
-        elif m.role in ("indication", "history", "exam"):
+        elif m.role in ("indication", "history", "exam", "diagnosis"):
             tiers["indication"].append(m)
         elif m.today:
             tiers["body"].append(m)
