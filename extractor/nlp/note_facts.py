@@ -341,9 +341,10 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
         clause = relief_clause(view.text, start, end, m.start, m.end)
         if TODAY_CONTEXT.search(clause) and not m.historical and m.role != "history":
             continue  # ('Hx: #2 (4/20) ~50% only -> equivocal -> third dx blk today': the 50% is #2's)
-        before = view.text[max(start, m.start - 120) : m.start]
-        line_start = view.text.rfind("\n", 0, m.start) + 1
-        if line_start > max(start, m.start - 120) and _FIELD_LINE.match(view.text, line_start):
+        floor = max(start, m.start - 120)
+        before = view.text[floor : m.start]
+        line_start = view.text.rfind("\n", floor, m.start) + 1
+        if line_start > floor and _FIELD_LINE.match(view.text, line_start):
             before = view.text[
                 line_start : m.start
             ]  # 'prior_blocks: dx MBB ... 60% relief' under 'rfa_candidate: ... RFA'
