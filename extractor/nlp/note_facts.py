@@ -327,7 +327,7 @@ def span(view: NoteView, start: int, end: int) -> Evidence:
     return Evidence(start=start, end=end, text=view.text[start:end])
 
 
-_FIELD_LINE = re.compile(r"[ \t]*[A-Za-z][A-Za-z_ /]{0,30}:[ \t]")
+_FIELD_LINE = re.compile(r"[ \t]{0,8}[A-Za-z][A-Za-z_ /]{0,30}:[ \t]")
 
 
 def build_prior_response(view: NoteView) -> PriorResponse | None:
