@@ -164,16 +164,19 @@ _SKIN_SUBJECT = re.compile(
 )
 
 
+_ENTRY_INDENT_MAX = 40
+
+
 def _starts_entry(text: str, start: int) -> bool:
     """A capitalised agent name that starts its line (after blanks or a list mark) starts an
     entry of its own: the line above is not part of its clause."""
-    line_start = text.rfind("\n", 0, start) + 1
+    if not text[start : start + 1].isupper():
+        return False
+    line_start = text.rfind("\n", max(0, start - _ENTRY_INDENT_MAX), start) + 1
+    if line_start == 0 and start > _ENTRY_INDENT_MAX:
+        return False  # more than an indent before it on its line (no rescan to the note's start)
     label_above = text[max(0, line_start - 80) : line_start].rstrip().endswith(":")  # 'Skin:' then the agent
-    return (
-        text[start : start + 1].isupper()
-        and not text[line_start:start].strip(" \t-*\u2022")
-        and not label_above
-    )
+    return not text[line_start:start].strip(" \t-*\u2022") and not label_above
 
 
 # 'Anesthesia: local (1% lidocaine).'
@@ -298,7 +301,7 @@ def _is_field_answer(view: NoteView, mention: Mention) -> bool:
     a history cue later in its sentence says."""
     if mention.role != "anesthesia":
         return False
-    section = next((s for s in reversed(view.sections) if s["start"] <= mention.start), None)
+    section = view.section_at(mention.start)
     if section is None or section["header_end"] > mention.start:
         return False
     return _FIELD_GAP.fullmatch(view.text, section["header_end"], mention.start) is not None
@@ -345,9 +348,8 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
         before = view.text[floor : m.start]
         line_start = view.text.rfind("\n", floor, m.start) + 1
         if line_start > floor and _FIELD_LINE.match(view.text, line_start):
-            before = view.text[
-                line_start : m.start
-            ]  # 'prior_blocks: dx MBB ... 60% relief' under 'rfa_candidate: ... RFA'
+            # 'prior_blocks: dx MBB ... 60% relief' under 'rfa_candidate: ... RFA': its own line
+            before = view.text[line_start : m.start]
         after = view.text[m.end : min(end, m.end + 30)]
         # another procedure named before the relief gave it; after it, only 'relief from / after
         # the RFA' does ('~60% relief only (below RFA criteria)' is still the blocks' relief)

@@ -154,9 +154,9 @@ class NoteView:
                 return start, end
         return offset, offset
 
-    def role_at(self, offset: int) -> str:
-        """The role of the last section that starts at or before ``offset``, looking no
-        further than the first section that starts after it ("untitled" if none)."""
+    def section_at(self, offset: int) -> dict | None:
+        """The last section that starts at or before ``offset``, looking no further than the
+        first section that starts after it (None if none)."""
         reach = self._section_reach
         if reach is None:
             reach, furthest = [], None
@@ -165,7 +165,11 @@ class NoteView:
                 reach.append(furthest)
             self._section_reach = reach
         first_after = bisect.bisect_right(reach, offset)
-        return self.sections[first_after - 1]["role"] if first_after else "untitled"
+        return self.sections[first_after - 1] if first_after else None
+
+    def role_at(self, offset: int) -> str:
+        section = self.section_at(offset)
+        return section["role"] if section is not None else "untitled"
 
 
 def _start(mention: Mention) -> int:

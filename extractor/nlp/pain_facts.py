@@ -57,7 +57,7 @@ _PAIN_BEFORE_AFTER = re.compile(r"\bpain\s+(?:before|after)\b", re.I)
 _EARLIER_PROCEDURE = re.compile(
     r"\b(?:first|prior|previous|previously|last|initial|earlier|s/p|status[- ]post)\b|#\s*1\b", re.I
 )
-# 'her neck pain went from 7/10 before that block to 1/10' in a history: the block it names
+# 'her neck pain went from 7/10 before that block to 1/10': the block it names is an earlier one
 _THAT_BLOCK = re.compile(r"(?i)\bthat\s+(?:block|injection|procedure|session|MBB|RFA)\b")
 _BARE_PAIR_SENTENCE = 24
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
@@ -120,20 +120,15 @@ def _could_pair(name: str, lowered: str) -> bool:
 
 
 def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
-    if role in ("history", "indication", "exam"):
-        sentence = view.sentence_text(sent)
-        return (
-            bool(_TODAY_PAIN.search(sentence))
-            and not is_prior_sentence(view, sent)
-            and not _THAT_BLOCK.search(sentence)
-        )
-    if role not in _PAIN_ROLES:
-        return False
-    if role == "pain" and _EARLIER_VISIT.search(view.sentence_text(sent)):
-        return False  # 'Pain (04/02 visit): 7/10 before, 4/10 after' in a copied-forward note
     sentence = view.sentence_text(sent)
     if role != "pain" and _THAT_BLOCK.search(sentence):
-        return False  # 'Response to block number one ...: her pain went from 8/10 before that block to 1/10'
+        return False  # 'her pain went from 8/10 before that block to 1/10': the earlier block's scores
+    if role in ("history", "indication", "exam"):
+        return bool(_TODAY_PAIN.search(sentence)) and not is_prior_sentence(view, sent)
+    if role not in _PAIN_ROLES:
+        return False
+    if role == "pain" and _EARLIER_VISIT.search(sentence):
+        return False  # 'Pain (04/02 visit): 7/10 before, 4/10 after' in a copied-forward note
     return (
         role == "pain"
         or not is_prior_sentence(view, sent)

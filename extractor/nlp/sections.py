@@ -187,8 +187,7 @@ def _item_end(text: str, item: re.Match[str], end: int) -> int:
     position = _line_end(text, item.end(), end)
     while position < end:
         line_end = _line_end(text, position, end)
-        line = text[position:line_end]
-        if line.strip() and _MARGIN.match(line).end() <= margin:  # type: ignore[union-attr]
+        if text[position:line_end].strip() and _indent(text, position) <= margin:
             return position
         position = line_end
     return end
@@ -711,9 +710,13 @@ def _indented_under(text: str, header_start: int, next_line: str) -> bool:
     """'S: 72M, chronic LBP.' then '   MBB #1 (04/15/25) ... 90% relief': a SOAP label's
     content goes on in lines indented deeper than the label (a line of its own starts at the
     label's margin)."""
-    line_start = text.rfind("\n", 0, header_start) + 1
-    margin = _MARGIN.match(text, line_start).end() - line_start  # type: ignore[union-attr]
+    margin = _indent(text, text.rfind("\n", 0, header_start) + 1)
     return len(next_line) - len(next_line.lstrip(" \t")) > margin and not _LIST_MARK.match(next_line.lstrip())
+
+
+def _indent(text: str, line_start: int) -> int:
+    """How many blanks open the line that starts at ``line_start``."""
+    return _MARGIN.match(text, line_start).end() - line_start  # type: ignore[union-attr]
 
 
 def _opens_today(paragraph: str) -> bool:

@@ -18,7 +18,7 @@ _SIDE_HEADER = re.compile(r"(?i)^(?:sides?|laterality|lat\.?)$")
 _RIGHT = re.compile(r"(?i)^(?:r|rt|right)$")  # a cell or a column header naming one side
 _LEFT = re.compile(r"(?i)^(?:l|lt|left)$")
 _CHECKED = re.compile(r"(?i)^\[\s*[x\u2713]\s*\]$|^[x\u2713\u2714]$")
-_GRID_CHECKED = re.compile(r"(?i)^(?:y|yes|x|\u2713|\u2714)$")
+_GRID_CHECKED = re.compile(r"(?i)^(?:y|yes|x|\u2713|\u2714)$|^\[\s*[x\u2713]\s*\]$")  # 'Y', 'X', '[✓]'
 _GRID_GAP = re.compile(r"[ \t]{2,}|\t")
 _GRID_REACH = 12
 """Rows between a grid's header and a row of it."""
@@ -165,11 +165,7 @@ def _grid_side(view: NoteView, phrase: Mention, row_start: int, row_end: int) ->
             checked = {
                 side: cells[i]
                 for side, i in (("right", right), ("left", left))
-                if i is not None
-                and (
-                    _GRID_CHECKED.match(text[cells[i][0] : cells[i][1]])
-                    or _CHECKED.match(text[cells[i][0] : cells[i][1]])  # '[✓]', '[x]'
-                )
+                if i is not None and _GRID_CHECKED.match(text[cells[i][0] : cells[i][1]])
             }
             if len(checked) == 2:
                 spans = checked.values()
