@@ -272,6 +272,8 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
             continue
         if (m.historical or m.hypothetical) and not _is_field_answer(view, m):
             continue
+        if _UNCHECKED_BOX in m.status:
+            continue  # 'Sedation: [x] None  [ ] Local only': an option not chosen says nothing
         if m.role == "history" and not TODAY_WORD.search(view.sentence_text(m.sent)):
             continue  # ('... she declined sedation today' in a dictated history paragraph counts)
         value = m.value
@@ -292,6 +294,7 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
     return None, []
 
 
+_UNCHECKED_BOX = "NEGATED_EXISTENCE_BOX"
 _FIELD_GAP = re.compile(r"[\s:=\-\[\]()xX]{0,6}")
 
 

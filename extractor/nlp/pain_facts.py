@@ -61,9 +61,9 @@ _EARLIER_PROCEDURE = re.compile(
 _THAT_BLOCK = re.compile(r"(?i)\bthat\s+(?:block|injection|procedure|session|MBB|RFA)\b")
 _BARE_PAIR_SENTENCE = 24
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
-_SCORE_GROUPS = tuple("abcdefghijklmno")
+_SCORE_GROUPS = tuple("abcdefghijklmnop")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
-_PLACED_AT_NUMBER = frozenset("dehjk")
+_PLACED_AT_NUMBER = frozenset("dehjkp")
 """Branches whose cue is part of the match ('before the block was 6'): the score sits at its
 number, so the cue before it labels it."""
 _NEEDLE_WORK = re.compile(
@@ -81,7 +81,7 @@ _SCALE_RANGE = re.compile(r"(?<![0-9./])0\s*(?:-|\u2013|to)\s*10(?![0-9.])")
 # (3x faster over the corpus; these two ran on every sentence of every note).
 _PAIN_WORDING = with_first_char_lookahead(
     r"/\s*10|out\s+of|of\s+(?:10|ten)\b|rated|over\s+(?:10|ten)|->|\u2192|=>|\bpre|\bpost|before|after|\bfrom\b|nrs|vas|pain|score|going|went|"
-    r"down\s+to|\[|\{|\||\t|\.\.|baseline|arrival|today|minutes|\bmin\b|discharge|in\s+recovery|in\s+pacu"
+    r"down\s+to|\[|\{|\||\t|\.\.|baseline|arrival|today|minutes|\bmin\b|discharge|in\s+recovery|in\s+pacu|came\s+in\s+at|left\s+at"
 )
 _HAS_NUMBER = with_first_char_lookahead(
     r"[0-9]+|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
@@ -123,7 +123,7 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
     sentence = view.sentence_text(sent)
     if role != "pain" and _THAT_BLOCK.search(sentence):
         return False  # 'her pain went from 8/10 before that block to 1/10': the earlier block's scores
-    if role in ("history", "indication", "exam"):
+    if role in ("history", "indication", "exam", "diagnosis"):
         return bool(_TODAY_PAIN.search(sentence)) and not is_prior_sentence(view, sent)
     if role not in _PAIN_ROLES:
         return False
