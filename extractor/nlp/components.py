@@ -176,14 +176,15 @@ class FacetTargetMatcher:
     def __call__(self, doc: Doc) -> Doc:
         text = note_text(doc)
         sentence_starts = [start for start, _ in (doc._.facet_sentences or [[0, len(text)]])]
-        if "_" not in text:
+        targets_text = rule_text(text)
+        if targets_text == text:
             found = self.scanner.scan(text)
         else:
-            # targets read snake_case keys as words; ConText cues stay on the note as written,
-            # as medspaCy's ConText reads it (each pass still scanned once)
+            # targets read snake_case keys as words and a spoken 'comma' as one; ConText cues stay
+            # on the note as written, as medspaCy's ConText reads it (each pass still scanned once)
             targets = len(self.files)
             found = self.scanner.scan(text, range(targets, self.scanner.pass_count))
-            found[:targets] = self.scanner.scan(rule_text(text), range(targets))[:targets]
+            found[:targets] = self.scanner.scan(targets_text, range(targets))[:targets]
         mentions: list[dict] = []
         for (_, rules), matches in zip(self.files, found, strict=False):
             for index, start, end in matches:
