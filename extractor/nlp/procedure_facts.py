@@ -48,7 +48,9 @@ _SESSION_WORDS = [
         1,
     ),
 ]
-_SESSION_CONTEXT = re.compile(r"\b(?:block|MBB|injection|diagnostic|session|medial\s+branch|dx|diag|IA)\b", re.I)
+_SESSION_CONTEXT = re.compile(
+    r"\b(?:block|MBB|injection|diagnostic|session|medial\s+branch|dx|diag|IA)\b", re.I
+)
 _KIND_CALLED_OFF = re.compile(
     r"(?i)\b(?:the|that|this)\s+(?:facet|intra-?articular|medial\s+branch|MBB|RFA|radiofrequency|neurotomy|ablation)"
     r"[^.;,\n]{0,40}?\b(?:was|were)\s+(?:deferred|cancell?ed|postponed|called\s+off)\b"
