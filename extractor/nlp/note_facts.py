@@ -21,7 +21,7 @@ _SEDATION_RANK = {"general": 5, "mac": 4, "moderate": 3, "local_only": 2, "none"
 _PRIOR_CONTEXT = re.compile(
     r"\b(?:first|prior(?!\s+to\b|\s*:)|previous|previously|last|initial|earlier|#1|#\s*1|block\s+1|"
     r"gave|provided|afforded|reported|had(?!\s+(?:her|him|them|the\s+patient)\s+(?:bend|stand|sit|walk|twist|rotate|"
-    r"extend|move|get|lie|do|perform|try|repeat)\b)|(?<!not\s)(?<!n't\s)obtained|achieved|after\s+(?:the|her|his|their)\s+(?:first|initial|prior|previous|last)|"
+    r"extend|move|get|lie|do|perform|try|repeat)\b)(?!\s+(?:no|come|gone|dropped|fallen|decreased)\b)|(?<!not\s)(?<!n't\s)obtained|achieved|after\s+(?:the|her|his|their)\s+(?:first|initial|prior|previous|last)|"
     r"s/p|status[- ]post|h/o|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s+visit)\b",
     re.I,
 )
@@ -45,6 +45,7 @@ _BLOCK_WORDS = re.compile(
     r"\b(?:MBBs?|blocks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA|1st|2nd|sets?)\b|#\s*[1-4]\b",
     re.I,
 )
+_DIAGNOSTIC_BLOCK = re.compile(r"\b(?:diagnostic|dx|confirmatory|MBBs?|medial\s+branch\w*)\b", re.I)
 _WORD_SCORES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -382,10 +383,13 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
             continue
         value = percent_value(m.text)
         if value is not None:
-            candidates.append((value, m))
+            candidates.append((value, m, bool(_DIAGNOSTIC_BLOCK.search(clause))))
     if not candidates:
         return None
-    value, mention = min(candidates, key=lambda c: c[0])
+    # 'a left T11-12 facet injection for a brief flare, with about 60% relief ... two diagnostic
+    # medial branch blocks, each of which gave her about 85%': the blocks called diagnostic count
+    diagnostic = [c for c in candidates if c[2]]
+    value, mention, _ = min(diagnostic or candidates, key=lambda c: c[0])
     return PriorResponse(percent_relief=value, evidence=[mention.evidence()])
 
 
