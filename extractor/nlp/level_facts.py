@@ -324,7 +324,8 @@ def resolve_joints(
                 key = _side_value(reading.sides)
                 per_side.setdefault(key, []).extend(reading.nerves)
                 readings_by_side.setdefault(key, []).append(reading)
-        ton = any(m.category == "NERVE_TON" for m in extras) or any("TON" in r.nerves for r in group)
+        ton_read = any("TON" in r.nerves for r in group)
+        ton = ton_read or any(m.category == "NERVE_TON" for m in extras)
         ala = any(m.category == "SACRAL_ALA" for m in extras)
         if not per_side and (ton or ala):
             per_side[None] = []
@@ -340,7 +341,9 @@ def resolve_joints(
         for key, nerves in per_side.items():
             if ala:
                 nerves = [*nerves, "L5"]
-            for joint in nerves_to_joints(nerves, third_occipital=ton):
+            # a sided third occipital nerve ('RIGHT third occipital nerve, ... LEFT C3 and C4
+            # medial branches') is its own side's C2-3 only
+            for joint in nerves_to_joints(nerves, third_occipital=ton and not ton_read):
                 for reading in readings_by_side.get(key, []) or [PhraseReading(extras[0], [])]:
                     out.setdefault(joint, []).append(reading)
         return out

@@ -84,6 +84,12 @@ _RESUMED = re.compile(
     r"completed)|successfully\s+completed|was\s+completed)\b",
     re.I,
 )
+# 'Attempt 1: ... vasovagal episode ... Attempt 2 (0950): ... re-prepped and draped ...': the
+# procedure stopped, then was done again from the start
+_RETRIED = re.compile(
+    r"(?i)\b(?:attempt\s*(?:#\s*)?2|(?<!no\s)second\s+attempt(?!\s+(?:was|is)\s+not)|re-?prepped|(?<!not\s)re-?attempted)\b"
+)
+_RETRY_REACH = 600
 _LESIONED = re.compile(r"\blesion(?:s|ed)?\s+(?:were|was)\s+(?:made|performed|created)|\blesioned\b", re.I)
 _NUMBER_WORDS = {
     "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
@@ -422,6 +428,7 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         if not _RESUMED.search(view.sentence_text(c.sent))
         and _PROCEDURE_CONTEXT.search(view.sentence_text(c.sent))
         and not _EARLIER_EVENT.match(view.text[c.end : c.end + 80].lstrip())
+        and not _RETRIED.search(view.text, c.end, c.end + _RETRY_REACH)
     ]
     if not cues:
         # 'Levels done vs consented: L3-L4 was NOT injected on either side': not a stop, but
