@@ -52,6 +52,12 @@ _TODAY_PAIN = re.compile(
     r"(?:before|after|prior\s+to|following)\s+the\s+(?:procedure|injection|block)s?|pain\s+(?:before|after)|(?:before|after)\s*:)",
     re.I,
 )
+# a field of today's note that names its score: 'Baseline pain reported by the patient: 5/10.'
+_PAIN_FIELD = re.compile(
+    r"[ \t]{0,8}(?:baseline|pre-?procedure|post-?procedure|pre-?op|post-?op)[ \t]+(?:pain|NRS|VAS)\b"
+    r"[^:\n]{0,40}:",
+    re.I,
+)
 _CUE_REACH = 90
 _PAIN_BEFORE_AFTER = re.compile(r"\bpain\s+(?:before|after)\b", re.I)
 _EARLIER_PROCEDURE = re.compile(
@@ -131,12 +137,27 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
         return False  # 'Pain (04/02 visit): 7/10 before, 4/10 after' in a copied-forward note
     return (
         role == "pain"
+        or _PAIN_FIELD.match(sentence) is not None
         or not is_prior_sentence(view, sent)
         or bool(TODAY_CONTEXT.search(sentence))
         # 'Pain before was five ..., after was one ..., and he reported the buttock pain was
         # gone': a before/after score pair with no earlier procedure named is today's
         or (_PAIN_BEFORE_AFTER.search(sentence) is not None and _EARLIER_PROCEDURE.search(sentence) is None)
     )
+
+
+_RANGE_AFTER = re.compile(r"[ \t]?(?:to|-|\u2013)[ \t]?(10|[0-9])(?![0-9.])", re.I)
+_RANGE_BEFORE = re.compile(r"(?<![0-9.])(10|[0-9])[ \t]?(?:to|-|\u2013)[ \t]?\Z", re.I)
+
+
+def _in_rising_range(sentence: str, start: int, end: int, value: float) -> bool:
+    """'8 to 9 out of 10', '6-7/10': a range the patient gives for the usual pain, each end of it;
+    a falling pair ('8 to 3/10') is a result."""
+    after = _RANGE_AFTER.match(sentence, end)
+    if after is not None and float(after.group(1)) > value:
+        return True
+    before = _RANGE_BEFORE.search(sentence, max(0, start - 6), start)
+    return before is not None and float(before.group(1)) < value
 
 
 def _has_pain_context(sentence: str, match: re.Match[str]) -> bool:
@@ -230,6 +251,8 @@ def build_pain(view: NoteView) -> Pain:
                 value: float | None = int(match.group("o")) / 10  # 'VAS 70/100': a 0-100 scale
             else:
                 value = score_value(match.group(group))
+            if value is not None and _in_rising_range(sentence, match.start(group), match.end(group), value):
+                continue  # 'she rates standing pain at 8 to 9 out of 10': a usual range, not a result
             if value is not None:
                 # a score written with its cue ("before, seven") is placed at its number
                 first = match.start(group) if group in _PLACED_AT_NUMBER else match.start()
@@ -292,7 +315,9 @@ def _label_lone_scores(
     candidates: list[tuple[int, int, int, str]] = []
     for index, (cue_start, cue_end, label) in enumerate(cues):
         for s, e, _ in scores:
-            if cue_end <= s <= cue_end + 30 and _ATTACH_BEFORE.match(text[cue_end:s]):
+            if s <= cue_start and cue_end <= e:
+                candidates.append((0, index, s, label))  # its own words: 'Pain score (0-10) on arrival: 7'
+            elif cue_end <= s <= cue_end + 30 and _ATTACH_BEFORE.match(text[cue_end:s]):
                 candidates.append((s - cue_end, index, s, label))
             elif cue_start - 16 <= e <= cue_start and _ATTACH_AFTER.match(text[e:cue_start]):
                 # '6/10 on arrival, 3/10 at discharge': a preposition binds the cue to the score

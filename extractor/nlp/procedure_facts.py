@@ -270,15 +270,24 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
     candidates: list[tuple[int, Mention]] = []
     # INTENT cues ("confirmatory", "dx #1") share a rule file with SESSION and may hold the number
     confirmatory = [m for m in view.of("INTENT") if any(p.search(m.text) for p, _ in _SESSION_WORDS)]
+    assessed: list[tuple[int, Mention]] = []
+    named_sentences = {k.sent for k in view.of("KIND") if k.meta.get("kind") in FACET_KINDS}
     for m in _scoped(sorted([*view.of("SESSION"), *confirmatory], key=lambda m: m.start), scope):
         if m.historical or m.hypothetical:
             continue
         sentence = view.sentence_text(m.sent)
+        if m.section == "assessment" and not m.today and m.sent in named_sentences:
+            # 'Assessment: incomplete first diagnostic MBB - right L4/5 and L5/S1 only': today's
+            # block as the assessment sums it up, when nothing else numbers it
+            number = next((n for pattern, n in _SESSION_WORDS if pattern.search(m.text)), None)
+            if number is not None:
+                assessed.append((number, m))
+            continue
         if not (m.today or m.role == "indication" or (m.role == "history" and TODAY_WORD.search(sentence))):
             continue  # ('Background: ... Today is his third diagnostic block session' counts)
         if not _SESSION_CONTEXT.search(sentence):
             continue
-        if _EARLIER_BLOCK_RESULT.match(view.text[m.end : m.end + 60].lstrip(" \t")):
+        if _EARLIER_BLOCK_RESULT.match(view.text[m.end : m.end + 60].lstrip()):
             continue  # 'Because the first block was positive, he returned today for the second'
         if _DATED_RESULT_AFTER.match(view.text, m.end, m.end + 60):
             continue  # 'MBB #1 (same nerves) 3/12 -> ~85% x6h per diary': an earlier block's result
@@ -287,6 +296,7 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
             if pattern.search(m.text):
                 candidates.append((number, m))
                 break
+    candidates = candidates or assessed[:1]
     if not candidates:
         return None, []
     header = [c for c in candidates if c[1].role == "header"]

@@ -13,11 +13,12 @@ import re
 from .note_view import Mention, NoteView
 from .sentences import in_table_row
 
-_RULE_LINE = re.compile(r"[+|][-=+| \t]*$")
+_RULE_LINE = re.compile(r"[-=+|][-=+| \t]*$")  # '|---|---|', '---------+--------
 _SIDE_HEADER = re.compile(r"(?i)^(?:sides?|laterality|lat\.?)$")
 _RIGHT = re.compile(r"(?i)^(?:r|rt|right)$")  # a cell or a column header naming one side
 _LEFT = re.compile(r"(?i)^(?:l|lt|left)$")
-_CHECKED = re.compile(r"(?i)^\[\s*[x\u2713]\s*\]$|^[x\u2713\u2714]$")
+# a ticked cell, or the volume given on that side ('| L4-L5 | 0.5 mL | -- |' under '| Joint | R | L |')
+_CHECKED = re.compile(r"(?i)^\[\s*[x\u2713]\s*\]$|^[x\u2713\u2714]$|^[0-9]{0,2}\.?[0-9]{1,2}[ \t]?(?:ml|cc)$")
 _GRID_CHECKED = re.compile(r"(?i)^(?:y|yes|x|\u2713|\u2714)$|^\[\s*[x\u2713]\s*\]$")  # 'Y', 'X', '[✓]'
 _GRID_GAP = re.compile(r"[ \t]{2,}|\t")
 _GRID_REACH = 12
@@ -58,6 +59,8 @@ def _line_bounds(text: str, offset: int) -> tuple[int, int]:
 
 def _header_cells(text: str, row_start: int) -> list[str] | None:
     """The cell texts of the nearest row above (in the same table) that names a side column."""
+    row_end = text.find("\n", row_start)
+    row_pipes = text.count("|", row_start, row_end if row_end != -1 else len(text))
     end = row_start - 1
     while end > 0:
         start = text.rfind("\n", 0, end) + 1
@@ -65,7 +68,8 @@ def _header_cells(text: str, row_start: int) -> list[str] | None:
         if _RULE_LINE.match(line):
             end = start - 1
             continue
-        if not line or not in_table_row(text, start):
+        # a header above a rule line ('Joint | R | L' over '------+-----+----') has the row's pipes
+        if not line or not (in_table_row(text, start) or line.count("|") == row_pipes >= 2):
             return None
         cells = [text[a:b] for a, b in _cells(text, start, end)]
         if any(_SIDE_HEADER.match(c) for c in cells) or (

@@ -30,6 +30,8 @@ def test_extraction_case(case):
     if "joints" in expect:
         found = {j.joint: j.side for p in facet for j in p.joints}
         assert found == expect["joints"]
+    if "kinds" in expect:  # one per procedure, as 'kind:region'
+        assert sorted(f"{p.kind}:{p.region}" for p in facet) == sorted(expect["kinds"])
     if "regions" in expect:
         assert sorted(p.region for p in facet) == expect["regions"]
     for key, attr in [
