@@ -168,7 +168,9 @@ def parse_level_phrase(text: str) -> list[LevelUnit]:
                 _VERTEBRA_INDEX.get(first, -9) + 1
             )
             letters_change = items[i + 1][0] != items[i][0]  # 'L5 S1', 'T12 L1': one joint
-            relation = "loose_pair" if consecutive and (_is_spoken(text) or letters_change) else "list"
+            # 'L4 L5 faucet joint': two consecutive levels alone in the phrase read as a joint too
+            loose = _is_spoken(text) or letters_change or len(items) == 2
+            relation = "loose_pair" if consecutive and loose else "list"
         if relation == "loose_pair":
             if items[i + 1][0] != items[i][0]:  # "L five S one": the letters change, so one joint
                 relation = "pair"

@@ -102,8 +102,12 @@ def build_agents(view: NoteView) -> list[Agent]:
 # ' / ' and ' | ' part a shorthand line's fields; the cells of a table row ('| Lidocaine 1% |
 # 8 mL | skin |', a line that starts with a pipe) are one clause
 _CLAUSE_BREAK_BEFORE = re.compile(r"[;,]|\s/\s|\n\s*\n|\n\s*[-*\u2022]")
-_CLAUSE_BREAK_AFTER = re.compile(r"[;]|\n(?![ \t]*[a-z])|\n(?=[ \t]*[a-z][a-z/ ]{0,15}:)|\s/\s")
-_CLAUSE_OR_LINE_BREAK_AFTER = re.compile(r"[;\n]|\s/\s")
+# ('bupi 0.5% 0.5cc ea. skin lido 1%': a shorthand line's full stop before a lower-case word ends
+# the clause, where the sentence splitter read one sentence)
+_CLAUSE_BREAK_AFTER = re.compile(
+    r"[;]|\n(?![ \t]*[a-z])|\n(?=[ \t]*[a-z][a-z/ ]{0,15}:)|\s/\s|(?<!\.)\.[ \t]"
+)
+_CLAUSE_OR_LINE_BREAK_AFTER = re.compile(r"[;\n]|\s/\s|(?<!\.)\.[ \t]")
 _WRAP_WIDTH = 60
 _WRAPPED_BEFORE = re.compile(r"[a-z][ \t]*\n[ \t]*\Z")  # the line before ends mid-clause
 _ROW_LEAD = re.compile(r"\|?\s{0,3}(?:[0-9]{1,2}:?[0-9]{2}\s{0,9}\|?)?\s{0,9}")  # '', '14:05', '0818 |'
