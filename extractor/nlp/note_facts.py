@@ -45,6 +45,7 @@ _BLOCK_WORDS = re.compile(
     r"\b(?:MBBs?|blocks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA|1st|2nd|sets?)\b|#\s*[1-4]\b",
     re.I,
 )
+_WITHDRAWN_PERCENT = re.compile(r"\([ \t]?not[ \t]+([0-9]{1,3})[ \t]?%[ \t]?\)", re.I)
 _DIAGNOSTIC_BLOCK = re.compile(r"\b(?:diagnostic|dx|confirmatory|MBBs?|medial\s+branch\w*)\b", re.I)
 _WORD_SCORES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -390,6 +391,9 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
             candidates.append((value, m, bool(_DIAGNOSTIC_BLOCK.search(clause))))
     if not candidates:
         return None
+    # 'ADDENDUM: ... gave 85% relief (not 58%)': the figure an addendum takes back no longer counts
+    withdrawn = {float(m.group(1)) for m in _WITHDRAWN_PERCENT.finditer(view.text)}
+    candidates = [c for c in candidates if c[0] not in withdrawn] or candidates
     # 'a left T11-12 facet injection for a brief flare, with about 60% relief ... two diagnostic
     # medial branch blocks, each of which gave her about 85%': the blocks called diagnostic count
     diagnostic = [c for c in candidates if c[2]]
