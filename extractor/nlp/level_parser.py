@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .rule_text import plain_typography
+
 VERTEBRAE: tuple[str, ...] = (
     *(f"C{n}" for n in range(1, 8)),
     *(f"T{n}" for n in range(1, 13)),
@@ -157,7 +159,7 @@ def _ordinal_levels(text: str) -> str:
 def parse_level_phrase(text: str) -> list[LevelUnit]:
     """Split a level phrase into units: 'L4-5 and L5-S1' -> two pairs; 'L3 through L5' -> a
     range; 'C5, C6, C7' -> three singles; 'L2-3 to L4-5' -> one range L2..L5."""
-    items = _items(_region_letters(_ordinal_levels(text)))
+    items = _items(_region_letters(_ordinal_levels(plain_typography(text))))
     units: list[LevelUnit] = []
     i = 0
     while i < len(items):

@@ -3,10 +3,13 @@
 An EHR export's snake_case keys ('sedation_type: none', 'pain_pre: 7/10', 'skin_local:
 lidocaine 1%') hold words the rules look for, but ``\\b`` finds no word boundary at an
 underscore; a dictation service that types the punctuation it hears ('she came in at an
-eight comma') hides the comma a rule looks for. The rules read the text with underscores as
-blanks, a spoken ' comma' as ',' and a spoken ' period.' as '.', each padded with blanks:
-the same length, so every offset found in it is an offset into the note, and evidence is
-still cut from the note itself.
+eight comma') hides the comma a rule looks for; a migrated record keeps HTML entities and tags
+('Sterile prep &amp; drape', 'L4-5<br>') and typographic dashes and blanks ('T12\u2011L1',
+'L4\u20135', a no-break space). The rules read the text with underscores as blanks, a spoken
+' comma' as ',' and a spoken ' period.' as '.', each padded with blanks, an entity or a line-break
+tag as its character padded with blanks, and every dash as '-' and every blank as a space: the
+same length, so every offset found in it is an offset into the note, and evidence is still cut
+from the note itself.
 """
 
 from __future__ import annotations
@@ -17,6 +20,46 @@ _SPOKEN_COMMA = re.compile(r"(?<=\w) comma\b(?=[ \t])")
 _SPOKEN_PERIOD = re.compile(r"(?<=\w) period(?=\.)")
 _COMMA_AND_BLANKS = ",     "
 _STOP_AND_BLANKS = ".      "
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+    }
+)
+_TYPOGRAPHIC = frozenset("\u2010\u2011\u2012\u2013\u2014\u2212\u00a0\u202f\u2009")
+_MARKUP = re.compile(r"(?i)&(?:nbsp|amp|gt|lt|quot|apos|#39|deg);|<(?:br|p|/p|b|/b|i|/i)[ \t]?/?>")
+_ENTITY_CHARACTER = {
+    "&deg;": "\u00b0",
+    "&amp;": "&",
+    "&gt;": ">",
+    "&lt;": "<",
+    "&quot;": '"',
+    "&apos;": "'",
+    "&#39;": "'",
+}
+
+
+def _markup_blank(match: re.Match[str]) -> str:
+    """An entity as its character, a tag as a blank, padded to the same length."""
+    found = match.group(0)
+    character = _ENTITY_CHARACTER.get(found.lower(), " ")
+    if character == "\u00b0":
+        return " " * (len(found) - 1) + character  # '85&deg;C' -> '85    °C', the sign beside its unit
+    return character + " " * (len(found) - 1)
+
+
+def plain_typography(text: str) -> str:
+    """Every dash as '-' and every blank as a space ('T12\u2011L1' -> 'T12-L1'), same length."""
+    if text.isascii() or not any(c in _TYPOGRAPHIC for c in text):
+        return text
+    return text.translate(_TYPOGRAPHY)
 
 
 def rule_text(text: str) -> str:
@@ -26,4 +69,7 @@ def rule_text(text: str) -> str:
         text = _SPOKEN_COMMA.sub(_COMMA_AND_BLANKS, text)
     if " period." in text:
         text = _SPOKEN_PERIOD.sub(_STOP_AND_BLANKS, text)
+    text = plain_typography(text)
+    if "&" in text or "<" in text:
+        text = _MARKUP.sub(_markup_blank, text)
     return text
