@@ -454,4 +454,6 @@ _ONE_BEFORE = re.compile(
     r"(?i)\b(?:the|her|his|their)\s+(?:first|previous|prior|last|earlier)\s+one\b"
     r"|\b(?:both\s+of\s+)?(?:those|these)\s+(?:two\s+)?(?:sessions|ones)\b"
 )
-_BUT = re.compile(r"(?:,\s{1,3}|\s)but\b")
+# a clause that turns to today: '..., but ...', '... so he is back today ...', '... and then rfa is
+# being done today' (run-on speech has no other marks)
+_BUT = re.compile(r"(?:,\s{1,3}|\s)(?:but|so(?=\s+(?:he|she|they|the\s+patient|pt|today)\b)|and\s+then)\b")
