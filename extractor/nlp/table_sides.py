@@ -13,7 +13,7 @@ import re
 from .note_view import Mention, NoteView
 from .sentences import in_table_row
 
-_RULE_LINE = re.compile(r"[-=+|][-=+| \t]*$")  # '|---|---|', '---------+--------
+_RULE_LINE = re.compile(r"[-=+|][-=+| \t]*$")  # '|---|---|', '---------+--------'
 _SIDE_HEADER = re.compile(r"(?i)^(?:sides?|laterality|lat\.?)$")
 _RIGHT = re.compile(r"(?i)^(?:r|rt|right)$")  # a cell or a column header naming one side
 _LEFT = re.compile(r"(?i)^(?:l|lt|left)$")
@@ -24,6 +24,7 @@ _GRID_GAP = re.compile(r"[ \t]{2,}|\t")
 _GRID_REACH = 12
 """Rows between a grid's header and a row of it."""
 _GRID_ROW_MAX = 200
+_ROW_MAX = 400  # a table row is read this far (a longer line is prose, as in_table_row decides)
 _BOTH = re.compile(
     r"(?i)\b(?:b|bil|bilat|bilateral|both|b/l)\b"
     r"|\b(?:r|rt|right)\s*(?:\+|&|/|and|,)\s*(?:l|lt|left)\b"
@@ -59,8 +60,8 @@ def _line_bounds(text: str, offset: int) -> tuple[int, int]:
 
 def _header_cells(text: str, row_start: int) -> list[str] | None:
     """The cell texts of the nearest row above (in the same table) that names a side column."""
-    row_end = text.find("\n", row_start)
-    row_pipes = text.count("|", row_start, row_end if row_end != -1 else len(text))
+    row_end = text.find("\n", row_start, row_start + _ROW_MAX)
+    row_pipes = text.count("|", row_start, row_end if row_end != -1 else row_start + _ROW_MAX)
     end = row_start - 1
     while end > 0:
         start = text.rfind("\n", 0, end) + 1
