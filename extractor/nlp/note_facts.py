@@ -422,13 +422,14 @@ def percent_value(text: str) -> float | None:
 
 
 def relief_clause(text: str, start: int, end: int, mention_start: int, mention_end: int) -> str:
-    """The part of a sentence between semicolons or a 'but' that holds the mention: 'The
-    first one ... she reported about seventy percent relief on her diary, ..., but ... we
-    agreed to do the confirmatory block today' puts the relief in the past."""
+    """The part of a sentence between semicolons or clause turns ('but', 'so he ...', 'and then')
+    that holds the mention: 'The first one ... she reported about seventy percent relief on her
+    diary, ..., but ... we agreed to do the confirmatory block today' puts the relief in the past."""
     before = text[start:mention_start]
-    left = max([before.rfind(";"), *(m.end() - 1 for m in _BUT.finditer(before))])
+    left = max([before.rfind(";"), *(m.end() - 1 for m in _CLAUSE_TURN.finditer(before))])
     after = text[mention_end:end]
-    stops = [i for i in (after.find(";"), next((m.start() for m in _BUT.finditer(after)), -1)) if i != -1]
+    turn = _CLAUSE_TURN.search(after)
+    stops = [i for i in (after.find(";"), turn.start() if turn else -1) if i != -1]
     return text[start + left + 1 if left != -1 else start : mention_end + min(stops) if stops else end]
 
 
@@ -456,4 +457,6 @@ _ONE_BEFORE = re.compile(
 )
 # a clause that turns to today: '..., but ...', '... so he is back today ...', '... and then rfa is
 # being done today' (run-on speech has no other marks)
-_BUT = re.compile(r"(?:,\s{1,3}|\s)(?:but|so(?=\s+(?:he|she|they|the\s+patient|pt|today)\b)|and\s+then)\b")
+_CLAUSE_TURN = re.compile(
+    r"(?:,\s{1,3}|\s)(?:but|so(?=\s+(?:he|she|they|the\s+patient|pt|today)\b)|and\s+then)\b"
+)

@@ -146,8 +146,9 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
     )
 
 
-_RANGE_AFTER = re.compile(r"[ \t]?(?:to|-|\u2013)[ \t]?(10|[0-9])(?![0-9.])", re.I)
-_RANGE_BEFORE = re.compile(r"(?<![0-9.])(10|[0-9])[ \t]?(?:to|-|\u2013)[ \t]?\Z", re.I)
+# (read on the rule text, where every dash is already '-')
+_RANGE_AFTER = re.compile(r"[ \t]?(?:to|-)[ \t]?(10|[0-9])(?![0-9.])", re.I)
+_RANGE_BEFORE = re.compile(r"(?<![0-9.])(10|[0-9])[ \t]?(?:to|-)[ \t]?\Z", re.I)
 
 
 def _in_rising_range(sentence: str, start: int, end: int, value: float) -> bool:

@@ -224,7 +224,7 @@ def _intent(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str 
         "assessment": [],
     }
     kind_sentences = {k.sent for k in _facet_kind_mentions(view)}
-    named_sentences = {k.sent for k in view.of("KIND") if k.meta.get("kind") in FACET_KINDS}
+    named_sentences = _facet_named_sentences(view)
     session_words = [m for m in view.of("SESSION") if re.search(r"diagnostic|\bdx\b", m.text, re.I)]
     earlier = [(k.start, k.end) for k in view.of("KIND") if k.historical]
     for m in _scoped(sorted([*view.of("INTENT"), *session_words], key=lambda m: m.start), scope):
@@ -266,12 +266,21 @@ _DATED_RESULT_AFTER = re.compile(
 )
 
 
+def _facet_named_sentences(view: NoteView) -> set[int]:
+    """Sentences that name a facet procedure, today's or not (an assessment sums today's up)."""
+    return {k.sent for k in view.of("KIND") if k.meta.get("kind") in FACET_KINDS}
+
+
+def _session_number(text: str) -> int | None:
+    return next((number for pattern, number in _SESSION_WORDS if pattern.search(text)), None)
+
+
 def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int | None, list[Evidence]]:
     candidates: list[tuple[int, Mention]] = []
     # INTENT cues ("confirmatory", "dx #1") share a rule file with SESSION and may hold the number
-    confirmatory = [m for m in view.of("INTENT") if any(p.search(m.text) for p, _ in _SESSION_WORDS)]
+    confirmatory = [m for m in view.of("INTENT") if _session_number(m.text) is not None]
     assessed: list[tuple[int, Mention]] = []
-    named_sentences = {k.sent for k in view.of("KIND") if k.meta.get("kind") in FACET_KINDS}
+    named_sentences = _facet_named_sentences(view)
     for m in _scoped(sorted([*view.of("SESSION"), *confirmatory], key=lambda m: m.start), scope):
         if m.historical or m.hypothetical:
             continue
@@ -279,8 +288,7 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
         if m.section == "assessment" and not m.today and m.sent in named_sentences:
             # 'Assessment: incomplete first diagnostic MBB - right L4/5 and L5/S1 only': today's
             # block as the assessment sums it up, when nothing else numbers it
-            number = next((n for pattern, n in _SESSION_WORDS if pattern.search(m.text)), None)
-            if number is not None:
+            if (number := _session_number(m.text)) is not None:
                 assessed.append((number, m))
             continue
         if not (m.today or m.role == "indication" or (m.role == "history" and TODAY_WORD.search(sentence))):
@@ -291,11 +299,8 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
             continue  # 'Because the first block was positive, he returned today for the second'
         if _DATED_RESULT_AFTER.match(view.text, m.end, m.end + 60):
             continue  # 'MBB #1 (same nerves) 3/12 -> ~85% x6h per diary': an earlier block's result
-
-        for pattern, number in _SESSION_WORDS:
-            if pattern.search(m.text):
-                candidates.append((number, m))
-                break
+        if (number := _session_number(m.text)) is not None:
+            candidates.append((number, m))
     candidates = candidates or assessed[:1]
     if not candidates:
         return None, []
