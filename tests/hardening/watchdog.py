@@ -63,6 +63,8 @@ def growth(
     small_runs: int = 3,
     max_large_runs: int = 3,
     give_up_at: float = 30.0,
+    rounds: int = 3,
+    pause: float = 1.0,
 ) -> tuple[float, float]:
     """Seconds of ``small`` and of ``large``: the fastest of a few runs each.
 
@@ -73,10 +75,37 @@ def growth(
     ``give_up_at`` times ``small`` (``inf``: far beyond linear, and no minutes spent on it); a
     stopped run is retried like a slow one, since one pause of a loaded machine can stop it too.
 
+    A round that ends over the bound is measured again, small and large afresh, after a
+    ``pause``, up to ``rounds`` rounds, and the round with the lowest ratio is returned: on a
+    loaded CI machine a 0.25 s run of 'left right' was stopped at 0.78 s three times in a row
+    while its 0.026 s small run, measured just before, was not slowed (a burst of load, or a CPU
+    quota that throttles long runs and not short ones). Growth that is really super-linear is
+    over the bound in every round, so the known cases still fail.
+
     The garbage collector is off while timing, as in ``timeit``: its passes cost more the more
     objects are alive, which doubles the 8x-text ratio of a run of 'left right' (x14 against x7
     measured) and says nothing about our own code's growth.
     """
+    best = (float("inf"), float("inf"))
+    for attempt in range(rounds):
+        if attempt:
+            time.sleep(pause)
+        measured = _one_round(small, large, bound, small_runs, max_large_runs, give_up_at)
+        if measured[1] / measured[0] < best[1] / best[0] or best[0] == float("inf"):
+            best = measured
+        if best[1] < bound * best[0]:
+            break
+    return best
+
+
+def _one_round(
+    small: Callable[[], object],
+    large: Callable[[], object],
+    bound: float,
+    small_runs: int,
+    max_large_runs: int,
+    give_up_at: float,
+) -> tuple[float, float]:
     collecting = gc.isenabled()
     gc.collect()
     gc.disable()
