@@ -370,7 +370,8 @@ _EARLIER_EVENT = re.compile(
 
 
 def _levels_not_done(view: NoteView) -> list[Removal]:
-    """In a procedure stopped part-way, 'L L5/S1 NOT done': that side of that joint was not done."""
+    """'L L5/S1 NOT done', 'right C4/5 non-tender on exam and not treated': that side of that
+    joint was not done (in a procedure stopped part-way or not)."""
     removals = []
     for mention in view.of("NOT_DONE_LEVEL"):
         if not mention.today:
@@ -390,6 +391,8 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
             if 0 <= mention.start - s.end <= 3 or mention.start <= s.start < mention.end
         ]
         side = before[-1].value if before and before[-1].value in ("left", "right") else None
+        if side is None and mention.meta.get("needs_side"):
+            continue  # an exam's 'L4-5 non-tender' says nothing of what was injected
         removals.append(Removal(side, joints))
     return removals
 
