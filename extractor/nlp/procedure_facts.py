@@ -13,7 +13,7 @@ from .level_facts import Discrepancy, attach_sides, combine_sides, read_phrase, 
 from .level_parser import is_consecutive_pair, parse_level_phrase, region_of, unit_joints
 from .note_facts import TODAY_WORD
 from .note_view import Mention, NoteView, evidence_of
-from .table_sides import table_side
+from .table_sides import table_side, unticked_row
 
 _SESSION_WORDS = [
     (re.compile(r"\b4\s+of\s+[4-9]\b", re.I), 4),
@@ -679,6 +679,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         for m in view.of("LEVEL_PHRASE", "LEVEL_WORD", "NERVE_TON")
         if m.today
         and not m.negated
+        and not unticked_row(view, m)
         and (
             "FINDING" not in m.status
             or m.sent in kind_sentences

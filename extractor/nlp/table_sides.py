@@ -18,8 +18,14 @@ _SIDE_HEADER = re.compile(r"(?i)^(?:sides?|laterality|lat\.?)$")
 _RIGHT = re.compile(r"(?i)^(?:r|rt|right)$")  # a cell or a column header naming one side
 _LEFT = re.compile(r"(?i)^(?:l|lt|left)$")
 # a ticked cell, or the volume given on that side ('| L4-L5 | 0.5 mL | -- |' under '| Joint | R | L |')
-_CHECKED = re.compile(r"(?i)^\[\s*[x\u2713]\s*\]$|^[x\u2713\u2714]$|^[0-9]{0,2}\.?[0-9]{1,2}[ \t]?(?:ml|cc)$")
-_GRID_CHECKED = re.compile(r"(?i)^(?:y|yes|x|\u2713|\u2714)$|^\[\s*[x\u2713]\s*\]$")  # 'Y', 'X', '[✓]'
+_CHECKED = re.compile(
+    r"(?i)^\[\s*[x\u2713]\s*\]$|^[x\u2713\u2714\u2611\u2612\u2705]$|^[0-9]{0,2}\.?[0-9]{1,2}[ \t]?(?:ml|cc)$"
+)
+_GRID_CHECKED = re.compile(
+    r"(?i)^(?:y|yes|x|\u2713|\u2714|\u2611|\u2612|\u2705)$|^\[\s*[x\u2713]\s*\]$"
+)  # 'Y', 'X', '[✓]', '☑'
+# a box left empty: that side of that row was not done ('L2-L3   ☐   ☐' under 'Right   Left')
+_UNCHECKED = re.compile(r"(?i)^(?:\u2610|\[\s?\]|\(\s?\)|n|no)$")
 _GRID_GAP = re.compile(r"[ \t]{2,}|\t")
 _GRID_REACH = 12
 """Rows between a grid's header and a row of it."""
@@ -143,7 +149,21 @@ def _grid_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _grid_side(view: NoteView, phrase: Mention, row_start: int, row_end: int) -> Mention | None:
     """The side of a row of a grid aligned with blanks: the level in the first cell, then one
     Y/N (or X) cell per side, under a header row that names the 'Left' and 'Right' columns."""
-    text = view.text
+    row = _grid_row(view.text, phrase, row_start, row_end)
+    if row is None:
+        return None
+    checked = {side: span for side, span in row.items() if _GRID_CHECKED.match(view.text[span[0] : span[1]])}
+    if len(checked) == 2:
+        spans = checked.values()
+        return _side_mention(view, phrase, "bilateral", (min(a for a, _ in spans), max(b for _, b in spans)))
+    if len(checked) == 1:
+        ((value, span),) = checked.items()
+        return _side_mention(view, phrase, value, span)
+    return None
+
+
+def _grid_row(text: str, phrase: Mention, row_start: int, row_end: int) -> dict[str, tuple[int, int]] | None:
+    """The side cells ('right' / 'left' -> span) of the grid row that begins with ``phrase``."""
     if row_end - row_start > _GRID_ROW_MAX:
         return None  # prose or a pasted blob, not a row (and reading it per level is quadratic)
     cells = _grid_cells(text, row_start, row_end)
@@ -167,24 +187,34 @@ def _grid_side(view: NoteView, phrase: Mention, row_start: int, row_end: int) ->
         if len(header) == len(cells) and any(_LEFT.match(c) for c in header):
             right = next((i for i, c in enumerate(header) if _RIGHT.match(c)), None)
             left = next((i for i, c in enumerate(header) if _LEFT.match(c)), None)
-            checked = {
-                side: cells[i]
-                for side, i in (("right", right), ("left", left))
-                if i is not None and _GRID_CHECKED.match(text[cells[i][0] : cells[i][1]])
-            }
-            if len(checked) == 2:
-                spans = checked.values()
-                return _side_mention(
-                    view, phrase, "bilateral", (min(a for a, _ in spans), max(b for _, b in spans))
-                )
-            if len(checked) == 1:
-                ((value, span),) = checked.items()
-                return _side_mention(view, phrase, value, span)
-            return None
+            return {side: cells[i] for side, i in (("right", right), ("left", left)) if i is not None}
         if len(header) != len(cells):
             return None  # not a row of the same grid
         end = start - 1
     return None
+
+
+def unticked_row(view: NoteView, phrase: Mention) -> bool:
+    """``phrase`` heads a row whose side boxes are all left empty ('L2 medial branch   ☐   ☐'
+    under 'Right   Left', '| L3-L4 | [ ] | [ ] |'): a level offered by the template, not done."""
+    text = view.text
+    row_start = text.rfind("\n", max(0, phrase.start - _ROW_MAX), phrase.start) + 1
+    row_end = text.find("\n", phrase.start, phrase.start + _ROW_MAX)
+    if row_end == -1 and len(text) - phrase.start <= _ROW_MAX:
+        row_end = len(text)
+    if (row_start == 0 and phrase.start > _ROW_MAX) or row_end == -1:
+        return False  # a line longer than any row (bounded: this runs for every level phrase)
+    if in_table_row(text, phrase.start):
+        header = _header_cells(text, row_start)
+        if header is None:
+            return False
+        cells = _cells(text, row_start, row_end)
+        columns = [i for i, c in enumerate(header) if _RIGHT.match(c) or _LEFT.match(c)]
+        spans = [cells[i] for i in columns if i < len(cells)]
+    else:
+        row = _grid_row(text, phrase, row_start, row_end)
+        spans = list(row.values()) if row else []
+    return len(spans) == 2 and all(_UNCHECKED.match(text[a:b]) for a, b in spans)
 
 
 def _side_mention(view: NoteView, phrase: Mention, value: str, span: tuple[int, int]) -> Mention:
