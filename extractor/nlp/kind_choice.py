@@ -87,13 +87,27 @@ def dominant_kind(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
         if any(m.meta["kind"] == k and m.meta.get("specificity", 0) >= 2 for m in kinds)
     }
     pool = specific or candidates
-    if best_family == "injection" and "intra_articular" in pool and not specific and _nerve_targets(view):
-        return "medial_branch_block"  # only a loose 'facet injection', but needles went to the nerves
+    if (
+        best_family == "injection"
+        and "intra_articular" in pool
+        and (not specific or _joint_denied(view))
+        and _nerve_targets(view)
+    ):
+        # only a loose 'facet injection', or an 'INTRA-ARTICULAR' title over 'no intra-articular
+        # injection was made today', and the needles went to the nerves
+        return "medial_branch_block"
     if best_family == "neurotomy":
         special = [k for k in pool if k != "rf_ablation_thermal"]
         if special:
             return max(special, key=pool.__getitem__)
     return max(pool, key=pool.__getitem__)
+
+
+def _joint_denied(view: NoteView) -> bool:
+    return any(
+        m.negated and m.today and m.role != "header" and m.meta.get("kind") == "intra_articular"
+        for m in view.of("KIND")
+    )
 
 
 def _nerve_targets(view: NoteView) -> bool:
@@ -167,8 +181,10 @@ def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
 
 
 def _separate_kind(view: NoteView, kind: str, main: str) -> bool:
-    """A second kind stands on its own unless it is a neurotomy without lesioning evidence, or
-    both are injections named loosely (a 'facet injection' in a medial branch block note)."""
+    """A second kind stands on its own unless it is a neurotomy without lesioning evidence, an
+    intra-articular injection the note says was not made, or both are neurotomies."""
     if family(kind) == "neurotomy" and not _has_lesion_evidence(view):
         return False
+    if kind == "intra_articular" and main == "medial_branch_block" and _joint_denied(view):
+        return False  # an 'INTRA-ARTICULAR' title over 'no intra-articular injection was made today'
     return not (family(kind) == family(main) == "neurotomy")

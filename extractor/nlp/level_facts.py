@@ -43,6 +43,10 @@ _JOINTS_AFTER = re.compile(
 _SPOKEN_PAIR = re.compile(
     r"\b[CTLS]\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I
 )
+_FOR_NAMED_NERVE = re.compile(
+    r"(?i)[ \t,]{1,3}for[ \t]+(?:the[ \t]+)?(?:left[ \t]+|right[ \t]+)?[CTL][ \t]?[0-9]{1,2}[ \t]+"
+    r"(?:medial|MB\b|dorsal|DR\b|primary)"
+)
 _LETTERED_SLASH = re.compile(r"[CTLS]\d{1,2}\s*/\s*[CTLS]\d", re.I)
 
 
@@ -234,6 +238,9 @@ def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> Phrase
     mode = _cue_mode(view, phrase)
     if mode is not None and _JOINTS_AFTER.match(view.text[phrase.end : phrase.end + 60].lstrip()):
         mode = None  # 'the medial branch targets for the T7/T8 and T8/T9 joints' names joints
+    if _FOR_NAMED_NERVE.match(view.text, phrase.end, phrase.end + 40):
+        # '... transverse process of L2 for the L1 medial branch': L2 is where the needle went
+        mode = "target"
     reading.mode = mode
     text = phrase.text
     if mode is not None and _LETTERED_SLASH.search(text):

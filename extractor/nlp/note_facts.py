@@ -42,9 +42,10 @@ _OTHER_AFTER = re.compile(
     re.I,
 )
 _BLOCK_WORDS = re.compile(
-    r"\b(?:MBBs?|blocks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA|1st|2nd|sets?)\b|#\s*[1-4]\b",
+    r"\b(?:MBBs?|blocks?|blks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA|1st|2nd|sets?)\b|#\s*[1-4]\b",
     re.I,
 )
+_EACH_TIME = re.compile(r"(?i)\b(?:both|each)\s+(?:times?|occasions?)\b")
 _WITHDRAWN_PERCENT = re.compile(r"\([ \t]?not[ \t]+([0-9]{1,3})[ \t]?%[ \t]?\)", re.I)
 _DIAGNOSTIC_BLOCK = re.compile(r"\b(?:diagnostic|dx|confirmatory|MBBs?|medial\s+branch\w*)\b", re.I)
 _WORD_SCORES = {
@@ -105,10 +106,14 @@ def build_agents(view: NoteView) -> list[Agent]:
 _CLAUSE_BREAK_BEFORE = re.compile(r"[;,]|\s/\s|\n\s*\n|\n\s*[-*\u2022]")
 # ('bupi 0.5% 0.5cc ea. skin lido 1%': a shorthand line's full stop before a lower-case word ends
 # the clause, where the sentence splitter read one sentence)
-_CLAUSE_BREAK_AFTER = re.compile(
-    r"[;]|\n(?![ \t]*[a-z])|\n(?=[ \t]*[a-z][a-z/ ]{0,15}:)|\s/\s|(?<!\.)\.[ \t]"
+# ('40 TA + 0.5cc 0.25% bupi into jt, skin lido': a comma before the skin's own agent)
+_SKIN_AGENT_NEXT = (
+    r",(?=[ \t]{0,2}(?:skin|subq|sq)[ \t]+(?:[0-9.]{1,4}[ \t]?%[ \t]+)?(?:lido|lidocaine|xylocaine|local)\b)"
 )
-_CLAUSE_OR_LINE_BREAK_AFTER = re.compile(r"[;\n]|\s/\s|(?<!\.)\.[ \t]")
+_CLAUSE_BREAK_AFTER = re.compile(
+    r"[;]|\n(?![ \t]*[a-z])|\n(?=[ \t]*[a-z][a-z/ ]{0,15}:)|\s/\s|(?<!\.)\.[ \t]|" + _SKIN_AGENT_NEXT
+)
+_CLAUSE_OR_LINE_BREAK_AFTER = re.compile(r"[;\n]|\s/\s|(?<!\.)\.[ \t]|" + _SKIN_AGENT_NEXT)
 _WRAP_WIDTH = 60
 _WRAPPED_BEFORE = re.compile(r"[a-z][ \t]*\n[ \t]*\Z")  # the line before ends mid-clause
 _ROW_LEAD = re.compile(r"\|?\s{0,3}(?:[0-9]{1,2}:?[0-9]{2}\s{0,9}\|?)?\s{0,9}")  # '', '14:05', '0818 |'
@@ -351,7 +356,12 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
             continue
         start, end = view.sentence_bounds(m.sent)
         clause = relief_clause(view.text, start, end, m.start, m.end)
-        if TODAY_CONTEXT.search(clause) and not m.historical and m.role != "history":
+        if (
+            TODAY_CONTEXT.search(clause)
+            and not m.historical
+            and m.role != "history"
+            and not _EACH_TIME.search(clause)  # '... treated today, and both times he reported 70%'
+        ):
             continue  # ('Hx: #2 (4/20) ~50% only -> equivocal -> third dx blk today': the 50% is #2's)
         floor = max(start, m.start - 120)
         before = view.text[floor : m.start]
@@ -378,9 +388,10 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
                 block_context = _BLOCK_WORDS.search(named)
         if not block_context and m.sent > 0:
             # 'Bilateral L4-5/L5-S1 medial branch blocks in' / '08/2025 gave about 60% relief.': a
-            # line that starts with a date was split from the sentence it continues
+            # line that starts with a date was split from the sentence it continues (so was 'Block
+            # #1 on 03/30 with lidocaine:' / 'patient reports roughly 70% relief')
             wrapped = view.sentence_text(m.sent - 1).rstrip()
-            if wrapped and wrapped[-1] not in ".!?:;" and not _OTHER_PROCEDURE.search(wrapped):
+            if wrapped and wrapped[-1] not in ".!?;" and not _OTHER_PROCEDURE.search(wrapped):
                 block_context = _BLOCK_WORDS.search(wrapped)
         if not block_context and m.sent > 0 and _REPORTED.search(clause):
             block_context = _earlier_block_just_named(view, m.sent - 1, start)

@@ -86,7 +86,7 @@ _SCALE_RANGE = re.compile(r"(?<![0-9./])0\s*(?:-|\u2013|to)\s*10(?![0-9.])")
 # to a character that can start a branch, instead of trying every branch at every position
 # (3x faster over the corpus; these two ran on every sentence of every note).
 _PAIN_WORDING = with_first_char_lookahead(
-    r"/\s*10|out\s+of|of\s+(?:10|ten)\b|rated|over\s+(?:10|ten)|->|\u2192|=>|\bpre|\bpost|before|after|\bfrom\b|nrs|vas|pain|score|going|went|"
+    r"/\s*10|out\s+of|of\s+(?:10|ten)\b|rated|over\s+(?:10|ten)|->|\u2192|\u2193|=>|\bpre|\bpost|before|after|\bfrom\b|nrs|vas|pain|score|going|went|"
     r"down\s+to|\[|\{|\||\t|\.\.|baseline|arrival|today|minutes|\bmin\b|discharge|in\s+recovery|in\s+pacu|came\s+in\s+at|left\s+at"
 )
 _HAS_NUMBER = with_first_char_lookahead(
@@ -97,6 +97,7 @@ _HAS_NUMBER = with_first_char_lookahead(
 _ARROW_WORDS = (
     "->",
     "\u2192",
+    "\u2193",  # '7 \u2193 3'
     "=>",
     ">",
     "going",
@@ -392,7 +393,26 @@ _PAIN_HEADER = re.compile(r"^(?:pain|NRS|NPRS|VAS)\b", re.I)
 _PAIN_COLUMN = re.compile(r"\b(?:pain|NRS|NPRS|VAS|score)\b", re.I)
 _ROW_PRE = re.compile(r"\b(?:pre|before|baseline)\b", re.I)
 _ROW_POST = re.compile(r"\b(?:post|after|discharge)\b", re.I)
-_BARE_SCORE = re.compile(r"^(?:10|[0-9])$")
+_BARE_SCORE = re.compile(r"^(?:10|[0-9])(?:/10)?$")
+
+
+def _unnamed_labels(header: str, header_cells: list[str], row: str) -> bool:
+    """The header's first name starts right of where the next row's label ends."""
+    row_cells = _cells(row)
+    if len(row_cells) != len(header_cells) + 1:
+        return False
+    indent = len(header) - len(header.lstrip(" \t"))
+    row_indent = len(row) - len(row.lstrip(" \t"))
+    return indent > row_indent + len(row_cells[0])
+
+
+def _next_line(text: str, offset: int, line: str) -> str:
+    start = offset + len(line)
+    end = text.find("\n", start, start + _NEXT_LINE_MAX)
+    return text[start : end if end != -1 else start + _NEXT_LINE_MAX]
+
+
+_NEXT_LINE_MAX = 300
 
 
 def _leading_score(cell: str) -> float | None:
@@ -412,6 +432,7 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
     offset = 0
     header: list[str] = []
     pain_column: int | None = None
+    unnamed_labels = False
     for line in text.splitlines(keepends=True):
         cells = _cells(line) if "|" in line or "\t" in line or "  " in line else []
         if cells:
@@ -424,6 +445,9 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
                 _leading_score(c) for c in cells[1:]
             ):
                 pain_column = next(i for i, c in enumerate(cells) if i and _PAIN_COLUMN.search(c))
+                # '        BP   HR   SpO2   NRS' over 'Pre   132/78   72   98%   6/10': no name over
+                # the row labels, so each row has one cell more before the pain column
+                unnamed_labels = _unnamed_labels(line, cells, _next_line(text, offset, line))
             elif (
                 any(_PAIN_HEADER.match(c) for c in cells[:2])
                 and len(cells) >= 3
@@ -446,19 +470,21 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
                         else None
                     )
                     if label and _BARE_SCORE.match(cells[column]) and getattr(pain, label) is None:
-                        setattr(pain, label, float(cells[column]))
+                        setattr(pain, label, _leading_score(cells[column]))
                         start = text.find(cells[column], offset + line.find(cells[0]) + len(cells[0]))
                         evidence.append(span(view, start, start + len(cells[column])))
             elif (
-                pain_column is not None and pain_column < len(cells) and _BARE_SCORE.match(cells[pain_column])
+                pain_column is not None
+                and (column := pain_column + unnamed_labels) < len(cells)
+                and _BARE_SCORE.match(cells[column])
             ):
-                row = " ".join(cells[:pain_column])
+                row = " ".join(cells[:column])
                 label = "pre" if _ROW_PRE.search(row) else "post" if _ROW_POST.search(row) else None
                 label = label or ("pre" if pain.pre is None else "post" if pain.post is None else None)
                 if label and getattr(pain, label) is None:
-                    setattr(pain, label, float(cells[pain_column]))
-                    start = offset + line.rfind(cells[pain_column])
-                    evidence.append(span(view, start, start + len(cells[pain_column])))
+                    setattr(pain, label, _leading_score(cells[column]))
+                    start = offset + line.rfind(cells[column])
+                    evidence.append(span(view, start, start + len(cells[column])))
         else:
             pain_column = None if not line.strip() else pain_column
         offset += len(line)

@@ -212,6 +212,10 @@ def _scoped(mentions: list[Mention], scope: Sequence[tuple[int, int]]) -> list[M
     return inside or mentions
 
 
+_ANESTHETIC_ONLY = re.compile(r"(?i)\banesthetic[- \t]+only\b")
+_SEDATION_TALK = re.compile(r"(?i)\b(?:sedation|sedated|sedative|MAC|anesthesia[ \t]*:)")
+
+
 def _intent(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str | None, list[Evidence]]:
     """Intent stated in the procedure header, else beside today's procedure name, else in the
     body, the indication or the assessment; the most frequent value within the first tier that
@@ -234,6 +238,10 @@ def _intent(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str 
             continue
         if any(start <= m.start < end for start, end in earlier):
             continue  # 'She had two diagnostic blocks ... in March': the earlier blocks' intent
+        if _ANESTHETIC_ONLY.search(m.text) and (
+            m.role == "anesthesia" or _SEDATION_TALK.search(view.sentence_text(m.sent))
+        ):
+            continue  # 'No IV sedation, local anesthetic only': how the patient was kept comfortable
         if m.role == "header":
             tiers["header"].append(m)
         elif m.today and m.sent in kind_sentences:
@@ -609,6 +617,7 @@ _LEVEL_CORRECTION = re.compile(
 )
 _LEVELS_IN_ERROR = re.compile(
     r"(?i)\b(?:levels?|joints?)\b[^.]{0,120}?\b(?:in\s+error|incorrect(?:ly)?|wrong)\b"
+    r"|\b(?:wrong|incorrect)\s+(?:levels?|joints?|targets?)\b"  # '... lists the wrong targets'
 )
 _NOT_THESE = re.compile(r"(?i)(?:\bnot|rather\s+than|instead\s+of)\s+(?:at\s+)?(?:the\s+)?$")
 
@@ -649,6 +658,20 @@ _ACTED_ON = re.compile(
 )
 
 
+# '... before committing to surgery at L2-3': a level named as a surgical site is no target, even in
+# a sentence that names today's facet procedure
+_SURGICAL_SITE = re.compile(
+    r"(?i)\b(?:surgery|fusion|laminectomy|decompression|discectomy|ACDF|TLIF|PLIF|ALIF|XLIF|arthrodesis|"
+    r"foraminotomy|laminotomy|stenosis|(?:spondylo|antero|retro)?listhesis|herniation)"
+    r"[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:at|of|to|from|across)[ \t]+(?:the[ \t]+)?\Z"
+)
+_SURGICAL_REACH = 60
+
+
+def _surgical_site(view: NoteView, phrase: Mention) -> bool:
+    return _SURGICAL_SITE.search(view.text[max(0, phrase.start - _SURGICAL_REACH) : phrase.start]) is not None
+
+
 def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy | None, list[str]]:
     """Today's procedures (facet and other), a level discrepancy if any, and what was seen
     only in history or plan (for NO_FACET_PROCEDURE)."""
@@ -682,7 +705,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         and not unticked_row(view, m)
         and (
             "FINDING" not in m.status
-            or m.sent in kind_sentences
+            or (m.sent in kind_sentences and not _surgical_site(view, m))
             or _ACTED_ON.match(view.text, m.end, m.end + 60)
         )
     ]

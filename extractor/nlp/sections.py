@@ -40,8 +40,9 @@ _TODAY_OPENER = re.compile(
 _FIELD_ROLES = frozenset({"anesthesia", "medications"})
 _NOT_TODAY_ROLES = frozenset({"history", "indication", "exam", "imaging", "diagnosis"})
 _NARRATION_START = re.compile(
-    r"(?i)(?:the\s+patient|patient|he|she)\s+(?:was\s+)?(?:placed|positioned|brought|taken|lay|laid)\b|prone\b|"
-    r"after\s+(?:informed\s+)?consent\b"
+    r"(?i)(?:the\s+patient|patient|he|she)\s+(?:was\s+)?(?:placed|positioned|brought|taken|lay|laid|identified|"
+    r"seen|interviewed|consented|met|greeted|escorted|wheeled)\b|prone\b|"
+    r"after\s+(?:informed\s+)?consent\b|(?:informed\s+|written\s+)?consent\s+was\s+obtained\b"
 )
 _DICTATED_TITLE = re.compile(
     r"(?i)(?:(?:okay|ok)[ ,]{1,3})?(?:this\s+is\s+)?(?:an?\s+)?(?:procedure|operative|op)\s+note\s+for\b|"
@@ -165,8 +166,9 @@ def plan_items_done_today(text: str, sections: list[dict]) -> list[dict]:
     the next line back at its margin, is today's description; the other items stay plans."""
     out: list[dict] = []
     for section in sections:
-        if section["role"] != "plan":
-            out.append(section)
+        instructions = "instruction" in text[section["start"] : section["header_end"]].lower()
+        if section["role"] != "plan" or instructions:
+            out.append(section)  # ('POST-PROCEDURE INSTRUCTIONS' / '- You had a spine injection today ...')
             continue
         current = section
         for item in _PLAN_ITEM.finditer(text, section["header_end"], section["end"]):
@@ -771,7 +773,11 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
         # a long line that stops mid-sentence is hard-wrapped: the next line continues it
         wrapped = (
             len(header_line) >= _NEWLINE_JOIN_MIN_LINE
-            and not header_line.rstrip().endswith((".", ":", ";", "!", "?"))
+            and (
+                not header_line.rstrip().endswith((".", ":", ";", "!", "?"))
+                # '... Block #1 on 03/30 with lidocaine:' / 'patient reports roughly 70% relief'
+                or (header_line.rstrip().endswith(":") and stripped[:1].islower())
+            )
             and not _CHECKBOX.match(stripped)  # '[x] consent' starts a statement of its own
             and not _KEY_LABEL.match(stripped)  # and so does 'local_skin: lidocaine 1%'
         )
