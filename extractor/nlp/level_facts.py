@@ -43,6 +43,10 @@ _JOINTS_AFTER = re.compile(
 _SPOKEN_PAIR = re.compile(
     r"\b[CTLS]\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.I
 )
+_LIST_THEN_JOINTS = re.compile(
+    r"(?i)[ \t]{0,2}(?:,[ \t]{0,2})?(?:and|&)[ \t]+(?:the[ \t]+)?[CTL][^\n.;,]{1,20}?[ \t]+"
+    r"(?:(?:facet|faucet|fastest|fascet|fast[ \t]+it)[ \t]+)?joints\b"
+)
 _FOR_NAMED_NERVE = re.compile(
     r"(?i)[ \t,]{1,3}for[ \t]+(?:the[ \t]+)?(?:left[ \t]+|right[ \t]+)?[CTL][ \t]?[0-9]{1,2}[ \t]+"
     r"(?:medial|MB\b|dorsal|DR\b|primary)"
@@ -236,8 +240,13 @@ def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> Phrase
         reading.joints = list(phrase.meta.get("joints", []))
         return reading
     mode = _cue_mode(view, phrase)
-    if mode is not None and _JOINTS_AFTER.match(view.text[phrase.end : phrase.end + 60].lstrip()):
-        mode = None  # 'the medial branch targets for the T7/T8 and T8/T9 joints' names joints
+    if mode is not None and (
+        _JOINTS_AFTER.match(view.text[phrase.end : phrase.end + 60].lstrip())
+        or _LIST_THEN_JOINTS.match(view.text, phrase.end, phrase.end + 60)
+    ):
+        # 'the medial branch targets for the T7/T8 and T8/T9 joints' names joints, and so does
+        # '... targets for the L four L five and the L five S one faucet joints'
+        mode = None
     if _FOR_NAMED_NERVE.match(view.text, phrase.end, phrase.end + 40):
         # '... transverse process of L2 for the L1 medial branch': L2 is where the needle went
         mode = "target"

@@ -42,12 +42,13 @@ _OTHER_AFTER = re.compile(
     re.I,
 )
 _BLOCK_WORDS = re.compile(
-    r"\b(?:MBBs?|blocks?|blks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA|1st|2nd|sets?)\b|#\s*[1-4]\b",
+    r"\b(?:MBBs?|MBNBs?|blocks?|blks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA|1st|2nd|sets?)\b"
+    r"|#\s*[1-4]\b",
     re.I,
 )
 _EACH_TIME = re.compile(r"(?i)\b(?:both|each)\s+(?:times?|occasions?)\b")
 _WITHDRAWN_PERCENT = re.compile(r"\([ \t]?not[ \t]+([0-9]{1,3})[ \t]?%[ \t]?\)", re.I)
-_DIAGNOSTIC_BLOCK = re.compile(r"\b(?:diagnostic|dx|confirmatory|MBBs?|medial\s+branch\w*)\b", re.I)
+_DIAGNOSTIC_BLOCK = re.compile(r"\b(?:diagnostic|dx|confirmatory|MBBs?|MBNBs?|medial\s+branch\w*)\b", re.I)
 _WORD_SCORES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -191,7 +192,9 @@ def _starts_entry(text: str, start: int) -> bool:
 
 
 # 'Anesthesia: local (1% lidocaine).'
-_LOCAL_BEFORE = re.compile(r"(?i)\blocal[ \t]{0,2}\([ \t]{0,2}(?:[0-9.]{1,4}[ \t]?%[ \t]{0,2})?\Z")
+_LOCAL_BEFORE = re.compile(
+    r"(?i)\b(?:local|(?-i:LA)[ \t]+only)[ \t]{0,2}\([ \t]{0,2}(?:[0-9.]{1,4}[ \t]?%[ \t]{0,2})?\Z"
+)  # ('ANES: LA ONLY (LIDO 1% 5ML)')
 _LOCAL_AFTER = re.compile(r"[ \t]{0,2}local\b(?=[ \t]{0,2}(?:[.;,\n]|$))", re.I)
 
 

@@ -107,7 +107,8 @@ class SectionRuleData:
 # Around a header name: an optional list number ('1. ', 'B) '); a second name ('History / Exam');
 # one short word ('Dx 2', not a procedure abbreviation: 'Dx MBB - third block' is not a header);
 # a parenthesis ('(NRS)'); then a colon, a dot leader, a spaced dash, the end of the line or the
-# dictated word 'colon'.
+# dictated word 'colon'. The name alone and a full stop fill a line too ('Plan.'; not 'Follow-up and
+# procedure visit.').
 _HEADER_NUMBER = (
     r"(?:(?:section|part)[ \t]+[0-9]{1,2}[.:)]?[ \t]+|\([0-9]{1,2}\)[ \t]+|[0-9]{1,2}[.)][ \t]+|"
     r"(?-i:[IVX]{1,5})[.)][ \t]+|[A-H][.)][ \t]+|[-*\u2022][ \t]+|\[[xX\u2713\u2714]\][ \t]*)?"
@@ -125,7 +126,8 @@ def section_rule_patterns() -> tuple[str, ...]:
     """Each header rule's regex (``re.IGNORECASE | re.MULTILINE``), anchored at a line start."""
     return tuple(
         rf"^[ \t]*+{_HEADER_NUMBER}(?:(?:{raw['pattern']})"
-        rf"{_HEADER_SECOND_NAME}{_HEADER_SHORT_WORD}{_HEADER_END}{_spoken(raw)})"
+        rf"{_HEADER_SECOND_NAME}{_HEADER_SHORT_WORD}{_HEADER_END}|(?:{raw['pattern']})[ \t]*\.[ \t]*$"
+        rf"{_spoken(raw)})"
         for raw in _read_json("sections")["section_rules"]
     )
 

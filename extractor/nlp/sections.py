@@ -171,6 +171,13 @@ def plan_items_done_today(text: str, sections: list[dict]) -> list[dict]:
             out.append(section)  # ('POST-PROCEDURE INSTRUCTIONS' / '- You had a spine injection today ...')
             continue
         current = section
+        first = text[section["header_end"] : _line_end(text, section["header_end"], section["end"])]
+        if _DONE_TODAY.search(first) and not _PLAN_WORDING.search(first):
+            # 'P: Facet joint injections today in clinic, for therapeutic relief. ...' charts the
+            # procedure as the plan's first paragraph
+            stop = _paragraph_end(text, section["header_end"], section["end"])
+            pieces, current = _carve(current, section["header_end"], stop, "description", "description")
+            out += pieces
         for item in _PLAN_ITEM.finditer(text, section["header_end"], section["end"]):
             body = item.group(2)
             if item.start() < current["start"] or not _DONE_TODAY.search(body) or _PLAN_WORDING.search(body):

@@ -43,6 +43,7 @@ def test_extraction_case(case):
         ("status", "status"),
         ("joints_from_nerves", "joints_from_nerves"),
         ("needle_confirmation", "needle_confirmation"),
+        ("rfa_reason", "rfa_unsuitable_reason"),
     ]:
         if key in expect:
             assert getattr(first, attr) == expect[key], key
