@@ -163,7 +163,9 @@ _PLAN_WORDING = re.compile(
 def plan_items_done_today(text: str, sections: list[dict]) -> list[dict]:
     """A VA-style note charts the procedure inside its plan: 'P:' then ' 1. Dx MBB #1 bilat
     T12-L1 + L1-L2 today' with its steps indented below ('- C-arm AP/obl ...'). That item, to
-    the next line back at its margin, is today's description; the other items stay plans."""
+    the next line back at its margin, is today's description; the other items stay plans. A
+    plan whose first line charts today's procedure ('P: Facet joint injections today in clinic')
+    is today's description to the end of that paragraph. Patient instructions are never carved."""
     out: list[dict] = []
     for section in sections:
         instructions = "instruction" in text[section["start"] : section["header_end"]].lower()
