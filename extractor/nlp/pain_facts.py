@@ -549,11 +549,25 @@ def _timed_rows(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
         evidence.append(span(view, last[0], last[1]))
 
 
+# 'phone f/u - NP' / 'pt reports ~90% relief, lasted approx 6 hrs': a follow-up call written
+# under the procedure it follows up; what the patient reports is that procedure's relief
+_FOLLOW_UP_CALL = re.compile(
+    r"(?i)\b(?:phone|tele(?:phone)?|ph)[ \t]+(?:f/u|call|note|contact|follow[- ]?up)\b|\bf/u[ \t]+call\b"
+)
+_CALL_HEAD = 200
+_PATIENT_REPORTS = re.compile(
+    r"(?i)\b(?:pt|patient)[ \t]*(?::|(?:reports?|reported|says|said|states|stated)\b)|^[ \t]*call[ \t]*:"
+)
+
+
 def _percent_relief(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
     checked: dict[int, bool] = {}  # one look at a sentence, however many percents it holds
+    call = _FOLLOW_UP_CALL.search(view.text, 0, _CALL_HEAD) is not None
     for mention in view.of("RELIEF"):
         if mention.negated or mention.hypothetical or mention.historical or not mention.today:
             continue
+        if call and _PATIENT_REPORTS.search(view.sentence_text(mention.sent)):
+            checked[mention.sent] = True
         if mention.sent not in checked:
             sentence = view.sentence_text(mention.sent)
             start, end = view.sentence_bounds(mention.sent)

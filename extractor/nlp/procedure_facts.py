@@ -13,6 +13,7 @@ from .level_facts import Discrepancy, attach_sides, combine_sides, read_phrase, 
 from .level_parser import is_consecutive_pair, parse_level_phrase, region_of, unit_joints
 from .note_facts import TODAY_WORD
 from .note_view import Mention, NoteView, evidence_of
+from .rule_text import rule_text
 from .table_sides import table_side, unticked_row
 
 _SESSION_WORDS = [
@@ -280,6 +281,7 @@ def _facet_named_sentences(view: NoteView) -> set[int]:
 
 
 def _session_number(text: str) -> int | None:
+    text = rule_text(text)  # ('DX BLOCK #.........: 1' as the rules read it)
     return next((number for pattern, number in _SESSION_WORDS if pattern.search(text)), None)
 
 
@@ -405,9 +407,11 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
     return removals
 
 
-# 'L side NOT injected. procedure stopped.': the side named is what the stop left undone
+# 'L side NOT injected. procedure stopped.', 'Left sided injections not performed': the side named is
+# what the stop left undone
 _SIDE_THEN_NOT_DONE = re.compile(
-    r"(?i)[ \t]{0,2}(?:side[ \t]+)?(?:was[ \t]+|were[ \t]+)?not[ \t]+"
+    r"(?i)[ \t]{0,2}(?:-?sided[ \t]+|side[ \t]+)?(?:(?:injections?|blocks?|procedures?|lesions?)[ \t]+)?"
+    r"(?:was[ \t]+|were[ \t]+)?not[ \t]+"
     r"(?:performed|done|treated|lesioned|injected|blocked|completed|attempted)\b"
 )
 
@@ -417,7 +421,7 @@ def _sides_not_done(view: NoteView) -> list[Removal]:
     return [
         Removal(m.value, None)
         for m in view.of("SIDE")
-        if m.today
+        if (m.today or m.role == "diagnosis")  # (an IMPRESSION sums up today's procedure)
         and m.value in ("left", "right")
         and _SIDE_THEN_NOT_DONE.match(view.text, m.end, m.end + 40)
     ]

@@ -7,9 +7,9 @@ eight comma') hides the comma a rule looks for; a migrated record keeps HTML ent
 ('Sterile prep &amp; drape', 'L4-5<br>') and typographic dashes and blanks ('T12\u2011L1',
 'L4\u20135', a no-break space). The rules read the text with underscores as blanks, a spoken
 ' comma' as ',' and a spoken ' period.' as '.', each padded with blanks, an entity or a line-break
-tag as its character padded with blanks, and every dash as '-' and every blank as a space: the
-same length, so every offset found in it is an offset into the note, and evidence is still cut
-from the note itself.
+tag as its character padded with blanks, a form's dot leader before a colon as blanks, and every
+dash as '-' and every blank as a space: the same length, so every offset found in it is an offset
+into the note, and evidence is still cut from the note itself.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ _SPOKEN_COMMA = re.compile(r"(?<=\w) comma\b(?=[ \t])")
 _SPOKEN_PERIOD = re.compile(r"(?<=\w) period(?=\.)")
 _COMMA_AND_BLANKS = ",     "
 _STOP_AND_BLANKS = ".      "
+# a form's dot leader before a colon ('SEDATION GIVEN.........: N', 'PAIN PRE (NRS 0-10)....: 7')
+_DOT_LEADER = re.compile(r"(?<=[\w)#])\.{3,}(?=:)")
 _TYPOGRAPHY = str.maketrans(
     {
         "\u2010": "-",
@@ -72,4 +74,6 @@ def rule_text(text: str) -> str:
     text = plain_typography(text)
     if "&" in text or "<" in text:
         text = _MARKUP.sub(_markup_blank, text)
+    if "...:" in text:
+        text = _DOT_LEADER.sub(lambda m: " " * len(m.group(0)), text)
     return text
