@@ -102,7 +102,7 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
             and (not s.negated or "NEGATED_EXISTENCE_CORRECTED" in s.status)
             and "OTHER_SITE" not in s.status
         ]
-        taken_back = {s.start for s in sides if s.negated or _corrected(view, s)}
+        taken_back = {s.start for s in sides if s.negated or _corrected(view, s) or _overruled(view, s)}
         own: dict[int, list[Mention]] = {}
         last: tuple[Mention, int] | None = None
         for side in sides:
@@ -183,6 +183,34 @@ _CORRECTED_LATER = re.compile(
     r"(?:left|right|bilateral)\b|[^.\n]{0,60}?\bthat\s+should\s+(?:read|be)\s+(?:left|right|bilateral)\b",
     re.I,
 )
+
+
+_SPEAKER = re.compile(r"(?i)(?<![ \t])[ \t]{0,8}(resident|fellow|attending|staff)[ \t]{0,3}:")
+_SPEAKER_REACH = 600
+_NO_ONE_SIDE_ONLY = re.compile(r"(?i)\W{0,3}no\b[^\n]{0,60}?\b(?:right|left)[ \t]+only\b")
+_OTHER_SIDE_WORD = {"left": re.compile(r"(?i)\bright\b"), "right": re.compile(r"(?i)\bleft\b")}
+
+
+def _overruled(view: NoteView, side: Mention) -> bool:
+    """'RESIDENT: ... left T twelve L one and left L one two.' then 'ATTENDING: Right. Right side.':
+    a trainee's side that the supervising physician's next line contradicts."""
+    if side.value not in _OTHER_SIDE_WORD and side.value != "bilateral":
+        return False
+    text = view.text
+    line_start = text.rfind("\n", max(0, side.start - _SPEAKER_REACH), side.start) + 1
+    speaker = _SPEAKER.match(text, line_start, side.start)
+    if speaker is None or speaker.group(1).lower() not in ("resident", "fellow"):
+        return False
+    line_end = text.find("\n", side.end, side.end + _SPEAKER_REACH)
+    if line_end == -1:
+        return False
+    reply = _SPEAKER.match(text, line_end + 1, line_end + 40)
+    if reply is None or reply.group(1).lower() not in ("attending", "staff"):
+        return False
+    opening = text[reply.end() : reply.end() + 80]
+    if side.value == "bilateral":  # 'ATTENDING: No. C five six was right only.'
+        return _NO_ONE_SIDE_ONLY.match(opening) is not None
+    return _OTHER_SIDE_WORD[side.value].search(opening) is not None
 
 
 def _corrected(view: NoteView, side: Mention) -> bool:

@@ -49,7 +49,7 @@ _DICTATED_TITLE = re.compile(
     r"(?:(?:okay|ok)[ ,]{1,3})?this\s+is\s+[^\n]{0,60}?\bdictating\s+(?:an?\s+|the\s+)?"
     r"(?:procedure|operative|op)\s+note\b"
 )
-_INLINE_PLAN = re.compile(r"(?<=[.;] )(?:plan|f/u\s+plan)[ \t]*:|(?<= / )(?:plan|f/u\s+plan)\b", re.I)
+_INLINE_PLAN = re.compile(r"(?<=[.;|] )(?:plan|f/u\s+plan)[ \t]*:|(?<= / )(?:plan|f/u\s+plan)\b", re.I)
 _NEW_PARAGRAPH = r"\bnew\s+paragraph\b"
 """A dictated paragraph break, as a speech engine writes it."""
 _TITLE_END = re.compile(r"(?i)\n[ \t]*\n|" + _NEW_PARAGRAPH)

@@ -10,7 +10,8 @@ A boundary falls before a token when the token before it
   an abbreviation or dots leading to a number ('PRE-PROCEDURE ...... 7');
 - is the dictated word "period" / "paragraph" (not "period of", "period the", "period was");
 - is a spaced pipe between fields ('Lvl: L5-S1 | Side: B'), not in a table row (a line that
-  starts with a pipe).
+  starts with a pipe), or a spaced double pipe anywhere ('Proc: ... || Lvl: ... || Side: LT');
+- is a spaced semicolon before a field label ('MBB #2 B L3-4, L4-5 ; Hx: ... ; Sed: none').
 
 Only tokens that can satisfy one of these are looked at: they are found with a regex over
 the text (newlines, punctuation before a space, the two words), then tested on the token
@@ -53,10 +54,12 @@ LIST_STARTS = "#-*•("
 _NEWLINE = re.compile(r"\n")
 _STOP_BEFORE_SPACE = re.compile(r"[.!?\"')\]](?= )")
 _PIPE = re.compile(r"\|")
+_SPACED_SEMICOLON = re.compile(r"(?<= );(?= )")
 _BRACKET = re.compile(r"[\[\]]")
 ASIDE_MIN = 12  # '[LBP x3 yrs; s/p B L4/5 MBB x2 2022]' is an aside; '[X]', '[ 7 ]' are not
 _ASIDE_REACH = 300
 _FIELD_LABEL = re.compile(r"[a-z][a-z/ ]{0,15}:")
+_ANY_FIELD_LABEL = re.compile(r"[A-Za-z][A-Za-z/ ()-]{0,20}:(?=[ \t])")
 _PAREN_WORD = re.compile(r"\([a-z]{2}[^()\n]{0,40}\)")  # a short aside, not a parenthesised sentence
 _LEVEL_START = re.compile(r"[CTL][0-9]")
 _DICTATED_BREAK = re.compile(r"[pP](?=[eE][rR][iI][oO][dD]|[aA][rR][aA][gG][rR][aA][pP][hH])")
@@ -81,6 +84,7 @@ def sentence_bounds(text: str, starts: list[int], ends: list[int]) -> list[list[
     candidates.update(bisect_right(starts, m.start()) for m in _STOP_BEFORE_SPACE.finditer(text))
     candidates.update(bisect_right(starts, m.start()) for m in _DICTATED_BREAK.finditer(text))
     candidates.update(bisect_right(starts, m.start()) for m in _PIPE.finditer(text))
+    candidates.update(bisect_right(starts, m.start()) for m in _SPACED_SEMICOLON.finditer(text))
     # the token starting at an opening bracket, and the token after a closing one
     candidates.update(
         bisect_right(starts, m.start() - 1) if m.group() == "[" else bisect_right(starts, m.start())
@@ -110,6 +114,14 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
     spaced = ends[index - 1] < starts[index]
     if previous == "|" and spaced and not in_table_row(text, starts[index]):
         return True  # 'Lvl: L5-S1 | Side: B | no vasc | bupi 0.5%': each field is a sentence
+    double_pipe = previous == "||" or (
+        previous == "|" and text[starts[index - 1] - 1 : starts[index - 1]] == "|"
+    )
+    if spaced and double_pipe:
+        return True  # a quick-text macro's 'Proc: ... || Lvl: ... || Side: LT': never a table's cell
+    if previous == ";" and spaced and _ANY_FIELD_LABEL.match(text, starts[index]):
+        return True  # 'MBB #2 B L3-4, L4-5 ; Hx: MBB #1 ... ; Sed: no IV sedation ; ...'
+
     if (
         spaced
         and SENT_END.search(previous)
