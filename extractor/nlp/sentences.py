@@ -119,7 +119,12 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
     )
     if spaced and double_pipe:
         return True  # a quick-text macro's 'Proc: ... || Lvl: ... || Side: LT': never a table's cell
-    if previous == ";" and spaced and _ANY_FIELD_LABEL.match(text, starts[index]):
+    if (
+        previous == ";"
+        and spaced
+        and text[starts[index - 1] - 1 : starts[index - 1]] == " "
+        and _ANY_FIELD_LABEL.match(text, starts[index])
+    ):
         return True  # 'MBB #2 B L3-4, L4-5 ; Hx: MBB #1 ... ; Sed: no IV sedation ; ...'
 
     if (

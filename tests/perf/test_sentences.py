@@ -68,6 +68,18 @@ def token_attribute_splitter(doc) -> list[list[int]]:
                 boundary = True
             elif previous.text == "|" and previous.whitespace_ and not in_table_row(text, token.idx):
                 boundary = True
+            elif previous.whitespace_ and (
+                previous.text == "||"
+                or (previous.text == "|" and text[previous.idx - 1 : previous.idx] == "|")
+            ):
+                boundary = True  # a macro's 'Proc: ... || Lvl: ...'
+            elif (
+                previous.text == ";"
+                and previous.whitespace_
+                and text[previous.idx - 1 : previous.idx] == " "
+                and re.match(r"[A-Za-z][A-Za-z/ ()-]{0,20}:(?=[ \t])", text[token.idx :])
+            ):
+                boundary = True  # '... L4-5 ; Hx: ...'
             elif (
                 SENT_END.search(previous.text)
                 and previous.whitespace_
@@ -105,7 +117,7 @@ WORDS = [
     "Dr.", "dr.", "vs.", "e.g.", "approx.", "approx", "resp", "pain", "injection", "the", "The", "of", "was",
     "period", "Period", "PERIOD", "paragraph", "periodic", "L4-5", "1.", "2)", "#", "-", "*", "•", "(R)", ".",
     "?", "!", '."', ".)", "..", "...", "\n", "\n\n", " \n", "\n ", "\t", "  ", "x" * 40, "y" * 75, "word.",
-    "Word.", "a", "I", "3", "mg.", "ml.", "İ", "é",
+    "Word.", "a", "I", "3", "mg.", "ml.", "İ", "é", "|", "||", ";", "Sed:", "Hx:",
 ]  # fmt: skip
 
 
