@@ -163,6 +163,7 @@ def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
         return groups[kind]
 
     group(main)
+    separate: dict[str, bool] = {}  # per kind: _separate_kind scans the note, once is enough
     for phrase in phrases:
         owners = [
             k
@@ -172,10 +173,13 @@ def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
             and abs(k.start - phrase.start) <= _OWNER_REACH
         ]
         owner = min(owners, key=lambda k: abs(k.start - phrase.start)) if owners else None
-        if owner is None or owner.meta["kind"] == main or not _separate_kind(view, owner.meta["kind"], main):
+        kind = owner.meta["kind"] if owner is not None else main
+        if kind != main and kind not in separate:
+            separate[kind] = _separate_kind(view, kind, main)
+        if kind == main or not separate[kind]:
             group(main).phrases.append(phrase)
         else:
-            group(owner.meta["kind"]).phrases.append(phrase)
+            group(kind).phrases.append(phrase)
     ordered = [groups[main]] + [g for k, g in groups.items() if k != main and g.phrases]
     return ordered
 

@@ -18,12 +18,11 @@ _SIDE_HEADER = re.compile(r"(?i)^(?:sides?|laterality|lat\.?)$")
 _RIGHT = re.compile(r"(?i)^(?:r|rt|right)$")  # a cell or a column header naming one side
 _LEFT = re.compile(r"(?i)^(?:l|lt|left)$")
 # a ticked cell, or the volume given on that side ('| L4-L5 | 0.5 mL | -- |' under '| Joint | R | L |')
+_TICKS = "\u2713\u2714\u2611\u2612\u2705"  # ✓ ✔ ☑ ☒ ✅
 _CHECKED = re.compile(
-    r"(?i)^\[\s*[x\u2713]\s*\]$|^[x\u2713\u2714\u2611\u2612\u2705]$|^[0-9]{0,2}\.?[0-9]{1,2}[ \t]?(?:ml|cc)$"
+    rf"(?i)^\[\s*[x\u2713]\s*\]$|^[x{_TICKS}]$|^[0-9]{{0,2}}\.?[0-9]{{1,2}}[ \t]?(?:ml|cc)$"
 )
-_GRID_CHECKED = re.compile(
-    r"(?i)^(?:y|yes|x|\u2713|\u2714|\u2611|\u2612|\u2705)$|^\[\s*[x\u2713]\s*\]$"
-)  # 'Y', 'X', '[✓]', '☑'
+_GRID_CHECKED = re.compile(rf"(?i)^(?:y|yes|[x{_TICKS}])$|^\[\s*[x\u2713]\s*\]$")  # 'Y', 'X', '[✓]', '☑'
 # a box left empty: that side of that row was not done ('L2-L3   ☐   ☐' under 'Right   Left')
 _UNCHECKED = re.compile(r"(?i)^(?:\u2610|\[\s?\]|\(\s?\)|n|no)$")
 _GRID_GAP = re.compile(r"[ \t]{2,}|\t")
