@@ -164,6 +164,7 @@ def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
 
     group(main)
     separate: dict[str, bool] = {}  # per kind: _separate_kind scans the note, once is enough
+    owned: list[tuple[Mention, str | None]] = []
     for phrase in phrases:
         owners = [
             k
@@ -173,15 +174,46 @@ def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
             and abs(k.start - phrase.start) <= _OWNER_REACH
         ]
         owner = min(owners, key=lambda k: abs(k.start - phrase.start)) if owners else None
-        kind = owner.meta["kind"] if owner is not None else main
-        if kind != main and kind not in separate:
+        kind = owner.meta["kind"] if owner is not None else None
+        if kind is not None and kind != main and kind not in separate:
             separate[kind] = _separate_kind(view, kind, main)
-        if kind == main or not separate[kind]:
-            group(main).phrases.append(phrase)
-        else:
-            group(kind).phrases.append(phrase)
+        owned.append((phrase, kind if kind is None or kind == main or separate[kind] else main))
+    by_region = _kind_by_region(owned)
+    for phrase, kind in owned:
+        if kind is None:
+            # 'Cervical. ... the right C4, C5 and C6 articular pillars' in a session that did a
+            # lumbar RFA and a cervical block: the kind that owns the other cervical levels
+            kind = by_region.get(_phrase_region(phrase), main)
+        group(kind).phrases.append(phrase)
     ordered = [groups[main]] + [g for k, g in groups.items() if k != main and g.phrases]
     return ordered
+
+
+_REGION_LETTER = re.compile(
+    r"(?i)\b([CTLS])[ \t]?(?:[0-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+)
+
+
+def _phrase_region(phrase: Mention) -> str | None:
+    """'cervical_thoracic' or 'lumbar_sacral' by the first level letter (None if unread)."""
+    letter = _REGION_LETTER.search(phrase.text)
+    if letter is None:
+        return None
+    return "cervical_thoracic" if letter.group(1).upper() in "CT" else "lumbar_sacral"
+
+
+def _kind_by_region(owned: list[tuple[Mention, str | None]]) -> dict[str | None, str]:
+    """Region -> kind, when two kinds own level phrases of different regions only (a lumbar RFA
+    and a cervical block in one session); empty otherwise."""
+    regions: dict[str, set[str | None]] = {}
+    for phrase, kind in owned:
+        if kind is not None:
+            regions.setdefault(kind, set()).add(_phrase_region(phrase))
+    if len(regions) < 2 or any(None in r or len(r) != 1 for r in regions.values()):
+        return {}
+    if len({next(iter(r)) for r in regions.values()}) != len(regions):
+        return {}
+    return {next(iter(r)): kind for kind, r in regions.items()}
 
 
 def _separate_kind(view: NoteView, kind: str, main: str) -> bool:

@@ -52,6 +52,12 @@ _FOR_NAMED_NERVE = re.compile(
     r"(?:medial|MB\b|dorsal|DR\b|primary)"
 )
 _LETTERED_SLASH = re.compile(r"[CTLS]\d{1,2}\s*/\s*[CTLS]\d", re.I)
+_BARE_SLASH_CHAIN = re.compile(r"[CTL]\d{1,2}(?:/\d{1,2}){2,}", re.I)
+_BARE_SLASH_PAIR = re.compile(r"[CTL]\d{1,2}/\d{1,2}", re.I)
+_DORSAL_RAMUS_NEXT = re.compile(
+    r"(?i)[ \t]{0,2}(?:medial[ \t]+branch(?:es)?|MBs?)[ \t]{0,2}(?:\+|&|and|,)[ \t]{0,2}(?:the[ \t]+)?"
+    r"L5[ \t]{0,2}(?:DR|dorsal[ \t]+ram)"
+)
 
 
 @dataclass
@@ -102,7 +108,24 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
             and (not s.negated or "NEGATED_EXISTENCE_CORRECTED" in s.status)
             and "OTHER_SITE" not in s.status
         ]
-        taken_back = {s.start for s in sides if s.negated or _corrected(view, s) or _overruled(view, s)}
+        taken_back = {
+            s.start
+            for s in sides
+            if (s.negated and not _level_was_corrected(view, s, group))
+            or _corrected(view, s)
+            or _overruled(view, s)
+        }
+        for replacing in (
+            s for s in sides if _REPLACING_SIDE.search(view.text, max(0, s.start - 40), s.start)
+        ):
+            # 'left L4-5 and L5-S1, make that the right side': the side said before it is the slip
+            taken_back.update(
+                s.start
+                for s in sides
+                if s.start < replacing.start
+                and replacing.start - s.end <= _REPLACED_REACH
+                and s.value != replacing.value
+            )
         own: dict[int, list[Mention]] = {}
         last: tuple[Mention, int] | None = None
         for side in sides:
@@ -175,6 +198,40 @@ _CORRECTION = re.compile(
     r"^\W*(?:comma\W+)?(?:correction|scratch\s+that|I\s+mean|I'?m\s+sorry|I\s+am\s+sorry|sorry|excuse\s+me|strike\s+that|"
     r"make\s+that|rather|no\s+wait|no\W+(?:comma\W+)?(?=(?:left|right|bilat)))\b",
     re.I,
+)
+
+
+# 'make that the right side', 'correction, the left': a side said in place of an earlier one
+_REPLACING_SIDE = re.compile(
+    r"(?i)\b(?:make\s+that|correction|scratch\s+that|I\s+mean|I\s+meant)[\s,]{1,4}(?:it\s+was\s+|that\s+was\s+)?"
+    r"(?:the\s+|on\s+the\s+)?\Z"
+)
+_REPLACED_REACH = 120
+_SIDE_WORD = re.compile(r"(?i)\b(?:left|right|bilateral(?:ly)?|bilat|both\s+sides)\b")
+
+
+def _level_was_corrected(view: NoteView, side: Mention, group: list[Mention]) -> bool:
+    """'right L three four, correction, L four five': the correction took back the level, not
+    the side, which goes on to the level said in its place (no side word before it)."""
+    if "NEGATED_EXISTENCE_CORRECTED" not in side.status:
+        return False
+    following = next((p for p in group if p.start >= side.end), None)
+    if following is None or following.start - side.end > _PREFIX_WINDOW:
+        return False
+    between = view.text[side.end : following.start]
+    cue = _SPOKEN_CORRECTION.search(between)
+    return (
+        cue is not None
+        and _LEVELISH.search(between, 0, cue.start()) is not None
+        and _SIDE_WORD.search(between) is None
+    )
+
+
+_SPOKEN_CORRECTION = re.compile(
+    r"(?i)\b(?:correction|scratch\s+that|strike\s+that|I\s+mean|no\s+wait|sorry)\b"
+)
+_LEVELISH = re.compile(
+    r"(?i)\b[CTLS][ \t]?(?:[0-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 )
 
 
@@ -285,6 +342,16 @@ def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> Phrase
         # read out ("T7/T8 and T eight nine")
         if not _SPOKEN_PAIR.search(text):
             text = text.replace("/", ", ")
+    if mode == "nerve" and (
+        _BARE_SLASH_CHAIN.search(text)
+        or (
+            _BARE_SLASH_PAIR.fullmatch(text)
+            and _DORSAL_RAMUS_NEXT.match(view.text, phrase.end, phrase.end + 30)
+        )
+    ):
+        # 'L2/3/4 MBs' lists three nerves; so does 'L3/4 MB + L5 DR' (a joint has no dorsal ramus
+        # listed after its medial branches)
+        text = text.replace("/", ", ")
     units = parse_level_phrase(text)
     joints_named = any(is_consecutive_pair(u) for u in units)
     for unit in units:
@@ -441,6 +508,14 @@ def resolve_joints(
     if any(m.today for m in view.of("SIDE_REPEAT")):
         body_sides |= {"left", "right"}  # '... The same was done on the left L4-L5'
     header_sided = chosen is header_named and all(_side_value(r.sides) for rs in chosen.values() for r in rs)
+    # the description gives every joint one side, not the same for all ('R L3-4', 'L L4-5')
+    done_sides = {j: combine_sides([_side_value(r.sides) for r in rs]) for j, rs in body_named.items()}
+    one_side_each = (
+        chosen is body_named
+        and len(done_sides) > 1
+        and all(side in ("left", "right") for side in done_sides.values())
+        and len(set(done_sides.values())) > 1
+    )
     for joint in sorted(chosen, key=joint_index):
         # a title that gives each joint its side ('bilateral L4-L5 ... and the right L5-S1') over
         # a description that names only targets: the title's sides
@@ -454,6 +529,9 @@ def resolve_joints(
                 side = done
             elif title == "bilateral" and done in ("left", "right") and _OTHER_SIDE[done] not in body_sides:
                 side = done  # 'BILATERAL L4-5 AND L5-S1' over a description that works on the right only
+            elif title == "bilateral" and done in ("left", "right") and one_side_each:
+                side = done  # 'Bilateral ... L3-4 and L4-5' over 'RIGHT L3-4 and LEFT L4-5 only'
+
         sides[joint] = side
         spans = [r.phrase.evidence() for r in rs]
         spans += [s.evidence() for r in rs for s in r.sides]

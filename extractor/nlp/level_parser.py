@@ -69,6 +69,9 @@ def _number(text: str) -> int:
     return _WORD_NUMBERS[lowered] if lowered in _WORD_NUMBERS else int(lowered)
 
 
+_DASH_OR_SLASH = re.compile(r"^\s*[-\u2013\u2014/]\s*$")
+
+
 def _items(text: str) -> list[tuple[str, int, str]]:
     """(segment, number, separator-before) triples; bare numbers inherit the segment before, and
     their separator is marked with a leading '~' (a bare number after a space continues a pair)."""
@@ -88,6 +91,15 @@ def _items(text: str) -> list[tuple[str, int, str]]:
             number = _number(match.group("bare"))
             if separator.strip() == "":
                 separator = "~" + separator
+            elif (
+                segment == "L"
+                and number == 1
+                and items
+                and items[-1][:2] == ("L", 5)
+                and _DASH_OR_SLASH.search(separator)
+            ):
+                items.append(("S", 1, separator))  # 'L4-5, 5-1': the lumbosacral joint
+                continue
         if segment == "L" and number > 5 and match.group("seg") and len(match.group("num")) == 2:
             items.append((segment, int(match.group("num")[0]), separator))
             items.append((segment, int(match.group("num")[1]), ""))

@@ -46,6 +46,14 @@ _BLOCK_WORDS = re.compile(
     r"|#\s*[1-4]\b",
     re.I,
 )
+# a clause that scores the block just done: its relief is today's result, not an earlier block's
+_TODAY_RESULT = re.compile(
+    r"(?i)\b(?:afterwards?|in\s+(?:the\s+)?(?:recovery(?:\s+room)?|PACU)|post-?(?:procedure|block|injection)|"
+    r"at\s+discharge|before\s+the\s+(?:block|injection|procedure)\b[^.;]{0,60}\bafter)"
+)
+_EARLIER_WORD = re.compile(
+    r"(?i)\b(?:first|prior|previous|previously|last|initial|earlier|s/p|#\s?1|one|two|both|each)\b"
+)
 _EACH_TIME = re.compile(r"(?i)\b(?:both|each)\s+(?:times?|occasions?)\b")
 _WITHDRAWN_PERCENT = re.compile(r"\([ \t]?not[ \t]+([0-9]{1,3})[ \t]?%[ \t]?\)", re.I)
 _DIAGNOSTIC_BLOCK = re.compile(r"\b(?:diagnostic|dx|confirmatory|MBBs?|MBNBs?|medial\s+branch\w*)\b", re.I)
@@ -366,6 +374,8 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
             and not _EACH_TIME.search(clause)  # '... treated today, and both times he reported 70%'
         ):
             continue  # ('Hx: #2 (4/20) ~50% only -> equivocal -> third dx blk today': the 50% is #2's)
+        if _TODAY_RESULT.search(clause) and not _EARLIER_WORD.search(clause) and not m.historical:
+            continue  # '6 before the block and 4 afterward, in the recovery room, roughly 30 percent'
         floor = max(start, m.start - 120)
         before = view.text[floor : m.start]
         line_start = view.text.rfind("\n", floor, m.start) + 1

@@ -28,11 +28,12 @@ from .note_facts import (
 from .note_view import Mention, NoteView
 from .rule_data import pain_patterns
 from .rule_text import rule_text
+from .sections import DISCHARGE_PAIN
 
 _PAIN_ROLES = frozenset(
     {"pain", "description", "other_today", "untitled", "header", "medications", "anesthesia"}
 )
-_PAIR_ORDER = ("from_to", "pre_post", "labels", "arrow", "slash_pair")
+_PAIR_ORDER = ("from_to", "label_to", "pre_post", "labels", "arrow", "slash_pair")
 _ATTACH_BEFORE = re.compile(
     r"^[\s:=,.(\[\]{}\-]*(?:(?:NRS|NPRS|VAS|pain|score|scores?|was|of|is|rated|at\s+\w+|at|the|procedure|block|"
     r"injection|blocks|injections|he|she|they|pt|patient|says|said|reports|reported|rates|gave|it|an?)"
@@ -52,6 +53,10 @@ _TODAY_PAIN = re.compile(
     r"(?:before|after|prior\s+to|following)\s+the\s+(?:procedure|injection|block)s?|pain\s+(?:before|after)|(?:before|after)\s*:)",
     re.I,
 )
+# 'Pain six out of ten prior.': the score before today's procedure, said at the end of a history
+_SCORE_THEN_PRIOR = re.compile(
+    r"(?i)\bpain\b[^.;\n]{0,20}?(?:/\s*10|out\s+of\s+(?:10|ten))\s+prior\s*(?:[.;]|$)"
+)
 # a field of today's note that names its score: 'Baseline pain reported by the patient: 5/10.'
 _PAIN_FIELD = re.compile(
     r"[ \t]{0,8}(?:baseline|pre-?procedure|post-?procedure|pre-?op|post-?op)[ \t]+(?:pain|NRS|VAS)\b"
@@ -67,7 +72,7 @@ _EARLIER_PROCEDURE = re.compile(
 _THAT_BLOCK = re.compile(r"(?i)\bthat\s+(?:block|injection|procedure|session|MBB|RFA)\b")
 _BARE_PAIR_SENTENCE = 24
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
-_SCORE_GROUPS = tuple("abcdefghijklmnop")
+_SCORE_GROUPS = tuple("abcdefghijklmnopqr")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
 _PLACED_AT_NUMBER = frozenset("dehjkp")
 """Branches whose cue is part of the match ('before the block was 6'): the score sits at its
@@ -87,7 +92,8 @@ _SCALE_RANGE = re.compile(r"(?<![0-9./])0\s*(?:-|\u2013|to)\s*10(?![0-9.])")
 # (3x faster over the corpus; these two ran on every sentence of every note).
 _PAIN_WORDING = with_first_char_lookahead(
     r"/\s*10|out\s+of|of\s+(?:10|ten)\b|rated|over\s+(?:10|ten)|->|\u2192|\u2193|=>|\bpre|\bpost|before|after|\bfrom\b|nrs|vas|pain|score|going|went|"
-    r"down\s+to|\[|\{|\||\t|\.\.|baseline|arrival|today|minutes|\bmin\b|discharge|in\s+recovery|in\s+pacu|came\s+in\s+at|left\s+at"
+    r"down\s+to|\[|\{|\||\t|\.\.|baseline|arrival|today|minutes|\bmin\b|discharge|in\s+recovery|in\s+pacu|came\s+in\s+at|left\s+at|"
+    r"coming\s+(?:in|out)|walking\s+(?:in|out)"
 )
 _HAS_NUMBER = with_first_char_lookahead(
     r"[0-9]+|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
@@ -117,6 +123,8 @@ def _could_pair(name: str, lowered: str) -> bool:
         return any(word in lowered for word in _ARROW_WORDS)
     if name == "from_to":
         return "from" in lowered and "to" in lowered
+    if name == "label_to":
+        return " to " in lowered and any(word in lowered for word in ("pain", "nrs", "vas"))
     if name in ("pre_post", "labels"):
         return any(word in lowered for word in ("pre", "before", "prior")) and any(
             word in lowered for word in ("post", "after", "pacu", "recovery", "discharge")
@@ -131,6 +139,8 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
     if role != "pain" and _THAT_BLOCK.search(sentence):
         return False  # 'her pain went from 8/10 before that block to 1/10': the earlier block's scores
     if role in ("history", "indication", "exam", "diagnosis"):
+        if _SCORE_THEN_PRIOR.search(sentence):
+            return True  # 'History, ... wants them repeated. Pain six out of ten prior.'
         return bool(_TODAY_PAIN.search(sentence)) and not is_prior_sentence(view, sent)
     if role not in _PAIN_ROLES:
         return False
@@ -169,7 +179,30 @@ def _has_pain_context(sentence: str, match: re.Match[str]) -> bool:
         or re.search(rf"\b(?:{pattern})\b", sentence, re.I)
         or _P_LABEL.search(sentence[max(0, match.start() - 4) : match.start() + 3])  # 'p 6 -> 3'
         or _bare_pair_alone(sentence, match)
+        or _SYMPTOM_LABEL.search(sentence, max(0, match.start() - 16), match.start()) is not None
+        or _WENT_FROM_A.search(match.group(0)) is not None
+        or _field_pair(sentence, match)
     )
+
+
+def _field_pair(sentence: str, match: re.Match[str]) -> bool:
+    """'... / 1% lido skin / no sed / 6->1': a bare pair that fills a field of a slash- or
+    pipe-separated line on its own is the pain before and after."""
+    before = sentence[max(0, match.start() - 4) : match.start()]
+    after = sentence[match.end() : match.end() + 4]
+    return _FIELD_OPEN.search(before) is not None and _FIELD_CLOSE.match(after) is not None
+
+
+_FIELD_OPEN = re.compile(r"(?:^|[/|;][ \t]{0,2})\Z")
+_FIELD_CLOSE = re.compile(r"[ \t]{0,2}(?:$|[/|;\n])")
+
+
+# 'She went from a seven to a two': scores said with articles ('a seven', 'an eight') are ratings
+_WENT_FROM_A = re.compile(r"(?i)\bfrom\s+an?\s+\w+\s+(?:down\s+)?to\s+an?\s+\w+")
+
+
+# 'HA/neck 6→1', 'LBP 7 -> 2': the complaint named right before a bare pair labels it a pain score
+_SYMPTOM_LABEL = re.compile(r"(?i)\b(?:HA|headaches?|LBP|neck|back|buttock|axial)[ \t]{0,2}[:=]?[ \t]{0,2}\Z")
 
 
 def _bare_pair_alone(sentence: str, match: re.Match[str]) -> bool:
@@ -240,6 +273,8 @@ def build_pain(view: NoteView) -> Pain:
                 pair.re not in (patterns["arrow"], patterns["from_to"]) or _has_pain_context(sentence, pair)
             ):
                 pre, post = score_value(pair.group("pre")), score_value(pair.group("post"))
+                if pair.re is patterns["label_to"] and pre is not None and post is not None and post >= pre:
+                    pre = post = None  # 'pain 6 to 7': a usual range, not a before and after
                 if pre is not None and post is not None:
                     pain.pre, pain.post = pre, post
                     evidence.append(span(view, start + pair.start(), start + pair.end()))
@@ -277,6 +312,8 @@ def build_pain(view: NoteView) -> Pain:
                 if match.group(0).lower() == "now" and start + match.start() < needle_work:
                     cue_label = "pre"  # 'Pain now: 6/10' before the needles: the baseline
                 cues.append((start + match.start(), start + match.end(), cue_label))
+    # 'DISCHARGE' / '0852  Pain NRS 1/10 ...': the section header says which score it is
+    cues += [(s["start"], s["start"], "post") for s in view.sections if s.get("category") == DISCHARGE_PAIN]
     if pain.pre is None and pain.post is None:
         _table_scores(view, pain, evidence)
     if pain.pre is None or pain.post is None:
@@ -581,11 +618,19 @@ def _percent_relief(view: NoteView, pain: Pain, evidence: list[Evidence]) -> Non
             continue
         if mention.role != "pain" and _earlier_in_its_clause(view, mention):
             continue
+        if _TAKEN_BACK.match(view.text, mention.end, mention.end + 30):
+            continue  # 'seventy five percent, scratch that, eighty percent relief'
         value = percent_value(mention.text)
         if value is not None:
             pain.percent_relief = value
             evidence.append(mention.evidence())
             return
+
+
+_TAKEN_BACK = re.compile(
+    r"(?i)[ \t]{0,2}[,;.]?[ \t]{0,2}(?:comma[ \t]+)?(?:scratch[ \t]+that|correction|strike[ \t]+that|"
+    r"I[ \t]+mean|make[ \t]+that|sorry|no[ \t]*,?[ \t]*wait)\b"
+)
 
 
 def _earlier_in_its_clause(view: NoteView, mention: Mention) -> bool:

@@ -55,6 +55,11 @@ _SESSION_CONTEXT = re.compile(
 _KIND_CALLED_OFF = re.compile(
     r"(?i)\b(?:the|that|this)\s+(?:facet|intra-?articular|medial\s+branch|MBB|RFA|radiofrequency|neurotomy|ablation)"
     r"[^.;,\n]{0,40}?\b(?:was|were)\s+(?:deferred|cancell?ed|postponed|called\s+off)\b"
+    # 'R L5-S1 facet injection CANCELLED - exam today localizes to R SI joint only'
+    r"|\b(?:facet|intra-?articular|medial[ \t]+branch|MBB|RFA|radiofrequency|neurotomy)"
+    r"(?:[ \t]+(?:joint|nerve))?"
+    r"(?:[ \t]+(?:injections?|blocks?|ablations?|neurotom(?:y|ies)))?[ \t]{0,3}(?:[-:\u2013][ \t]{0,3})?"
+    r"(?:was[ \t]+|were[ \t]+|is[ \t]+)?(?:cancell?ed|deferred|postponed|called[ \t]+off)\b"
 )
 _WHOLE_CANCEL = re.compile(
     r"\b(?:resched\w*|cancell?ed|postponed|deferred|before\s+(?:any|the\s+(?:first\s+)?needle|needle|starting|"
@@ -379,6 +384,31 @@ _EARLIER_EVENT = re.compile(
 )
 
 
+_LEVEL_TOKEN = r"[CTLS][ \t]?[0-9]{1,2}(?:[ \t]?[-/][ \t]?[CTLS]?[ \t]?[0-9]{1,2})?"
+_LIST_AND = r"[ \t]{0,2}(?:,[ \t]{0,2}and|,|and|&)[ \t]{1,2}"
+# the side written before the first joint of a list whose last joint is the one not done
+_SIDE_OF_LIST = re.compile(
+    rf"(?i)\b(left|right|lt|rt)[ \t]+(?:the[ \t]+)?{_LEVEL_TOKEN}"
+    rf"(?:{_LIST_AND}{_LEVEL_TOKEN}){{0,4}}{_LIST_AND}\Z"
+)
+
+
+_SIDE_NAMED = re.compile(r"(?i)\b(left|right)\b")
+
+
+def _repeats_other_side(view: NoteView, repeat: Mention) -> bool:
+    """'... the same three targets on the right' after the left side: a repeat on the other side;
+    'a second needle to the same junction at L5 on the right' after right-sided needles is not."""
+    named = {side.lower() for side in _SIDE_NAMED.findall(view.text, repeat.start, repeat.end + 16)}
+    if len(named) != 1:
+        return True  # 'on the other / opposite / contralateral side', 'on the right and the left'
+    other = "right" if named == {"left"} else "left"
+    return any(
+        m.today and m.value == other and m.start < repeat.start and m.role != "header"
+        for m in view.of("SIDE")
+    )
+
+
 def _levels_not_done(view: NoteView) -> list[Removal]:
     """'L L5/S1 NOT done', 'right C4/5 non-tender on exam and not treated': that side of that
     joint was not done (in a procedure stopped part-way or not)."""
@@ -401,6 +431,17 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
             if 0 <= mention.start - s.end <= 3 or mention.start <= s.start < mention.end
         ]
         side = before[-1].value if before and before[-1].value in ("left", "right") else None
+        listed = _SIDE_OF_LIST.search(view.text, max(0, mention.start - 80), mention.start)
+        if side is None and listed is not None:
+            side = "left" if listed.group(1)[0] in "lL" else "right"  # 'Left L4-L5 and L5-S1 were not done'
+            joints |= {
+                j
+                for phrase in view.in_sentence(mention.sent, "LEVEL_PHRASE")
+                if listed.start() <= phrase.start < listed.end()
+                for unit in parse_level_phrase(phrase.text)
+                if is_consecutive_pair(unit)
+                for j in unit_joints(unit)
+            }
         if side is None and mention.meta.get("needs_side"):
             continue  # an exam's 'L4-5 non-tender' says nothing of what was injected
         removals.append(Removal(side, joints))
@@ -615,6 +656,22 @@ def side_field(view: NoteView) -> str | None:
     return combine_sides(values)
 
 
+# a dictated editing command kept in the transcript: 'Strike the last sentence.', 'Scratch that
+# previous line.'
+_STRIKE_LAST = re.compile(
+    r"(?i)\W{0,3}(?:please[ \t]+)?(?:strike|scratch|delete|disregard|erase|remove)[ \t]+"
+    r"(?:that[ \t]+|the[ \t]+)?(?:last|previous|preceding|prior|above)[ \t]+(?:sentence|line)\b"
+)
+
+
+def _struck_out(view: NoteView, sent: int) -> bool:
+    """A sentence the next one takes back by a dictated editing command."""
+    if sent + 1 >= len(view.sentences):
+        return False
+    start, end = view.sentence_bounds(sent + 1)
+    return _STRIKE_LAST.match(view.text, start, min(end, start + 60)) is not None
+
+
 _ADDENDUM = re.compile(r"(?im)^(?:late[ \t]+entry[ \t]+)?(?:addendum|correction)\b")
 _LEVEL_CORRECTION = re.compile(
     r"(?i)\b(?:therefore|in\s+error|incorrect(?:ly)?|corrected|should\s+(?:read|be|have\s+read)|rather\s+than|instead\s+of)\b"
@@ -706,6 +763,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         for m in view.of("LEVEL_PHRASE", "LEVEL_WORD", "NERVE_TON")
         if m.today
         and not m.negated
+        and not _struck_out(view, m.sent)
         and not unticked_row(view, m)
         and (
             "FINDING" not in m.status
@@ -750,7 +808,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     fallback_side, field_side = default_side(view), side_field(view)
     if fallback_side is None and any(r.side for r in removals):
         fallback_side = _planned_both_sides(view)
-    repeat = any(m.today for m in view.of("SIDE_REPEAT"))
+    repeat = any(m.today and _repeats_other_side(view, m) for m in view.of("SIDE_REPEAT"))
     corrected_side = _corrected_side(view)
     if repeat and fallback_side is None:
         fallback_side = "bilateral"  # '... on the left side and then the same three targets on the right'

@@ -116,7 +116,8 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     sections = history_asides(text, plan_paragraphs(text, sections))
     if "oday" in text or "ODAY" in text:
         sections = plan_items_done_today(text, sections)
-    sections = dated_chronologies(text, sections)
+    sections = dated_chronologies(text, bulleted_history_ends(text, sections))
+    sections = discharge_scores(text, sections)
     return carried_forward(text, split_procedure_paragraphs(text, timestamped_log(text, sections)))
 
 
@@ -305,14 +306,45 @@ def history_asides(text: str, sections: list[dict]) -> list[dict]:
 # '11/04/2020 - Bilateral L4-5 and L5-S1 diagnostic medial branch blocks ...', '2023-2024 - PT',
 # '2021-03-02: RFA ...', 'Mar 2022 - ...', '- 11/2025  Dx MBB #1': an entry of a dated chronology,
 # one per line (not a flowsheet row: a date then a clock time, '05/05/2026  09:12  NRS 7')
-_DATED_ENTRY = re.compile(
-    r"(?im)^[ \t]{0,8}(?:[-*\u2022][ \t]{0,3})?(?:[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{1,2}/[0-9]{4}|"
+_ENTRY_DATE = (
+    r"(?:[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|[0-9]{1,2}/[0-9]{4}|"
     r"(?:19|20)[0-9]{2}(?:-[0-9]{2}-[0-9]{2}|[ \t]?[-\u2013][ \t]?(?:19|20)[0-9]{2})?|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?[ \t]"
     r"(?:[0-9]{1,2},?[ \t])?(?:19|20)[0-9]{2})"
+)
+_DATED_ENTRY = re.compile(
+    # ('09/2022, 03/2023, 11/2023 - therapeutic ...': one entry for a series of dates)
+    rf"(?im)^[ \t]{{0,8}}(?:[-*\u2022][ \t]{{0,3}})?{_ENTRY_DATE}(?:[ \t]?,[ \t]?{_ENTRY_DATE}){{0,12}}"
     r"(?:[ \t]{0,3}(?:--?|\u2013|\u2014|:)[ \t]|[ \t]{2,8}(?=\S)(?![0-9]{1,2}:?[0-9]{2}\b))"
 )
 _CHRONOLOGY_MIN = 2
+
+
+_BULLET_LINE = re.compile(r"[ \t]{0,8}[-*\u2022\u25aa\u25e6][ \t]")
+
+
+def bulleted_history_ends(text: str, sections: list[dict]) -> list[dict]:
+    """'Prior history relevant to this claim:' then '  * s/p right C5-C6 RFA ...' items: the
+    history is its list; the first line back at the margin that is no list item ('Current left
+    upper neck pain: 7 out of 10') starts untitled (coded) text."""
+    out: list[dict] = []
+    for section in sections:
+        out.append(section)
+        if section["role"] not in _NOT_TODAY_ROLES:
+            continue
+        first = _line_end(text, section["header_end"], section["end"])
+        if text[section["header_end"] : first].strip() or not _BULLET_LINE.match(text, first, section["end"]):
+            continue  # (content on the header's line, or no list below it)
+        position = first
+        while position < section["end"]:
+            line_end = _line_end(text, position, section["end"])
+            line = text[position:line_end]
+            if line.strip() and not _BULLET_LINE.match(line) and not line[:1].isspace():
+                out.append(_untitled(position, section["end"]))
+                section["end"] = position
+                break
+            position = line_end
+    return out
 
 
 def dated_chronologies(text: str, sections: list[dict]) -> list[dict]:
@@ -609,6 +641,62 @@ def _pasted_header_end(text: str, sections: list[dict], marker_start: int) -> in
 _LOG_LINE = re.compile(r"(?m)^(?:[01][0-9]|2[0-3]):?[0-5][0-9](?:[ \t]{2,}|[ \t]+-[ \t]+|\t)(?=\S)")
 
 
+def _in_chronology(text: str, entry: re.Match[str]) -> bool:
+    """'2021 - physical therapy' above '11/2021 - lumbar MRI': a year in a dated chronology, not
+    the clock time of a log line."""
+    if _DATED_ENTRY.match(text, entry.start()) is None:
+        return False
+    line_end = text.find("\n", entry.end())
+    if line_end == -1:
+        return False
+    below = text[line_end + 1 : line_end + 40]
+    return _DATED_ENTRY.match(below) is not None and _LOG_LINE.match(below) is None
+
+
+DISCHARGE_PAIN = "discharge_pain"
+"""The category of a pain statement carved out of a discharge section: its score is the result."""
+_DISCHARGE_HEADER = re.compile(r"(?i)[ \t]{0,8}(?:discharge|d/c|disposition|dispo)\b(?![ \t]*instruction)")
+_DISCHARGE_SCORE = re.compile(
+    r"(?i)\b(?:pain|NRS|NPRS|VAS)\b[^\n.;]{0,50}?(?<![0-9.])(?:10|[0-9])"
+    r"(?:[ \t]*/[ \t]*10|[ \t]+(?:out[ \t]+)?of[ \t]+(?:10|ten))\b"
+)
+_STATEMENT_END = re.compile(r"\.(?=\s)|\n")
+_SCORE_LINE_PREFIX = re.compile(
+    r"(?i)[ \t]{0,8}(?:(?:discharge|d/c|disposition|dispo)\b[^\n:]{0,20}:?)?[ \t]{0,8}"
+    r"(?:[0-2]?[0-9]:?[0-5][0-9])?[ \t:,-]{0,8}"
+)
+
+
+def discharge_scores(text: str, sections: list[dict]) -> list[dict]:
+    """'DISCHARGE' then '0852  Pain NRS 1/10 with standing extension' and 'Return in 2 weeks
+    for block #2': the score at discharge is today's result (a pain statement, to its full
+    stop), while the rest of the section stays a plan."""
+    if "isch" not in text and "ISCH" not in text and "D/C" not in text and "ispo" not in text:
+        return sections
+    out: list[dict] = []
+    for section in sections:
+        if section["role"] != "plan" or not _DISCHARGE_HEADER.match(
+            text, section["start"], section["header_end"]
+        ):
+            out.append(section)
+            continue
+        current = section
+        for score in _DISCHARGE_SCORE.finditer(text, section["header_end"], section["end"]):
+            if score.start() < current["start"]:
+                continue
+            statement_end = _STATEMENT_END.search(text, score.end(), section["end"])
+            stop = statement_end.end() if statement_end else section["end"]
+            start = score.start()
+            line_start = max(current["start"], text.rfind("\n", 0, start) + 1)
+            if _SCORE_LINE_PREFIX.fullmatch(text, line_start, start):
+                start = line_start  # '0852  Pain NRS 1/10', 'DISCHARGE: 0850 VAS 3/10': the line's statement
+            pieces, current = _carve(current, start, stop, DISCHARGE_PAIN, "pain")
+            out += [piece for piece in pieces if piece["end"] > piece["start"]]
+        if current["end"] > current["start"]:
+            out.append(current)
+    return out
+
+
 def timestamped_log(text: str, sections: list[dict]) -> list[dict]:
     """'Background: ... She presents today for ...' then 'Intra-procedure log' and '0742  Pt in
     pre-op bay ...': a time-stamped log of today's case starts coded text, whatever history or
@@ -620,7 +708,14 @@ def timestamped_log(text: str, sections: list[dict]) -> list[dict]:
         if section["role"] not in _NOT_TODAY_ROLES:
             out.append(section)
             continue
-        entry = _LOG_LINE.search(text, section["header_end"], section["end"])
+        entry = next(
+            (
+                e
+                for e in _LOG_LINE.finditer(text, section["header_end"], section["end"])
+                if not _in_chronology(text, e)
+            ),
+            None,
+        )
         if entry is None:
             out.append(section)
             continue
@@ -656,13 +751,19 @@ def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
 def _narrates(text: str, start: int, end: int) -> bool:
     """The paragraph at ``start`` narrates the procedure, in its first line or, under a short
     label line ('(a) CERVICAL - done first, awake.'), in its second."""
-    if _PROCEDURE_NARRATION.match(text, start):
+    if _PROCEDURE_NARRATION.match(text, start) or _PROCEDURE_BANNER.match(text, start):
         return True
     line_end = text.find("\n", start, min(end, start + _LABEL_LINE_MAX))
     return line_end != -1 and _PROCEDURE_NARRATION.match(text, line_end + 1) is not None
 
 
 _LABEL_LINE_MAX = 80
+# '===== Procedure, 06/03/2025 =====': a banner that opens the account of today's procedure
+_PROCEDURE_BANNER = re.compile(
+    r"(?i)[=*#~_-]{3,}[ \t]{0,3}(?:today'?s[ \t]+)?procedure(?:[ \t]+(?:note|today))?\b[^\n=*#~_]{0,30}"
+    r"[=*#~_-]{3,}[ \t]*$",
+    re.M,
+)
 
 
 def _untitled(start: int, end: int) -> dict:
@@ -704,6 +805,13 @@ def _end_header_at_line(text: str, section: dict, out: list[dict]) -> bool:
     return True
 
 
+_FIRST_PERSON_WORK = re.compile(
+    r"(?i)(?:today|this\s+(?:morning|afternoon))?[ \t,]{0,3}(?:I|we)[ \t]+(?:then[ \t]+)?"
+    r"(?:performed|did|carried[ \t]+out|placed|injected|proceeded|ablated|blocked|lesioned|treated)\b"
+)
+_NARRATED_LINE = 200
+
+
 def _narrates_below(text: str, section: dict) -> bool:
     """'PROCEDURE:' alone on its line, then 'Prone, head in a padded holder...', or 'Procedure.
     The patient was placed prone': the section is the procedure's description, not a header
@@ -712,9 +820,13 @@ def _narrates_below(text: str, section: dict) -> bool:
     if line_end != -1 and not text[section["header_end"] : line_end].strip():
         return _PROCEDURE_NARRATION.match(text[line_end : line_end + 300].lstrip()) is not None
     # 'Procedure. The patient was placed prone.': narration on the header's own line
-    return (
-        _NARRATION_START.match(text[section["header_end"] : section["header_end"] + 120].lstrip()) is not None
-    )
+    opening = text[section["header_end"] : section["header_end"] + 120].lstrip()
+    if _NARRATION_START.match(opening) is not None:
+        return True
+    # 'PROCEDURE. Today I performed a left-sided thoracic radiofrequency neurotomy. She had no IV
+    # sedation ...': a first-person account of the work, a paragraph long, describes it
+    line_end = section["end"] if line_end == -1 else line_end
+    return _FIRST_PERSON_WORK.match(opening) is not None and line_end - section["header_end"] > _NARRATED_LINE
 
 
 def _indented_under(text: str, header_start: int, next_line: str) -> bool:
