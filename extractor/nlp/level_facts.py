@@ -8,6 +8,7 @@ right and L5-S1 on the left"). Joints named outright win over joints derived fro
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from ..models import Evidence
@@ -115,17 +116,15 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
             or _corrected(view, s)
             or _overruled(view, s)
         }
-        for replacing in (
-            s for s in sides if _REPLACING_SIDE.search(view.text, max(0, s.start - 40), s.start)
-        ):
+        for k, replacing in enumerate(sides):
+            if not _REPLACING_SIDE.search(view.text, max(0, replacing.start - 40), replacing.start):
+                continue
             # 'left L4-5 and L5-S1, make that the right side': the side said before it is the slip
-            taken_back.update(
-                s.start
-                for s in sides
-                if s.start < replacing.start
-                and replacing.start - s.end <= _REPLACED_REACH
-                and s.value != replacing.value
-            )
+            j = k - 1
+            while j >= 0 and replacing.start - sides[j].end <= _REPLACED_REACH:
+                if sides[j].value != replacing.value:
+                    taken_back.add(sides[j].start)
+                j -= 1
         own: dict[int, list[Mention]] = {}
         last: tuple[Mention, int] | None = None
         for side in sides:
@@ -188,7 +187,35 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
                 and _LIST_JOINER.match(view.text[phrase.end : following.start])
             ):
                 attached[phrase.index] = trailing
+    # 'Laterality L3-L4' / 'Left': an export's label line names the level of the value below it
+    ordered = sorted(phrases, key=lambda m: m.start)
+    starts = [p.start for p in ordered]
+    for side in view.of("SIDE"):
+        if side.today and not side.negated and (labelled := _labelled_level(view, side, ordered, starts)):
+            attached[labelled.index] = [side]
     return attached
+
+
+_SIDE_LABEL_LINE = re.compile(r"(?i)[ \t]{0,8}(?:laterality|side)\b")
+_LABEL_REACH = 80
+
+
+def _labelled_level(view: NoteView, side: Mention, group: list[Mention], starts: list[int]) -> Mention | None:
+    """The level phrase on a 'Laterality L3-L4' line right above a line that is this side alone."""
+    text = view.text
+    line_start = text.rfind("\n", max(0, side.start - _LABEL_REACH), side.start) + 1
+    line_end = text.find("\n", side.end, side.end + _LABEL_REACH)
+    line_end = len(text) if line_end == -1 and len(text) - side.end < _LABEL_REACH else line_end
+    if line_start == 0 or line_end == -1:
+        return None  # (no line break near: a long line is no label's value)
+    if text[line_start : side.start].strip() or text[side.end : line_end].strip():
+        return None
+    above = text.rfind("\n", max(0, line_start - 1 - _LABEL_REACH), line_start - 1) + 1
+    if not _SIDE_LABEL_LINE.match(text, above, line_start):
+        return None
+    first = bisect_left(starts, above)  # (group: the phrases in text order, starts: theirs)
+    on_label = [p for p in group[first : first + 4] if p.start < line_start - 1]
+    return on_label[-1] if on_label else None
 
 
 _LIST_JOINER = re.compile(r"^\s{0,3}(?:,\s{0,3}(?:and\s+)?|and\s+|&\s*|/\s*)(?:the\s+)?$", re.I)

@@ -21,13 +21,14 @@ _SEDATION_RANK = {"general": 5, "mac": 4, "moderate": 3, "local_only": 2, "none"
 _PRIOR_CONTEXT = re.compile(
     r"\b(?:first|prior(?!\s+to\b|\s*:)|previous|previously|last|initial|earlier|#1|#\s*1|block\s+1|"
     r"gave|provided|afforded|reported|had(?!\s+(?:her|him|them|the\s+patient)\s+(?:bend|stand|sit|walk|twist|rotate|"
-    r"extend|move|get|lie|do|perform|try|repeat)\b)(?!\s+(?:no|come|gone|dropped|fallen|decreased)\b)|(?<!not\s)(?<!n't\s)obtained|achieved|after\s+(?:the|her|his|their)\s+(?:first|initial|prior|previous|last)|"
+    r"extend|move|get|lie|do|perform|try|repeat)\b)(?!\s+(?:no|come|gone|dropped|fallen|decreased|recovered|settled|stabili[sz]ed)\b)|(?<!not\s)(?<!n't\s)obtained|achieved|after\s+(?:the|her|his|their)\s+(?:first|initial|prior|previous|last)|"
     r"s/p|status[- ]post|h/o|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s+visit)\b",
     re.I,
 )
 TODAY_CONTEXT = re.compile(
     r"\b(?:pre(?:-|\s)?(?:procedure|procedural)|post(?:-|\s)?(?:procedure|procedural|op|injection|block)|after\s+(?:the\s+)?(?:procedure|injection|block)s?\s*(?:today)?|"
-    r"minutes|today|immediately|at\s+discharge|in\s+recovery|recovery\s+area|this\s+(?:block|procedure))\b",
+    r"minutes|today|immediately|at\s+discharge|in\s+recovery|recovery\s+area|this\s+(?:block|procedure)|"
+    r"this\s+morning|on\s+arrival|in\s+the\s+procedure\s+(?:unit|suite|room))\b",
     re.I,
 )
 _OTHER_PROCEDURE = re.compile(
@@ -161,6 +162,9 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
     after = (_CLAUSE_BREAK_AFTER if wrapped else _CLAUSE_OR_LINE_BREAK_AFTER).split(after)[0]
     if not in_table_row(view.text, mention.start):
         before, after = _PIPE_BREAK.split(before)[-1], _PIPE_BREAK.split(after)[0]
+    detail = _detail_line(view, mention)
+    if detail is not None:
+        after = detail  # 'Lidocaine 1% injection' / '2 mL per site, subcutaneous (skin wheal ...)'
     # ('ANESTHESIA: 1% lidocaine local.': the agent named as the local anaesthetic)
     if (
         _SKIN.search(before)
@@ -174,6 +178,31 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
         _SKIN_SUBJECT.search(rule_text(view.text[max(start, mention.start - 160) : mention.start]))
         is not None
     )
+
+
+_NAME_LINE_MAX = 60
+_DOSE_LINE = re.compile(r"[ \t]{0,8}(?:[0-9.]{1,6}[ \t]?(?:mL|ml|cc|mg|mcg|%)|total\b|per\b)", re.I)
+
+
+def _detail_line(view: NoteView, mention: Mention) -> str | None:
+    """A medication list that gives each drug a name line and a detail line below it ('Lidocaine
+    1% injection' over '2 mL per site, subcutaneous (skin wheal and needle track)'): the detail
+    line, when the agent's line only names it and the next one starts with a dose and names no
+    other drug."""
+    text = view.text
+    line_start = text.rfind("\n", max(0, mention.start - _NAME_LINE_MAX), mention.start) + 1
+    line_end = text.find("\n", mention.end, mention.end + _NAME_LINE_MAX)
+    if line_end == -1 or line_end - line_start > _NAME_LINE_MAX:
+        return None
+    if _DOSE.search(text, line_start, line_end) or _SKIN.search(text, line_start, line_end):
+        return None  # the line says it all ('lidocaine 1% 2 mL skin')
+    next_end = text.find("\n", line_end + 1, line_end + 2 + 2 * _NAME_LINE_MAX)
+    next_end = min(len(text), line_end + 2 + 2 * _NAME_LINE_MAX) if next_end == -1 else next_end
+    if next_end - line_end > 2 * _NAME_LINE_MAX or not _DOSE_LINE.match(text, line_end + 1, next_end):
+        return None
+    if any(line_end < m.start < next_end for m in view.of("AGENT")):
+        return None
+    return rule_text(text[line_end + 1 : next_end])
 
 
 _SKIN_SUBJECT = re.compile(
@@ -431,9 +460,12 @@ _PERCENT_WORDS = {
 }  # fmt: skip
 
 
+_DIGITS_PERCENT = re.compile(r"(?<![0-9])[0-9]{1,3}(?=[ \t]?(?:%|percent|pct))", re.I)
+
+
 def percent_value(text: str) -> float | None:
-    """'85%' -> 85; 'seventy five percent' -> 75."""
-    digits = re.search(r"\d+", text)
+    """'85%' -> 85; 'seventy five percent' -> 75; 'relief (at 30 min): 85%' -> 85."""
+    digits = _DIGITS_PERCENT.search(text) or re.search(r"\d+", text)
     if digits:
         return float(digits.group())
     total = 0

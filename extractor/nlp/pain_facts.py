@@ -72,7 +72,7 @@ _EARLIER_PROCEDURE = re.compile(
 _THAT_BLOCK = re.compile(r"(?i)\bthat\s+(?:block|injection|procedure|session|MBB|RFA)\b")
 _BARE_PAIR_SENTENCE = 24
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
-_SCORE_GROUPS = tuple("abcdefghijklmnopqr")
+_SCORE_GROUPS = tuple("abcdefghijklmnopqrstu")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
 _PLACED_AT_NUMBER = frozenset("dehjkp")
 """Branches whose cue is part of the match ('before the block was 6'): the score sits at its
@@ -314,6 +314,8 @@ def build_pain(view: NoteView) -> Pain:
                 cues.append((start + match.start(), start + match.end(), cue_label))
     # 'DISCHARGE' / '0852  Pain NRS 1/10 ...': the section header says which score it is
     cues += [(s["start"], s["start"], "post") for s in view.sections if s.get("category") == DISCHARGE_PAIN]
+    taken = _field_scores(view, pain, evidence)
+    scores = [score for score in scores if not any(a <= score[0] < b for a, b in taken)]
     if pain.pre is None and pain.post is None:
         _table_scores(view, pain, evidence)
     if pain.pre is None or pain.post is None:
@@ -357,7 +359,10 @@ def _label_lone_scores(
             if s <= cue_start and cue_end <= e:
                 candidates.append((0, index, s, label))  # its own words: 'Pain score (0-10) on arrival: 7'
             elif cue_end <= s <= cue_end + 30 and _ATTACH_BEFORE.match(text[cue_end:s]):
-                candidates.append((s - cue_end, index, s, label))
+                # ('... 0.25% bupi 1cc ea post' / 'VAS 6 pre': a cue ending the line above binds
+                # looser than one on the score's own line)
+                line_break = _LINE_BREAK_GAP if "\n" in text[cue_end:s] else 0
+                candidates.append((s - cue_end + line_break, index, s, label))
             elif cue_start - 16 <= e <= cue_start and _ATTACH_AFTER.match(text[e:cue_start]):
                 # '6/10 on arrival, 3/10 at discharge': a preposition binds the cue to the score
                 # before it tighter than the comma to the score after it
@@ -425,6 +430,7 @@ def _label_lone_scores(
 
 
 _FINAL = re.compile(r"\bfinal\b", re.I)
+_LINE_BREAK_GAP = 20
 _CELL_SPLIT = re.compile(r"(?<![ \t])[ \t]*\|[ \t]*|\t+| {2,}")  # one try per whitespace run
 _PAIN_HEADER = re.compile(r"^(?:pain|NRS|NPRS|VAS)\b", re.I)
 _PAIN_COLUMN = re.compile(r"\b(?:pain|NRS|NPRS|VAS|score)\b", re.I)
@@ -457,9 +463,60 @@ def _leading_score(cell: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
+_PRE_POST_HEADER = re.compile(
+    r"(?i)[ \t]{2,40}(?:pre|before)\S{0,12}[ \t]{2,40}(?:post|after)\S{0,12}[ \t]*$"
+)
+
+
 def _cells(line: str) -> list[str]:
     cells = [c.strip() for c in _CELL_SPLIT.split(line.strip().strip("|"))]
     return cells if len(cells) >= 3 else []
+
+
+def _width(cells: list[str]) -> int:
+    """Cells up to the last one with text ('| 8 |' closes with an empty cell)."""
+    width = len(cells)
+    while width and not cells[width - 1].strip():
+        width -= 1
+    return width
+
+
+def _pain_cell(pain_column: int, header_width: int, unnamed_labels: bool, row_width: int) -> int:
+    """The row's cell under the pain column. 'Pre  09:50  150/88  84  97%  0  8' under 'BP  HR
+    SpO2  RASS  Pain 0-10' has more cells before the vitals than the header has names (a label
+    and a time): the columns then line up from the right."""
+    column = pain_column + unnamed_labels
+    if row_width > header_width + unnamed_labels:
+        return row_width - (header_width - pain_column)
+    return column
+
+
+_FIELD_VALUE = re.compile(r"[ \t]{0,8}(?P<score>10|[0-9])(?:[ \t]*/[ \t]*10)?[ \t]*(?:\n|\Z)")
+_FIELD_PRE = re.compile(r"(?i)\b(?:pre|before|baseline|arrival)")
+_FIELD_POST = re.compile(r"(?i)\b(?:post|after|discharge)")
+
+
+def _field_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> list[tuple[int, int]]:
+    """'Pre-procedure Pain (NRS)' on one line and '7' on the next (an export with each label
+    above its value): the label says which score it is. Returns the value lines it read."""
+    text = view.text
+    taken: list[tuple[int, int]] = []
+    for section in view.sections:
+        if section["role"] != "pain":
+            continue
+        header = text[section["start"] : section["header_end"]]
+        label = "pre" if _FIELD_PRE.search(header) else "post" if _FIELD_POST.search(header) else None
+        value_start = text.find("\n", section["header_end"], section["end"]) + 1
+        if label is None or getattr(pain, label) is not None or not value_start:
+            continue
+        if text[section["header_end"] : value_start].strip():
+            continue  # the value sits on the label's line: the score patterns read it
+        value = _FIELD_VALUE.match(text, value_start, section["end"])
+        if value is not None:
+            setattr(pain, label, float(value.group("score")))
+            evidence.append(span(view, value.start("score"), value.end("score")))
+            taken.append((value.start(), value.end()))
+    return taken
 
 
 def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
@@ -469,10 +526,13 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
     offset = 0
     header: list[str] = []
     pain_column: int | None = None
+    header_width = 0
     unnamed_labels = False
     for line in text.splitlines(keepends=True):
         cells = _cells(line) if "|" in line or "\t" in line or "  " in line else []
-        if cells:
+        if not cells and _PRE_POST_HEADER.match(line):
+            header = ["pre", "post"]  # '          Pre     Post' over 'VAS       6       4'
+        elif cells:
             lowered = [c.lower() for c in cells]
             if any(c.startswith(("pre", "before")) for c in lowered) and any(
                 c.startswith(("post", "after")) for c in lowered
@@ -482,11 +542,13 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
                 _leading_score(c) for c in cells[1:]
             ):
                 pain_column = next(i for i, c in enumerate(cells) if i and _PAIN_COLUMN.search(c))
+                header_width = _width(cells)
                 # '        BP   HR   SpO2   NRS' over 'Pre   132/78   72   98%   6/10': no name over
                 # the row labels, so each row has one cell more before the pain column
                 unnamed_labels = _unnamed_labels(line, cells, _next_line(text, offset, line))
             elif (
-                any(_PAIN_HEADER.match(c) for c in cells[:2])
+                not (header and _PAIN_HEADER.match(cells[0]) and len(cells) == len(header) + 1)
+                and any(_PAIN_HEADER.match(c) for c in cells[:2])
                 and len(cells) >= 3
                 and _leading_score(cells[-1] if not _PAIN_HEADER.match(cells[-1]) else "")
             ):
@@ -497,8 +559,11 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
                 if label and value is not None:
                     setattr(pain, label, value)
                     evidence.append(span(view, offset, offset + len(line.rstrip("\n"))))
-            elif header and _PAIN_HEADER.match(cells[0]) and len(cells) == len(header):
+            elif header and _PAIN_HEADER.match(cells[0]) and len(cells) in (len(header), len(header) + 1):
+                # ('          Pre     Post' over 'VAS       6       4': no name over the row label)
+                shift = len(cells) - len(header)
                 for column, name in enumerate(header):
+                    column += shift
                     label = (
                         "pre"
                         if name.startswith(("pre", "before"))
@@ -512,7 +577,8 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
                         evidence.append(span(view, start, start + len(cells[column])))
             elif (
                 pain_column is not None
-                and (column := pain_column + unnamed_labels) < len(cells)
+                and (column := _pain_cell(pain_column, header_width, unnamed_labels, _width(cells)))
+                < len(cells)
                 and _BARE_SCORE.match(cells[column])
             ):
                 row = " ".join(cells[:column])
@@ -608,9 +674,11 @@ def _percent_relief(view: NoteView, pain: Pain, evidence: list[Evidence]) -> Non
         if mention.sent not in checked:
             sentence = view.sentence_text(mention.sent)
             start, end = view.sentence_bounds(mention.sent)
-            with_scores = any(
-                start <= e.start < end for e in evidence
-            )  # "8/10 before, 4/10 after - 50% better"
+            # "8/10 before, 4/10 after - 50% better", or "6/10 pre -> 1/10. Pt reports 80% relief"
+            previous_start = start
+            if mention.sent and not _EARLIER_PROCEDURE.search(sentence):
+                previous_start = view.sentence_bounds(mention.sent - 1)[0]
+            with_scores = any(previous_start <= e.start < end for e in evidence)
             checked[mention.sent] = (
                 with_scores or bool(TODAY_CONTEXT.search(sentence))
             ) and not is_prior_sentence(view, mention.sent)

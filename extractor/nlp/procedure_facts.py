@@ -14,40 +14,19 @@ from .level_parser import is_consecutive_pair, parse_level_phrase, region_of, un
 from .note_facts import TODAY_WORD
 from .note_view import Mention, NoteView, evidence_of
 from .rule_text import rule_text
-from .table_sides import table_side, unticked_row
+from .table_sides import row_marked_not_done, table_side, unticked_row
 
+_SESSION_MARK = r"(?:#\s*[:=]?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+)"
+"""What numbers a session: '#2', '# = 2' (a key=value log), 'no. 2', 'number 2', 'block 2'."""
 _SESSION_WORDS = [
     (re.compile(r"\b4\s+of\s+[4-9]\b", re.I), 4),
     (re.compile(r"\b3\s+of\s+[3-9]\b", re.I), 3),
     (re.compile(r"\b2\s+of\s+[2-9]\b", re.I), 2),
     (re.compile(r"\b1\s+of\s+[1-9]\b", re.I), 1),
-    (
-        re.compile(
-            r"\b(?:fourth|4th)\b|(?:#\s*:?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+)(?:4|four)\b", re.I
-        ),
-        4,
-    ),
-    (
-        re.compile(
-            r"\b(?:third|3rd)\b(?!\s+occipital)|(?:#\s*:?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+)(?:3|three)\b",
-            re.I,
-        ),
-        3,
-    ),
-    (
-        re.compile(
-            r"\b(?:second|2nd|confirmatory|repeat\s+diagnostic)\b|(?:#\s*:?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+)(?:2|two)\b",
-            re.I,
-        ),
-        2,
-    ),
-    (
-        re.compile(
-            r"\b(?:first|initial|1st)\b|(?:#\s*:?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+)(?:1|one)\b",
-            re.I,
-        ),
-        1,
-    ),
+    (re.compile(rf"\b(?:fourth|4th)\b|{_SESSION_MARK}(?:4|four)\b", re.I), 4),
+    (re.compile(rf"\b(?:third|3rd)\b(?!\s+occipital)|{_SESSION_MARK}(?:3|three)\b", re.I), 3),
+    (re.compile(rf"\b(?:second|2nd|confirmatory|repeat\s+diagnostic)\b|{_SESSION_MARK}(?:2|two)\b", re.I), 2),
+    (re.compile(rf"\b(?:first|initial|1st)\b|{_SESSION_MARK}(?:1|one)\b", re.I), 1),
 ]
 _SESSION_CONTEXT = re.compile(
     r"\b(?:block|MBB|injection|diagnostic|session|medial\s+branch|dx|diag|IA)\b", re.I
@@ -112,13 +91,27 @@ def _usable(mention: Mention) -> bool:
 def _facet_kind_mentions(view: NoteView) -> list[Mention]:
     """Facet procedure names of today; a neurotomy named beside why RFA is unsuitable is not one."""
     reason_sentences = {m.sent for m in view.of("RFA_REASON")}
-    return [
+    kinds = [
         m
         for m in view.of("KIND")
         if _usable(m)
         and m.meta.get("kind") in FACET_KINDS
         and not (m.sent in reason_sentences and m.meta["kind"] == "rf_ablation_thermal")
+        and not row_marked_not_done(view, m)
     ]
+    # 'PLANNED: first diagnostic medial branch block ...' over 'PERFORMED: ... intra-articular
+    # facet joint injection ... converted from the planned medial branch block': a kind named only
+    # in the planned line gives way to the kinds named elsewhere
+    elsewhere = {
+        m.meta["kind"] for m in kinds if m.meta.get("specificity", 0) >= 2 and not _in_planned_line(view, m)
+    }
+    if elsewhere:
+        kinds = [m for m in kinds if m.meta["kind"] in elsewhere or not _in_planned_line(view, m)]
+    return kinds
+
+
+def _in_planned_line(view: NoteView, mention: Mention) -> bool:
+    return (view.section_at(mention.start) or {}).get("category") == "procedure_planned"
 
 
 def _implied_block(view: NoteView, phrases: list[Mention]) -> list[Mention]:
@@ -468,6 +461,19 @@ def _sides_not_done(view: NoteView) -> list[Removal]:
     ]
 
 
+def _cue_context(view: NoteView, cue: Mention) -> str:
+    """The text an abort cue is judged by: its clause ('...; meloxicam, stopped because of
+    dyspepsia; ...' stops a drug, not the procedure), or its sentence when the clause is a word
+    or two ('Vasovagal at the second needle; stopped.')."""
+    low, high = _clause(view, cue)
+    if high - low < _SHORT_CLAUSE:
+        return view.sentence_text(cue.sent)
+    return view.text[low:high]
+
+
+_SHORT_CLAUSE = 25
+
+
 def _clause(view: NoteView, cue: Mention) -> tuple[int, int]:
     """The bracketed or semicolon-bounded part of the cue's sentence: 'injection L4/L5 (L3/L4
     attempted - aborted)' stops L3/L4, not L4/L5."""
@@ -497,7 +503,7 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         c
         for c in cues
         if not _RESUMED.search(view.sentence_text(c.sent))
-        and _PROCEDURE_CONTEXT.search(view.sentence_text(c.sent))
+        and _PROCEDURE_CONTEXT.search(_cue_context(view, c))
         and not _EARLIER_EVENT.match(view.text[c.end : c.end + 80].lstrip())
         and not _RETRIED.search(view.text, c.end, c.end + _RETRY_REACH)
     ]
@@ -631,13 +637,16 @@ _SIDE_CORRECTED = re.compile(
     r"(?i)\b(?:laterality|side)\s+(?:was|is|had\s+been)\s+(?:dictated|documented|recorded|entered|listed|written|"
     r"transcribed|typed)\s+(?:in\s+error|incorrectly)\b|\bincorrectly\s+(?:reads|states|lists|says|documented\s+as)"
     r"\s+[\"'\u201c]?(?:left|right|bilateral)\b[\"'\u201d]?"
+    # 'C6 row: side entered as L, incorrect. All three targets were on the RIGHT.'
+    r"|\b(?:laterality|side)\s+(?:was\s+)?(?:entered|typed|recorded|documented|listed|charted|selected)\s+as\s+"
+    r"(?:L|R|left|right|bilateral)\b[,;:]?\s+(?:incorrect(?:ly)?|in\s+error|wrong(?:ly)?)\b"
 )
 
 
 def _corrected_side(view: NoteView) -> str | None:
     """An addendum that takes the side back ('Laterality was dictated in error ... performed
     on the LEFT L3-4 and L4-5 joints'): the first side it states applies to every joint."""
-    if "error" not in view.text and "incorrectly" not in view.text:
+    if "error" not in view.text and "incorrect" not in view.text and "wrong" not in view.text:
         return None
     correction = _SIDE_CORRECTED.search(view.text)
     if correction is None:
@@ -765,6 +774,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         and not m.negated
         and not _struck_out(view, m.sent)
         and not unticked_row(view, m)
+        and not row_marked_not_done(view, m)
         and (
             "FINDING" not in m.status
             or (m.sent in kind_sentences and not _surgical_site(view, m))
@@ -810,6 +820,10 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         fallback_side = _planned_both_sides(view)
     repeat = any(m.today and _repeats_other_side(view, m) for m in view.of("SIDE_REPEAT"))
     corrected_side = _corrected_side(view)
+    if corrected_side is not None:
+        # the side the correction states holds for every level, so nerves map on that side alone
+        # ('C6 row: side entered as L, incorrect. All three targets were on the RIGHT.')
+        sides_by_phrase, fallback_side = {}, corrected_side
     if repeat and fallback_side is None:
         fallback_side = "bilateral"  # '... on the left side and then the same three targets on the right'
     discrepancy_found = None

@@ -121,12 +121,17 @@ _HEADER_END = (
 )
 
 
+# 'Previous procedures, from the outside records:': an aside after a comma, then the colon
+_HEADER_ASIDE = r",[ \t][^:\n.,;]{1,40}:"
+
+
 @cache
 def section_rule_patterns() -> tuple[str, ...]:
     """Each header rule's regex (``re.IGNORECASE | re.MULTILINE``), anchored at a line start."""
     return tuple(
         rf"^[ \t]*+{_HEADER_NUMBER}(?:(?:{raw['pattern']})"
         rf"{_HEADER_SECOND_NAME}{_HEADER_SHORT_WORD}{_HEADER_END}|(?:{raw['pattern']})[ \t]*\.[ \t]*$"
+        rf"|(?:{raw['pattern']}){_HEADER_ASIDE}"
         rf"{_spoken(raw)})"
         for raw in _read_json("sections")["section_rules"]
     )

@@ -96,7 +96,11 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     sections.append(current)
     for section in sections:
         first_line = text[section["header_end"] : text.find("\n", section["header_end"]) % (len(text) + 1)]
-        if section["role"] == "exam" and _PROCEDURE_NAME.search(first_line):
+        if (
+            section["role"] == "exam"
+            and len(first_line) <= _EXAM_TITLE_MAX
+            and _PROCEDURE_NAME.search(first_line)
+        ):
             section["role"] = "header"  # a radiology "Exam: CT guided facet injection" names the procedure
         elif (
             section["role"] == "imaging"
@@ -546,6 +550,8 @@ _IMAGING_FINDING = re.compile(
     r"(?i)\b(?:MRI|MR|CT\s+scan|x-?rays?|radiograph\w*|shows?|showed|demonstrat\w*|arthropath\w*|"
     r"hypertroph\w*|stenosis|degenerat\w*|effusions?|[0-9]{1,2}/[0-9]{2,4})\b"
 )
+_EXAM_TITLE_MAX = 150
+"""A radiology 'EXAM:' line that names the procedure is a title; a long exam paragraph is not."""
 _PROCEDURE_NAME = re.compile(
     r"(?i)\b(?:inject\w*|blocks?|ablation|RFA|neurotomy|arthrogram)\b|\b(?:facet|medial\s+branch)\b"
     r"(?!\s+(?:joint\s+)?(?:hypertroph\w*|arthropath\w*|arthrosis|effusions?|degenerat\w*|tender\w*|load\w*|signs?|provocation|pain))"
@@ -687,7 +693,7 @@ def discharge_scores(text: str, sections: list[dict]) -> list[dict]:
             statement_end = _STATEMENT_END.search(text, score.end(), section["end"])
             stop = statement_end.end() if statement_end else section["end"]
             start = score.start()
-            line_start = max(current["start"], text.rfind("\n", 0, start) + 1)
+            line_start = text.rfind("\n", current["start"], start) + 1 or current["start"]
             if _SCORE_LINE_PREFIX.fullmatch(text, line_start, start):
                 start = line_start  # '0852  Pain NRS 1/10', 'DISCHARGE: 0850 VAS 3/10': the line's statement
             pieces, current = _carve(current, start, stop, DISCHARGE_PAIN, "pain")
@@ -731,15 +737,22 @@ def timestamped_log(text: str, sections: list[dict]) -> list[dict]:
 
 def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
     """A paragraph that narrates the procedure ('Prone, prepped and draped...') inside a
-    history, indication, exam or assessment section starts untitled (coded) text."""
+    history, indication, exam or imaging section, or one that opens 'I have performed ...' after
+    an assessment, starts untitled (coded) text."""
     out: list[dict] = []
     for section in sections:
-        if section["role"] not in _NOT_TODAY_ROLES:
+        assessment = section.get("category") == "assessment"
+        if section["role"] not in _NOT_TODAY_ROLES and not assessment:
             out.append(section)
             continue
         current, end = section, section["end"]
         for match in _PARAGRAPH_BREAK.finditer(text, section["header_end"], end):
-            if _narrates(text, match.end(), end):
+            # (after an assessment only 'I have performed ...' opens the account of today's work)
+            if (
+                _PERFORMED_NOW.search(text, match.end(), min(end, match.end() + _PERFORMED_REACH))
+                if assessment
+                else _narrates(text, match.end(), end)
+            ):
                 current["end"] = match.end()
                 out.append(current)
                 current = _untitled(match.end(), end)
@@ -753,15 +766,23 @@ def _narrates(text: str, start: int, end: int) -> bool:
     label line ('(a) CERVICAL - done first, awake.'), in its second."""
     if _PROCEDURE_NARRATION.match(text, start) or _PROCEDURE_BANNER.match(text, start):
         return True
+    if _PERFORMED_NOW.search(text, start, min(end, start + _PERFORMED_REACH)):
+        return True  # 'He wished to go ahead today. I have performed radiofrequency neurotomy of ...'
+
     line_end = text.find("\n", start, min(end, start + _LABEL_LINE_MAX))
     return line_end != -1 and _PROCEDURE_NARRATION.match(text, line_end + 1) is not None
 
 
 _LABEL_LINE_MAX = 80
+_PERFORMED_NOW = re.compile(
+    r"(?i)\b(?:I|we)[ \t]+(?:have[ \t]+)?(?:then[ \t]+)?(?:performed|carried[ \t]+out)\b"
+    r"(?![^.\n]{0,80}\b(?:previously|before|ago|last\s+(?:year|month|time)|in\s+(?:19|20)[0-9]{2}|on\s+[0-9]{1,2}/))"
+)
+_PERFORMED_REACH = 200
 # '===== Procedure, 06/03/2025 =====': a banner that opens the account of today's procedure
 _PROCEDURE_BANNER = re.compile(
-    r"(?i)[=*#~_-]{3,}[ \t]{0,3}(?:today'?s[ \t]+)?procedure(?:[ \t]+(?:note|today))?\b[^\n=*#~_]{0,30}"
-    r"[=*#~_-]{3,}[ \t]*$",
+    r"(?i)[=*#~_-]{3,40}[ \t]{0,3}(?:today'?s[ \t]+)?procedure(?:[ \t]+(?:note|today))?\b[^\n=*#~_]{0,30}"
+    r"[=*#~_-]{3,40}[ \t]{0,8}$",
     re.M,
 )
 
@@ -806,7 +827,7 @@ def _end_header_at_line(text: str, section: dict, out: list[dict]) -> bool:
 
 
 _FIRST_PERSON_WORK = re.compile(
-    r"(?i)(?:today|this\s+(?:morning|afternoon))?[ \t,]{0,3}(?:I|we)[ \t]+(?:then[ \t]+)?"
+    r"(?i)\b(?:I|we)[ \t]+(?:have[ \t]+)?(?:then[ \t]+)?"
     r"(?:performed|did|carried[ \t]+out|placed|injected|proceeded|ablated|blocked|lesioned|treated)\b"
 )
 _NARRATED_LINE = 200
@@ -826,7 +847,9 @@ def _narrates_below(text: str, section: dict) -> bool:
     # 'PROCEDURE. Today I performed a left-sided thoracic radiofrequency neurotomy. She had no IV
     # sedation ...': a first-person account of the work, a paragraph long, describes it
     line_end = section["end"] if line_end == -1 else line_end
-    return _FIRST_PERSON_WORK.match(opening) is not None and line_end - section["header_end"] > _NARRATED_LINE
+    return (
+        _FIRST_PERSON_WORK.search(opening) is not None and line_end - section["header_end"] > _NARRATED_LINE
+    )
 
 
 def _indented_under(text: str, header_start: int, next_line: str) -> bool:

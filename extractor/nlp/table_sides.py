@@ -150,7 +150,7 @@ def _grid_side(view: NoteView, phrase: Mention, row_start: int, row_end: int) ->
     Y/N (or X) cell per side, under a header row that names the 'Left' and 'Right' columns."""
     row = _grid_row(view.text, phrase, row_start, row_end)
     if row is None:
-        return None
+        return _grid_side_column(view, phrase)
     checked = {side: span for side, span in row.items() if _GRID_CHECKED.match(view.text[span[0] : span[1]])}
     if len(checked) == 2:
         spans = checked.values()
@@ -231,3 +231,75 @@ def _side_mention(view: NoteView, phrase: Mention, value: str, span: tuple[int, 
         role=phrase.role,
         section=phrase.section,
     )
+
+
+_DONE_COLUMN = re.compile(r"(?i)(?:performed|perf|done|completed)\b")
+_NOT_DONE_CELL = re.compile(r"(?i)(?:n|no|not\s+done)\Z")
+_COLUMN_SLACK = 3
+"""How far (in characters) a row's cell may start from its header's column."""
+
+
+def _row_under(text: str, phrase: Mention) -> tuple[int, list[tuple[int, int]]] | None:
+    """(line start, cells) of the blank-aligned grid row holding ``phrase`` (None if prose)."""
+    row_start = text.rfind("\n", max(0, phrase.start - _GRID_ROW_MAX), phrase.start) + 1
+    row_end = text.find("\n", phrase.start, phrase.start + _GRID_ROW_MAX)
+    if row_end == -1 or (row_start == 0 and phrase.start >= _GRID_ROW_MAX):
+        return None
+    cells = _grid_cells(text, row_start, row_end)
+    return (row_start, cells) if len(cells) >= 3 else None
+
+
+def _columns_above(text: str, row_start: int, name: re.Pattern[str]) -> list[int]:
+    """Where (offset in its line) each column called ``name`` starts, in the nearest grid header
+    above the row that has one; [] if there is none within reach."""
+    end = row_start - 1
+    for _ in range(_GRID_REACH):
+        if end <= 0:
+            return []
+        start = text.rfind("\n", max(0, end - _GRID_ROW_MAX - 1), end) + 1
+        if start == 0 and end > _GRID_ROW_MAX:
+            return []
+        header = _grid_cells(text, start, end)
+        columns = [a - start for a, b in header if name.match(text[a:b])]
+        if len(header) >= 3 and columns:
+            return columns
+        end = start - 1
+    return []
+
+
+def _cells_under(row_start: int, cells: list[tuple[int, int]], columns: list[int]) -> list[tuple[int, int]]:
+    return [(a, b) for a, b in cells if any(abs((a - row_start) - c) <= _COLUMN_SLACK for c in columns)]
+
+
+def row_marked_not_done(view: NoteView, phrase: Mention) -> bool:
+    """``phrase`` sits in a grid row whose 'Performed' column says N ('L4-5 MBB   B   MB L3/L4
+    ...   N' under '... Performed'): a level the template lists, not done today."""
+    row = _row_under(view.text, phrase)
+    if row is None:
+        return False
+    columns = _columns_above(view.text, row[0], _DONE_COLUMN)
+    marks = [view.text[a:b].strip() for a, b in _cells_under(*row, columns)] if columns else []
+    return bool(marks) and len(marks) == len(columns) and all(_NOT_DONE_CELL.match(m) for m in marks)
+
+
+def _grid_side_column(view: NoteView, phrase: Mention) -> Mention | None:
+    """'L4-L5   B   MB L3 + L4 ...' under 'Level   Side   Approach ...': the row's 'Side' cell."""
+    row = _row_under(view.text, phrase)
+    if row is None:
+        return None
+    columns = _columns_above(view.text, row[0], _SIDE_HEADER)
+    under = _cells_under(*row, columns) if len(columns) == 1 else []
+    if len(under) != 1:
+        return None
+    span = under[0]
+    cell = view.text[span[0] : span[1]]
+    value = (
+        "bilateral"
+        if _BOTH.search(cell)
+        else "right"
+        if _RIGHT.match(cell)
+        else "left"
+        if _LEFT.match(cell)
+        else None
+    )
+    return _side_mention(view, phrase, value, span) if value else None
