@@ -52,6 +52,7 @@ _FOR_NAMED_NERVE = re.compile(
     r"(?i)[ \t,]{1,3}for[ \t]+(?:the[ \t]+)?(?:left[ \t]+|right[ \t]+)?[CTL][ \t]?[0-9]{1,2}[ \t]+"
     r"(?:medial|MB\b|dorsal|DR\b|primary)"
 )
+_TARGET_AFTER = re.compile(r"(?i)[ \t]{1,2}(?:junction|SAP\b|TP\b|transverse\s+process|superior\s+articular)")
 _LETTERED_SLASH = re.compile(r"[CTLS]\d{1,2}\s*/\s*[CTLS]\d", re.I)
 _BARE_SLASH_CHAIN = re.compile(r"[CTL]\d{1,2}(?:/\d{1,2}){2,}", re.I)
 _BARE_SLASH_PAIR = re.compile(r"[CTL]\d{1,2}/\d{1,2}", re.I)
@@ -359,8 +360,11 @@ def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> Phrase
         # 'the medial branch targets for the T7/T8 and T8/T9 joints' names joints, and so does
         # '... targets for the L four L five and the L five S one faucet joints'
         mode = None
-    if _FOR_NAMED_NERVE.match(view.text, phrase.end, phrase.end + 40):
-        # '... transverse process of L2 for the L1 medial branch': L2 is where the needle went
+    if _FOR_NAMED_NERVE.match(view.text, phrase.end, phrase.end + 40) or (
+        mode == "nerve" and _TARGET_AFTER.match(view.text, phrase.end, phrase.end + 30)
+    ):
+        # '... transverse process of L2 for the L1 medial branch', '... the right L4 medial branch
+        # at the corresponding L5 junction': L2 and L5 are where the needle went
         mode = "target"
     reading.mode = mode
     text = phrase.text

@@ -381,7 +381,7 @@ _LEVEL_TOKEN = r"[CTLS][ \t]?[0-9]{1,2}(?:[ \t]?[-/][ \t]?[CTLS]?[ \t]?[0-9]{1,2
 _LIST_AND = r"[ \t]{0,2}(?:,[ \t]{0,2}and|,|and|&)[ \t]{1,2}"
 # the side written before the first joint of a list whose last joint is the one not done
 _SIDE_OF_LIST = re.compile(
-    rf"(?i)\b(left|right|lt|rt)[ \t]+(?:the[ \t]+)?{_LEVEL_TOKEN}"
+    rf"(?i)\b(left|right|lt|rt)\s{{1,3}}(?:the[ \t]+)?{_LEVEL_TOKEN}"
     rf"(?:{_LIST_AND}{_LEVEL_TOKEN}){{0,4}}{_LIST_AND}\Z"
 )
 

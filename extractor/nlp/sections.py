@@ -96,6 +96,9 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     sections.append(current)
     for section in sections:
         first_line = text[section["header_end"] : text.find("\n", section["header_end"]) % (len(text) + 1)]
+        if not first_line.strip() and section["role"] == "imaging":
+            # 'Imaging' / 'Fluoroscopy': an export's label above its value
+            first_line = _next_line(text, section["header_end"])
         if (
             section["role"] == "exam"
             and len(first_line) <= _EXAM_TITLE_MAX
@@ -238,6 +241,18 @@ def inline_plans(text: str, sections: list[dict]) -> list[dict]:
         "plan",
         "plan",
     )
+
+
+def _next_line(text: str, offset: int) -> str:
+    """The line after the one ``offset`` is on (at most a row's length)."""
+    start = text.find("\n", offset, offset + _ROW_REACH) + 1
+    if not start:
+        return ""
+    end = text.find("\n", start, start + _ROW_REACH)
+    return text[start : end if end != -1 else min(len(text), start + _ROW_REACH)]
+
+
+_ROW_REACH = 200
 
 
 def _line_end(text: str, start: int, end: int) -> int:
