@@ -86,6 +86,13 @@ def _header_cells(text: str, row_start: int) -> list[str] | None:
     return None
 
 
+def _cell_side(cell: str) -> str | None:
+    """The side a 'Side' column's cell gives ('B', 'bilat', 'R', 'Lt', ...)."""
+    if _BOTH.search(cell):
+        return "bilateral"
+    return "right" if _RIGHT.match(cell) else "left" if _LEFT.match(cell) else None
+
+
 def table_side(view: NoteView, phrase: Mention) -> Mention | None:
     """The side of the table row holding ``phrase``, as a SIDE mention; None outside tables."""
     text = view.text
@@ -100,16 +107,7 @@ def table_side(view: NoteView, phrase: Mention) -> Mention | None:
     side_column = next((i for i, c in enumerate(header) if _SIDE_HEADER.match(c)), None)
     if side_column is not None and side_column < len(cells):
         span = cells[side_column]
-        cell = text[span[0] : span[1]]
-        value = (
-            "bilateral"
-            if _BOTH.search(cell)
-            else "right"
-            if _RIGHT.match(cell)
-            else "left"
-            if _LEFT.match(cell)
-            else None
-        )
+        value = _cell_side(text[span[0] : span[1]])
     else:
         right = next((i for i, c in enumerate(header) if _RIGHT.match(c)), None)
         left = next((i for i, c in enumerate(header) if _LEFT.match(c)), None)
@@ -292,14 +290,5 @@ def _grid_side_column(view: NoteView, phrase: Mention) -> Mention | None:
     if len(under) != 1:
         return None
     span = under[0]
-    cell = view.text[span[0] : span[1]]
-    value = (
-        "bilateral"
-        if _BOTH.search(cell)
-        else "right"
-        if _RIGHT.match(cell)
-        else "left"
-        if _LEFT.match(cell)
-        else None
-    )
+    value = _cell_side(view.text[span[0] : span[1]])
     return _side_mention(view, phrase, value, span) if value else None
