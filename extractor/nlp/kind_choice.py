@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .level_parser import LEVEL_START
 from .listed_parts import listed_segments, segment_label
 from .note_view import Mention, NoteView
 
@@ -189,14 +190,9 @@ def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
     return ordered
 
 
-_REGION_LETTER = re.compile(
-    r"(?i)\b([CTLS])[ \t]?(?:[0-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-)
-
-
 def _phrase_region(phrase: Mention) -> str | None:
     """'cervical_thoracic' or 'lumbar_sacral' by the first level letter (None if unread)."""
-    letter = _REGION_LETTER.search(phrase.text)
+    letter = LEVEL_START.search(phrase.text)
     if letter is None:
         return None
     return "cervical_thoracic" if letter.group(1).upper() in "CT" else "lumbar_sacral"

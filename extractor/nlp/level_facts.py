@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..models import Evidence
 from .level_parser import (
+    LEVEL_START,
     LevelUnit,
     is_consecutive_pair,
     joint_index,
@@ -250,16 +251,13 @@ def _level_was_corrected(view: NoteView, side: Mention, group: list[Mention]) ->
     cue = _SPOKEN_CORRECTION.search(between)
     return (
         cue is not None
-        and _LEVELISH.search(between, 0, cue.start()) is not None
+        and LEVEL_START.search(between, 0, cue.start()) is not None
         and _SIDE_WORD.search(between) is None
     )
 
 
 _SPOKEN_CORRECTION = re.compile(
     r"(?i)\b(?:correction|scratch\s+that|strike\s+that|I\s+mean|no\s+wait|sorry)\b"
-)
-_LEVELISH = re.compile(
-    r"(?i)\b[CTLS][ \t]?(?:[0-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 )
 
 

@@ -69,6 +69,10 @@ def _number(text: str) -> int:
     return _WORD_NUMBERS[lowered] if lowered in _WORD_NUMBERS else int(lowered)
 
 
+LEVEL_START = re.compile(
+    r"(?i)\b([CTLS])[ \t]?(?:[0-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+)
+"""Where a level is written ('L4', 'C five'), its letter in group 1: a quick test for level words."""
 _DASH_OR_SLASH = re.compile(r"^\s*[-\u2013\u2014/]\s*$")
 
 

@@ -102,16 +102,15 @@ def _facet_kind_mentions(view: NoteView) -> list[Mention]:
     # 'PLANNED: first diagnostic medial branch block ...' over 'PERFORMED: ... intra-articular
     # facet joint injection ... converted from the planned medial branch block': a kind named only
     # in the planned line gives way to the kinds named elsewhere
+    planned = [(view.section_at(m.start) or {}).get("category") == "procedure_planned" for m in kinds]
     elsewhere = {
-        m.meta["kind"] for m in kinds if m.meta.get("specificity", 0) >= 2 and not _in_planned_line(view, m)
+        m.meta["kind"]
+        for m, p in zip(kinds, planned, strict=True)
+        if not p and m.meta.get("specificity", 0) >= 2
     }
     if elsewhere:
-        kinds = [m for m in kinds if m.meta["kind"] in elsewhere or not _in_planned_line(view, m)]
+        kinds = [m for m, p in zip(kinds, planned, strict=True) if m.meta["kind"] in elsewhere or not p]
     return kinds
-
-
-def _in_planned_line(view: NoteView, mention: Mention) -> bool:
-    return (view.section_at(mention.start) or {}).get("category") == "procedure_planned"
 
 
 def _implied_block(view: NoteView, phrases: list[Mention]) -> list[Mention]:
