@@ -57,6 +57,10 @@ _TARGET_AFTER = re.compile(r"(?i)[ \t]{1,2}(?:junction|SAP\b|TP\b|transverse\s+p
 _LETTERED_SLASH = re.compile(r"[CTLS]\d{1,2}\s*/\s*[CTLS]\d", re.I)
 _BARE_SLASH_CHAIN = re.compile(r"[CTL]\d{1,2}(?:/\d{1,2}){2,}", re.I)
 _BARE_SLASH_PAIR = re.compile(r"[CTL]\d{1,2}/\d{1,2}", re.I)
+# 'left T11/T12/L1 MBB': three or more lettered levels in a slash chain before a nerve procedure
+# are its nerves (a joint is two levels)
+_LETTERED_SLASH_CHAIN = re.compile(r"[CTL]\d{1,2}(?:[ \t]?/[ \t]?[CTLS]\d{1,2}){2,}", re.I)
+_NERVE_PROCEDURE_AFTER = re.compile(r"(?i)[ \t]{0,2}(?:MBBs?|MBNBs?|MBs?|RFA|RFN)\b")
 _DORSAL_RAMUS_NEXT = re.compile(
     r"(?i)[ \t]{0,2}(?:medial[ \t]+branch(?:es)?|MBs?)[ \t]{0,2}(?:\+|&|and|,)[ \t]{0,2}(?:the[ \t]+)?"
     r"L5[ \t]{0,2}(?:DR|dorsal[ \t]+ram)"
@@ -193,8 +197,14 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
     ordered = sorted(phrases, key=lambda m: m.start)
     starts = [p.start for p in ordered]
     for side in view.of("SIDE"):
-        if side.today and not side.negated and (labelled := _labelled_level(view, side, ordered, starts)):
+        if not side.today or side.negated:
+            continue
+        if labelled := _labelled_level(view, side, ordered, starts):
             attached[labelled.index] = [side]
+            continue
+        # 'Joint - L4/L5 facet' / 'Side - Right': a block's side field names the level above it
+        for phrase in level_line_above(view, side, ordered, starts):
+            attached.setdefault(phrase.index, [side])
     return attached
 
 
@@ -218,6 +228,27 @@ def _labelled_level(view: NoteView, side: Mention, group: list[Mention], starts:
     first = bisect_left(starts, above)  # (group: the phrases in text order, starts: theirs)
     on_label = [p for p in group[first : first + 4] if p.start < line_start - 1]
     return on_label[-1] if on_label else None
+
+
+_SIDE_FIELD = re.compile(r"(?i)[ \t]{0,8}(?:laterality|side)[ \t]{0,3}[-:=][ \t]{0,3}\Z")
+
+
+def level_line_above(view: NoteView, side: Mention, group: list[Mention], starts: list[int]) -> list[Mention]:
+    """The level phrases on the line right above a 'Side - Right' field line that holds only
+    this side: a per-level block of a form ('Joint - L4/L5 facet' / 'Side - Right')."""
+    text = view.text
+    line_start = text.rfind("\n", max(0, side.start - _LABEL_REACH), side.start) + 1
+    line_end = text.find("\n", side.end, side.end + _LABEL_REACH)
+    line_end = len(text) if line_end == -1 and len(text) - side.end < _LABEL_REACH else line_end
+    if line_start == 0 or line_end == -1 or text[side.end : line_end].strip(" \t.;"):
+        return []
+    if not _SIDE_FIELD.match(text[line_start : side.start]):
+        return []
+    above = text.rfind("\n", max(0, line_start - 1 - _LABEL_REACH), line_start - 1) + 1
+    if above == 0 and line_start - 1 > _LABEL_REACH:
+        return []  # (a long line above is no field of the block)
+    first = bisect_left(starts, above)
+    return [p for p in group[first : first + 6] if p.start < line_start - 1]
 
 
 _LIST_JOINER = re.compile(r"^\s{0,3}(?:,\s{0,3}(?:and\s+)?|and\s+|&\s*|/\s*)(?:the\s+)?$", re.I)
@@ -364,6 +395,12 @@ def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> Phrase
         # '... transverse process of L2 for the L1 medial branch', '... the right L4 medial branch
         # at the corresponding L5 junction': L2 and L5 are where the needle went
         mode = "target"
+    if (
+        mode is None
+        and _LETTERED_SLASH_CHAIN.fullmatch(phrase.text)
+        and _NERVE_PROCEDURE_AFTER.match(view.text, phrase.end, phrase.end + 12)
+    ):
+        mode = "nerve"
     reading.mode = mode
     text = phrase.text
     if mode is not None and _LETTERED_SLASH.search(text):

@@ -22,7 +22,8 @@ _PRIOR_CONTEXT = re.compile(
     r"\b(?:first|prior(?!\s+to\b|\s*:)|previous|previously|last|initial|earlier|#1|#\s*1|block\s+1|"
     r"gave|provided|afforded|reported|had(?!\s+(?:her|him|them|the\s+patient)\s+(?:bend|stand|sit|walk|twist|rotate|"
     r"extend|move|get|lie|do|perform|try|repeat)\b)(?!\s+(?:no|come|gone|dropped|fallen|decreased|recovered|settled|stabili[sz]ed)\b)|(?<!not\s)(?<!n't\s)obtained|achieved|after\s+(?:the|her|his|their)\s+(?:first|initial|prior|previous|last)|"
-    r"s/p|status[- ]post|h/o|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s+visit)\b",
+    r"s/p|status[- ]post|h/o|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s+visit|"
+    r"(?:years?|months?|weeks?)\s+out\s+from)\b",
     re.I,
 )
 TODAY_CONTEXT = re.compile(
@@ -111,9 +112,9 @@ def build_agents(view: NoteView) -> list[Agent]:
     return agents
 
 
-# ' / ' and ' | ' part a shorthand line's fields; the cells of a table row ('| Lidocaine 1% |
+# ' / ', ' // ' and ' | ' part a shorthand line's fields; the cells of a table row ('| Lidocaine 1% |
 # 8 mL | skin |', a line that starts with a pipe) are one clause
-_CLAUSE_BREAK_BEFORE = re.compile(r"[;,]|\s/\s|\n\s*\n|\n\s*[-*\u2022]")
+_CLAUSE_BREAK_BEFORE = re.compile(r"[;,]|\s//?\s|\n\s*\n|\n\s*[-*\u2022]")
 # ('bupi 0.5% 0.5cc ea. skin lido 1%': a shorthand line's full stop before a lower-case word ends
 # the clause, where the sentence splitter read one sentence)
 # ('40 TA + 0.5cc 0.25% bupi into jt, skin lido': a comma before the skin's own agent)
@@ -121,9 +122,9 @@ _SKIN_AGENT_NEXT = (
     r",(?=[ \t]{0,2}(?:skin|subq|sq)[ \t]+(?:[0-9.]{1,4}[ \t]?%[ \t]+)?(?:lido|lidocaine|xylocaine|local)\b)"
 )
 _CLAUSE_BREAK_AFTER = re.compile(
-    r"[;]|\n(?![ \t]*[a-z])|\n(?=[ \t]*[a-z][a-z/ ]{0,15}:)|\s/\s|(?<!\.)\.[ \t]|" + _SKIN_AGENT_NEXT
+    r"[;]|\n(?![ \t]*[a-z])|\n(?=[ \t]*[a-z][a-z/ ]{0,15}:)|\s//?\s|(?<!\.)\.[ \t]|" + _SKIN_AGENT_NEXT
 )
-_CLAUSE_OR_LINE_BREAK_AFTER = re.compile(r"[;\n]|\s/\s|(?<!\.)\.[ \t]|" + _SKIN_AGENT_NEXT)
+_CLAUSE_OR_LINE_BREAK_AFTER = re.compile(r"[;\n]|\s//?\s|(?<!\.)\.[ \t]|" + _SKIN_AGENT_NEXT)
 _WRAP_WIDTH = 60
 _WRAPPED_BEFORE = re.compile(r"[a-z][ \t]*\n[ \t]*\Z")  # the line before ends mid-clause
 _ROW_LEAD = re.compile(r"\|?\s{0,3}(?:[0-9]{1,2}:?[0-9]{2}\s{0,9}\|?)?\s{0,9}")  # '', '14:05', '0818 |'
@@ -326,7 +327,10 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
         if _UNCHECKED_BOX in m.status:
             continue  # 'Sedation: [x] None  [ ] Local only': an option not chosen says nothing
         if m.role == "history" and not TODAY_WORD.search(view.sentence_text(m.sent)):
-            continue  # ('... she declined sedation today' in a dictated history paragraph counts)
+            # ('... she declined sedation today' in a dictated history paragraph counts, and so
+            # does a SOAP note's 'S: ... She declined sedation.', with no earlier procedure named)
+            if m.value != "none" or is_prior_text(view.sentence_text(m.sent)):
+                continue
         value = m.value
         if m.negated and value not in ("none", "local_only"):
             value = "none"

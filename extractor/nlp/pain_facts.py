@@ -29,6 +29,7 @@ from .note_view import Mention, NoteView
 from .rule_data import pain_patterns
 from .rule_text import rule_text
 from .sections import DISCHARGE_PAIN
+from .spine_parts import names_only_other_part, parts_done, parts_named
 
 _PAIN_ROLES = frozenset(
     {"pain", "description", "other_today", "untitled", "header", "medications", "anesthesia"}
@@ -65,6 +66,12 @@ _PAIN_FIELD = re.compile(
 )
 _CUE_REACH = 90
 _PAIN_BEFORE_AFTER = re.compile(r"\bpain\s+(?:before|after)\b", re.I)
+# '... which helped for almost a year ... covered by his insurance baseline pain six out of ten':
+# a run-on dictation's history that ends on today's baseline score
+_ENDS_ON_BASELINE = re.compile(
+    r"(?i)\bbaseline[ \t]+pain[ \t]+(?:score[ \t]+)?(?:is[ \t]+|of[ \t]+|today[ \t]+)?[a-z0-9]{1,5}"
+    r"(?:[ \t]*(?:/[ \t]?10|out[ \t]+of[ \t]+(?:10|ten)))?[\s.]{0,4}\Z"
+)
 _EARLIER_PROCEDURE = re.compile(
     r"\b(?:first|prior|previous|previously|last|initial|earlier|s/p|status[- ]post)\b|#\s*1\b", re.I
 )
@@ -72,7 +79,7 @@ _EARLIER_PROCEDURE = re.compile(
 _THAT_BLOCK = re.compile(r"(?i)\bthat\s+(?:block|injection|procedure|session|MBB|RFA)\b")
 _BARE_PAIR_SENTENCE = 24
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
-_SCORE_GROUPS = tuple("abcdefghijklmnopqrstu")
+_SCORE_GROUPS = tuple("abcdefghijklmnopqrstuv")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
 _PLACED_AT_NUMBER = frozenset("dehjkp")
 """Branches whose cue is part of the match ('before the block was 6'): the score sits at its
@@ -91,7 +98,8 @@ _SCALE_RANGE = re.compile(r"(?<![0-9./])0\s*(?:-|\u2013|to)\s*10(?![0-9.])")
 # to a character that can start a branch, instead of trying every branch at every position
 # (3x faster over the corpus; these two ran on every sentence of every note).
 _PAIN_WORDING = with_first_char_lookahead(
-    r"/\s*10|out\s+of|of\s+(?:10|ten)\b|rated|over\s+(?:10|ten)|->|\u2192|\u2193|=>|\bpre|\bpost|before|after|\bfrom\b|nrs|vas|pain|score|going|went|"
+    r"/\s*10|out\s+of|of\s+(?:10|ten)\b|rated|over\s+(?:10|ten)|->|\u2192|\u2193|=>|>[ \t]{0,2}[0-9]|"
+    r"\bpre|\bpost|before|after|\bfrom\b|nrs|vas|pain|score|going|went|"
     r"down\s+to|\[|\{|\||\t|\.\.|baseline|arrival|today|minutes|\bmin\b|discharge|in\s+recovery|in\s+pacu|came\s+in\s+at|left\s+at|"
     r"coming\s+(?:in|out)|walking\s+(?:in|out)"
 )
@@ -151,6 +159,7 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
         or _PAIN_FIELD.match(sentence) is not None
         or not is_prior_sentence(view, sent)
         or bool(TODAY_CONTEXT.search(sentence))
+        or _ENDS_ON_BASELINE.search(sentence[-80:]) is not None
         # 'Pain before was five ..., after was one ..., and he reported the buttock pain was
         # gone': a before/after score pair with no earlier procedure named is today's
         or (_PAIN_BEFORE_AFTER.search(sentence) is not None and _EARLIER_PROCEDURE.search(sentence) is None)
@@ -245,6 +254,7 @@ def build_pain(view: NoteView) -> Pain:
     cues: list[tuple[int, int, str]] = []
     text = _spoken_slash(rule_text(view.text))
     numbers, wordings = _note_prefilter(text)
+    done: set[str] | None = None  # the parts of the spine treated today, when first needed
     for sent, (start, end) in enumerate(view.sentences):
         first = bisect_left(numbers, start)
         if first == len(numbers) or numbers[first] >= end:
@@ -279,6 +289,10 @@ def build_pain(view: NoteView) -> Pain:
                     pain.pre, pain.post = pre, post
                     evidence.append(span(view, start + pair.start(), start + pair.end()))
                     continue
+        if role != "pain" and parts_named(sentence):
+            done = parts_done(view) if done is None else done
+            if names_only_other_part(sentence, done):
+                continue  # 'B. NECK PAIN / Mild bilateral lower neck ache, 3/10' beside a lumbar RFA
         scale_ranges = [m.span() for m in _SCALE_RANGE.finditer(sentence)]
         for match in patterns["score"].finditer(sentence):
             if any(a <= match.start() < b or a < match.end() <= b for a, b in scale_ranges):

@@ -9,11 +9,19 @@ from dataclasses import dataclass
 
 from ..models import FACET_KINDS, Evidence, JointFact, LevelDiscrepancy, Procedure
 from .kind_choice import group_phrases
-from .level_facts import Discrepancy, attach_sides, combine_sides, read_phrase, resolve_joints
+from .level_facts import (
+    Discrepancy,
+    attach_sides,
+    combine_sides,
+    level_line_above,
+    read_phrase,
+    resolve_joints,
+)
 from .level_parser import is_consecutive_pair, parse_level_phrase, region_of, unit_joints
 from .note_facts import TODAY_WORD
 from .note_view import Mention, NoteView, evidence_of
 from .rule_text import rule_text
+from .spine_parts import names_only_other_part, parts_done, parts_of_levels
 from .table_sides import row_marked_not_done, table_side, unticked_row
 
 _SESSION_MARK = r"(?:#\s*[:=]?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+)"
@@ -388,9 +396,14 @@ _SIDE_OF_LIST = re.compile(
 _SIDE_NAMED = re.compile(r"(?i)\b(left|right)\b")
 
 
+_BOTH_SIDES = re.compile(r"(?i)\bboth\s+sides\b")
+
+
 def _repeats_other_side(view: NoteView, repeat: Mention) -> bool:
     """'... the same three targets on the right' after the left side: a repeat on the other side;
     'a second needle to the same junction at L5 on the right' after right-sided needles is not."""
+    if _BOTH_SIDES.search(repeat.text):
+        return True  # '(done identically on both sides, right first)'
     named = {side.lower() for side in _SIDE_NAMED.findall(view.text, repeat.start, repeat.end + 16)}
     if len(named) != 1:
         return True  # 'on the other / opposite / contralateral side', 'on the right and the left'
@@ -460,6 +473,14 @@ def _sides_not_done(view: NoteView) -> list[Removal]:
     ]
 
 
+def _other_spine_part(view: NoteView, cue: Mention) -> bool:
+    """A stop in a sentence that names only another part of the spine than every level done
+    today ('Neck TON block deferred by patient.' or 'Might warrant C5-6/C6-7 medial branch
+    blocks in future; deferred.' beside a lumbar block): that other procedure was put off."""
+    levels = parts_of_levels([p.text for p in view.in_sentence(cue.sent, "LEVEL_PHRASE")])
+    return names_only_other_part(view.sentence_text(cue.sent), parts_done(view), levels)
+
+
 def _cue_context(view: NoteView, cue: Mention) -> str:
     """The text an abort cue is judged by: its clause ('...; meloxicam, stopped because of
     dyspepsia; ...' stops a drug, not the procedure), or its sentence when the clause is a word
@@ -505,6 +526,7 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         and _PROCEDURE_CONTEXT.search(_cue_context(view, c))
         and not _EARLIER_EVENT.match(view.text[c.end : c.end + 80].lstrip())
         and not _RETRIED.search(view.text, c.end, c.end + _RETRY_REACH)
+        and not _other_spine_part(view, c)
     ]
     if not cues:
         # 'Levels done vs consented: L3-L4 was NOT injected on either side': not a stop, but
@@ -655,11 +677,16 @@ def _corrected_side(view: NoteView) -> str | None:
 
 
 def side_field(view: NoteView) -> str | None:
-    """The value of a 'Side:' / 'Laterality:' field, which applies to every joint."""
+    """The value of a 'Side:' / 'Laterality:' field, which applies to every joint (not one of a
+    form's per-level blocks, 'Joint - L4/L5 facet' / 'Side - Right', which is that level's)."""
+    phrases = sorted(view.of("LEVEL_PHRASE"), key=lambda m: m.start)
+    starts = [p.start for p in phrases]
     values = [
         m.value
         for m in _stated_sides(view)
-        if _SIDE_FIELD.match(view.sentence_text(m.sent)) and not any(view.in_sentence(m.sent, "LEVEL_PHRASE"))
+        if _SIDE_FIELD.match(view.sentence_text(m.sent))
+        and not any(view.in_sentence(m.sent, "LEVEL_PHRASE"))
+        and not level_line_above(view, m, phrases, starts)
     ]
     return combine_sides(values)
 
@@ -780,6 +807,10 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
             or _ACTED_ON.match(view.text, m.end, m.end + 60)
         )
     ]
+    if any(m.section == "consent" for m in phrases) and any(m.section != "consent" for m in phrases):
+        # 'CONSENT: Written consent signed for "left L3-4, L4-5, L5-S1 medial branch blocks"':
+        # what was agreed to is not what was done, where the note says what was done
+        phrases = [m for m in phrases if m.section != "consent"]
     all_kinds = facet_kinds + other_kinds
     facet_phrases = []
     for phrase in phrases:

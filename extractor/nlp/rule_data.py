@@ -139,14 +139,14 @@ def section_rule_patterns() -> tuple[str, ...]:
 
 def _spoken(raw: dict[str, Any]) -> str:
     """The dictated form of a header: its ``metadata.spoken`` names in lower case at the start of
-    a paragraph, then a comma or a blank and a lower-case word that does not make the name part
+    a paragraph or of the note, then a comma or a blank and a lower-case word that does not make the name part
     of a sentence ('plan, follow up'; not 'plan was discussed'); or in any case with a comma or a
     full stop ('Description. After induction ...', 'Procedure title, bilateral ...')."""
     names = raw.get("metadata", {}).get("spoken")
     if not names:
         return ""
     return (
-        rf"|(?<=\n\n)(?-i:(?=[a-z]))(?:{names})(?:,[ \t]*|[ \t]+)"
+        rf"|(?:(?<=\n\n)|\A)(?-i:(?=[a-z]))(?:{names})(?:,[ \t]*|[ \t]+)"
         r"(?!(?:was|were|is|are|has|had|and|or|of|to|with|for|on|at|in|as|by|will|would)\b)(?-i:(?=[a-z]))"
         # 'Description. After induction ...', 'Okay, procedure. This was ...'
         rf"|(?:(?<=\n\n)|\A)(?:(?:okay|ok|alright|all\s+right)[,.]?[ \t]+)?(?:{names})[,.][ \t]+(?=[A-Za-z])"

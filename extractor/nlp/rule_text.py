@@ -7,9 +7,10 @@ eight comma') hides the comma a rule looks for; a migrated record keeps HTML ent
 ('Sterile prep &amp; drape', 'L4-5<br>') and typographic dashes and blanks ('T12\u2011L1',
 'L4\u20135', a no-break space). The rules read the text with underscores as blanks, a spoken
 ' comma' as ',' and a spoken ' period.' as '.', each padded with blanks, an entity or a line-break
-tag as its character padded with blanks, a form's dot leader before a colon as blanks, and every
-dash as '-' and every blank as a space: the same length, so every offset found in it is an offset
-into the note, and evidence is still cut from the note itself.
+tag as its character padded with blanks, a form's dot leader before a colon as blanks, every
+dash as '-', every blank as a space and every arrow ('7 \u279d 4', '8 \u21d2 2') as '\u2192': the
+same length, so every offset found in it is an offset into the note, and evidence is still cut
+from the note itself.
 """
 
 from __future__ import annotations
@@ -22,20 +23,25 @@ _COMMA_AND_BLANKS = ",     "
 _STOP_AND_BLANKS = ".      "
 # a form's dot leader before a colon ('SEDATION GIVEN.........: N', 'PAIN PRE (NRS 0-10)....: 7')
 _DOT_LEADER = re.compile(r"(?<=[\w)#])\.{3,}(?=:)")
-_TYPOGRAPHY = str.maketrans(
-    {
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-        "\u202f": " ",
-        "\u2009": " ",
-    }
-)
-_TYPOGRAPHIC = frozenset("\u2010\u2011\u2012\u2013\u2014\u2212\u00a0\u202f\u2009")
+_TYPOGRAPHY_MAP = {
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2212": "-",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u2794": "\u2192",
+    "\u279c": "\u2192",
+    "\u279d": "\u2192",
+    "\u279e": "\u2192",
+    "\u27f6": "\u2192",
+    "\u21d2": "\u2192",
+}
+_TYPOGRAPHY = str.maketrans(_TYPOGRAPHY_MAP)
+_TYPOGRAPHIC = frozenset(_TYPOGRAPHY_MAP)
 _MARKUP = re.compile(r"(?i)&(?:nbsp|amp|gt|lt|quot|apos|#39|deg);|<(?:br|p|/p|b|/b|i|/i)[ \t]?/?>")
 _ENTITY_CHARACTER = {
     "&deg;": "\u00b0",

@@ -4,13 +4,14 @@ dictation), decided between tokens.
 A boundary falls before a token when the token before it
 
 - holds a newline, unless the line looks hard-wrapped (a long line that does not end in
-  punctuation, followed by a lower-case word);
+  punctuation, followed by a lower-case word, with no blank line between);
 - ends in sentence-final punctuation with a space after it, and the next token starts with a
   capital, a digit or a list mark, or the stop follows a real word (dictation), unless it is
   an abbreviation or dots leading to a number ('PRE-PROCEDURE ...... 7');
 - is the dictated word "period" / "paragraph" (not "period of", "period the", "period was");
 - is a spaced pipe between fields ('Lvl: L5-S1 | Side: B'), not in a table row (a line that
-  starts with a pipe), or a spaced double pipe anywhere ('Proc: ... || Lvl: ... || Side: LT');
+  starts with a pipe), or a spaced double pipe or double slash anywhere ('Proc: ... || Lvl:
+  ... || Side: LT', 'DX MBB #2 // B L4-5 + L5-S1 // NO SED');
 - is a spaced semicolon before a field label ('MBB #2 B L3-4, L4-5 ; Hx: ... ; Sed: none').
 
 Only tokens that can satisfy one of these are looked at: they are found with a regex over
@@ -54,6 +55,7 @@ LIST_STARTS = "#-*•("
 _NEWLINE = re.compile(r"\n")
 _STOP_BEFORE_SPACE = re.compile(r"[.!?\"')\]](?= )")
 _PIPE = re.compile(r"\|")
+_SPACED_DOUBLE_SLASH = re.compile(r"(?<= )//(?= )")
 _SPACED_SEMICOLON = re.compile(r"(?<= );(?= )")
 _BRACKET = re.compile(r"[\[\]]")
 ASIDE_MIN = 12  # '[LBP x3 yrs; s/p B L4/5 MBB x2 2022]' is an aside; '[X]', '[ 7 ]' are not
@@ -85,6 +87,7 @@ def sentence_bounds(text: str, starts: list[int], ends: list[int]) -> list[list[
     candidates.update(bisect_right(starts, m.start()) for m in _DICTATED_BREAK.finditer(text))
     candidates.update(bisect_right(starts, m.start()) for m in _PIPE.finditer(text))
     candidates.update(bisect_right(starts, m.start()) for m in _SPACED_SEMICOLON.finditer(text))
+    candidates.update(bisect_right(starts, m.start()) for m in _SPACED_DOUBLE_SLASH.finditer(text))
     # the token starting at an opening bracket, and the token after a closing one
     candidates.update(
         bisect_right(starts, m.start() - 1) if m.group() == "[" else bisect_right(starts, m.start())
@@ -102,6 +105,8 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
     previous = text[starts[index - 1] : ends[index - 1]]
     token = text[starts[index] : ends[index]]
     if "\n" in previous:
+        if previous.count("\n") > 1:
+            return True  # a blank line ends a paragraph, however long its last line ran
         if _FIELD_LABEL.match(text, starts[index]):
             return True  # '... | skin lido\nsed: none (pt declined)': a field label starts a line
         if _PAREN_WORD.match(text, starts[index]):
@@ -119,6 +124,8 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
     )
     if spaced and double_pipe:
         return True  # a quick-text macro's 'Proc: ... || Lvl: ... || Side: LT': never a table's cell
+    if spaced and previous == "//" and text[starts[index - 1] - 1 : starts[index - 1]] == " ":
+        return True  # a procedure board's 'DX MBB #2 // B L4-5 + L5-S1 // NO SED // NRS 8 → 2'
     if (
         previous == ";"
         and spaced

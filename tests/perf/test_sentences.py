@@ -59,8 +59,10 @@ def token_attribute_splitter(doc) -> list[list[int]]:
         if previous is not None:
             boundary = False
             if "\n" in previous.text or ("\n" in previous.whitespace_ and not token.is_space):
-                boundary = bool(re.match(r"[a-z][a-z/ ]{0,15}:", text[token.idx :])) or not hard_wrap(
-                    previous, token
+                boundary = (
+                    previous.text.count("\n") > 1  # a blank line ends the paragraph
+                    or bool(re.match(r"[a-z][a-z/ ]{0,15}:", text[token.idx :]))
+                    or not hard_wrap(previous, token)
                 )
             elif token.text == "[" and bracket_aside_end(text, token.idx) is not None:
                 boundary = True
@@ -73,6 +75,12 @@ def token_attribute_splitter(doc) -> list[list[int]]:
                 or (previous.text == "|" and text[previous.idx - 1 : previous.idx] == "|")
             ):
                 boundary = True  # a macro's 'Proc: ... || Lvl: ...'
+            elif (
+                previous.text == "//"
+                and previous.whitespace_
+                and text[previous.idx - 1 : previous.idx] == " "
+            ):
+                boundary = True  # a procedure board's 'DX MBB #2 // B L4-5 + L5-S1 // NO SED'
             elif (
                 previous.text == ";"
                 and previous.whitespace_
