@@ -19,7 +19,7 @@ _DOSE = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>mg|mcg|ml|mL|cc|cc's|un
 _CONCENTRATION = re.compile(r"(?P<value>\d+(?:\.\d+)?)\s*%")
 _SEDATION_RANK = {"general": 5, "mac": 4, "moderate": 3, "local_only": 2, "none": 1}
 _PRIOR_CONTEXT = re.compile(
-    r"\b(?:first|prior(?!\s+to\b|\s*:)|previous|previously|last|initial|earlier|#1|#\s*1|block\s+1|"
+    r"\b(?:first|prior(?!\s+to\b|\s*:)|previous|previously|last|initial|earlier|#1|#\s*1|block\s+1|dx1|"
     r"gave|provided|afforded|reported|had(?!\s+(?:her|him|them|the\s+patient)\s+(?:bend|stand|sit|walk|twist|rotate|"
     r"extend|move|get|lie|do|perform|try|repeat)\b)(?!\s+(?:no|come|gone|dropped|fallen|decreased|recovered|settled|stabili[sz]ed)\b)|(?<!not\s)(?<!n't\s)obtained|achieved|after\s+(?:the|her|his|their)\s+(?:first|initial|prior|previous|last)|"
     r"s/p|status[- ]post|h/o|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s+visit|"
@@ -44,7 +44,7 @@ _OTHER_AFTER = re.compile(
     re.I,
 )
 _BLOCK_WORDS = re.compile(
-    r"\b(?:MBBs?|MBNBs?|blocks?|blks?|medial\s+branch\w*|diagnostic|dx|facet\s+injections?|IA|1st|2nd|sets?)\b"
+    r"\b(?:MBBs?|MBNBs?|blocks?|blks?|medial\s+branch\w*|diagnostic|dx|dx[1-4]|facet\s+injections?|IA|1st|2nd|sets?)\b"
     r"|#\s*[1-4]\b",
     re.I,
 )
@@ -60,7 +60,7 @@ _EACH_TIME = re.compile(r"(?i)\b(?:both|each)\s+(?:times?|occasions?)\b")
 _WITHDRAWN_PERCENT = re.compile(r"\([ \t]?not[ \t]+([0-9]{1,3})[ \t]?%[ \t]?\)", re.I)
 _DIAGNOSTIC_BLOCK = re.compile(r"\b(?:diagnostic|dx|confirmatory|MBBs?|MBNBs?|medial\s+branch\w*)\b", re.I)
 _WORD_SCORES = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "zero": 0, "nil": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 }  # fmt: skip
 
@@ -208,7 +208,10 @@ def _detail_line(view: NoteView, mention: Mention) -> str | None:
 
 _SKIN_SUBJECT = re.compile(
     r"(?i)\bskin\b[^.;:\n]{0,100}\b(?:anesthetized|anaesthetized|infiltrated|numbed)[ \t]+"
-    r"(?:with|using)[ \t]+(?:[0-9.]{1,4}[ \t]?%[ \t]+)?\Z"
+    r"(?:with|using)[ \t]+(?:[0-9.]{1,4}[ \t]?%[ \t]+)?"
+    # '... anesthetized with two milliliters of one percent lidocaine': a dose said in words
+    r"(?:(?:[0-9.]{1,4}|zero|one|two|three|four|five|half|a|an|point|percent|milliliters?|ml|cc|of)"
+    r"[ \t]+){0,8}\Z"
     # 'We numbed the skin, lidocaine one percent, then ...'
     r"|\b(?:anesthetized|anaesthetized|infiltrated|numbed)[ \t]+(?:the[ \t]+)?skin[ \t]{0,2}[,:][ \t]{0,2}\Z"
 )

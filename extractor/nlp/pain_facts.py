@@ -18,6 +18,7 @@ from ..models import Evidence, Pain
 from .first_chars import with_first_char_lookahead
 from .note_facts import (
     TODAY_CONTEXT,
+    TODAY_WORD,
     is_prior_sentence,
     is_prior_text,
     percent_value,
@@ -66,6 +67,9 @@ _PAIN_FIELD = re.compile(
 )
 _CUE_REACH = 90
 _PAIN_BEFORE_AFTER = re.compile(r"\bpain\s+(?:before|after)\b", re.I)
+# 'The pain score before the block was six out of ten. Afterward, ..., the patient reported nil
+# out of ten.': a sentence that opens on 'afterward' goes on from today's score before it
+_OPENS_AFTERWARD = re.compile(r"(?i)[ \t]{0,4}afterwards?\b")
 # '... which helped for almost a year ... covered by his insurance baseline pain six out of ten':
 # a run-on dictation's history that ends on today's baseline score
 _ENDS_ON_BASELINE = re.compile(
@@ -104,7 +108,7 @@ _PAIN_WORDING = with_first_char_lookahead(
     r"coming\s+(?:in|out)|walking\s+(?:in|out)"
 )
 _HAS_NUMBER = with_first_char_lookahead(
-    r"[0-9]+|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+    r"[0-9]+|\b(?:zero|nil|one|two|three|four|five|six|seven|eight|nine|ten)\b"
 )
 
 
@@ -131,8 +135,9 @@ def _could_pair(name: str, lowered: str) -> bool:
         return any(word in lowered for word in _ARROW_WORDS)
     if name == "from_to":
         return "from" in lowered and "to" in lowered
-    if name == "label_to":
-        return " to " in lowered and any(word in lowered for word in ("pain", "nrs", "vas"))
+    if name == "label_to":  # 'pain 6 to 2', 'vas 7-1'
+        joined = " to " in lowered or "-" in lowered
+        return joined and any(word in lowered for word in ("pain", "nrs", "vas"))
     if name in ("pre_post", "labels"):
         return any(word in lowered for word in ("pre", "before", "prior")) and any(
             word in lowered for word in ("post", "after", "pacu", "recovery", "discharge")
@@ -142,8 +147,36 @@ def _could_pair(name: str, lowered: str) -> bool:
     return True
 
 
+# '  Block 1, 12/04/2025: right C5, C6 and C7 medial branches ...' / '  Neck pain 7/10 before and
+# 1/10 at 30 minutes': a listed earlier block, with its date, and the lines that go on from it;
+# a course-of-care bullet that opens on a date
+_DATED_ITEM = re.compile(
+    r"(?im)^[ \t]{0,8}(?:[-*\u2022][ \t]+)?(?:block|session|injection|MBB|dx)[ \t]*#?[ \t]*[1-4][ \t]*[,:-]"
+    r"[ \t]*[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}"
+    # '- 01/27/2026: first diagnostic medial branch block here, ... went from 8/10 to 1/10'
+    r"|^[ \t]{0,8}[-*\u2022][ \t]+(?:[0-9]{1,2}/){0,2}(?:19|20)?[0-9]{2}"
+    r"(?:[ \t]*(?:and|&|,)[ \t]*(?:[0-9]{1,2}/){0,2}(?:19|20)?[0-9]{2})?[ \t]*[:,-]"
+)
+_ITEM_REACH = 400
+
+
+def _in_dated_item(text: str, offset: int) -> bool:
+    """Whether ``offset`` is in a listed earlier block: on its line or on the indented lines
+    that go on from it, with no blank line between."""
+    floor = max(0, offset - _ITEM_REACH)
+    blank = text.rfind("\n\n", floor, offset)
+    items = list(_DATED_ITEM.finditer(text, max(floor, blank + 1), offset + 1))
+    if not items:
+        return False
+    item = items[-1]
+    following = text[item.end() : offset].split("\n")[1:]
+    return all(line[:1] in (" ", "\t") for line in following)
+
+
 def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
     sentence = view.sentence_text(sent)
+    if _in_dated_item(view.text, view.sentence_bounds(sent)[0]) and not TODAY_WORD.search(sentence):
+        return False
     if role != "pain" and _THAT_BLOCK.search(sentence):
         return False  # 'her pain went from 8/10 before that block to 1/10': the earlier block's scores
     if role in ("history", "indication", "exam", "diagnosis"):
@@ -160,6 +193,7 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
         or not is_prior_sentence(view, sent)
         or bool(TODAY_CONTEXT.search(sentence))
         or _ENDS_ON_BASELINE.search(sentence[-80:]) is not None
+        or _OPENS_AFTERWARD.match(sentence) is not None
         # 'Pain before was five ..., after was one ..., and he reported the buttock pain was
         # gone': a before/after score pair with no earlier procedure named is today's
         or (_PAIN_BEFORE_AFTER.search(sentence) is not None and _EARLIER_PROCEDURE.search(sentence) is None)
@@ -332,6 +366,8 @@ def build_pain(view: NoteView) -> Pain:
     scores = [score for score in scores if not any(a <= score[0] < b for a, b in taken)]
     if pain.pre is None and pain.post is None:
         _table_scores(view, pain, evidence)
+    if pain.pre is None and pain.post is None:
+        _pre_post_row(view, pain, evidence)
     if pain.pre is None or pain.post is None:
         _label_lone_scores(view.text, scores, sorted(cues), pain, evidence, view, needle_work)
     if pain.pre is None or pain.post is None:
@@ -618,6 +654,26 @@ _ROW_SCORE = re.compile(
     r"(10|[0-9])(?![0-9.])(?:[ \t]{0,4}/[ \t]{0,4}10)?|\b(10|[0-9])[ \t]{0,4}/[ \t]{0,4}10\b"
 )
 _BARE_ROW_SCORE = re.compile(r"(?<![ \t])(?:[ \t]+|[ \t]*\|[ \t]*)(10|[0-9])[ \t]*\|?[ \t]*$")
+
+
+# 'Pre / Post VAS          | 7 / 2' (or '| 5 / --', '| 6 / not reassessed'; not '| 6/10 -> 2/10'): a
+# form's row that gives both scores in one cell, the label in the cell before it
+_PRE_POST_ROW = re.compile(
+    r"(?im)^[ \t]{0,8}pre[ \t]*/[ \t]*post[ \t]+(?:VAS|NRS|NPRS|pain)(?:[ \t]+scores?)?[ \t]{0,30}"
+    r"[|:=][ \t]{0,4}"
+    r"(?P<pre>10|[0-9])(?![ \t]*/[ \t]*10\b)[ \t]*/[ \t]*(?:(?P<post>10|[0-9])(?![0-9.])|(?=[-(A-Za-z]))"
+)
+
+
+def _pre_post_row(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
+    row = _PRE_POST_ROW.search(view.text)
+    if row is None or view.role_at(row.start()) in ("plan", "excluded", "history"):
+        return
+    pain.pre = float(row.group("pre"))
+    evidence.append(span(view, row.start("pre"), row.end("pre")))
+    if row.group("post") is not None:
+        pain.post = float(row.group("post"))
+        evidence.append(span(view, row.start("post"), row.end("post")))
 
 
 def _timed_rows(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:

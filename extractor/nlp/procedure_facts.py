@@ -24,8 +24,8 @@ from .rule_text import rule_text
 from .spine_parts import names_only_other_part, parts_done, parts_of_levels
 from .table_sides import row_marked_not_done, table_side, unticked_row
 
-_SESSION_MARK = r"(?:#\s*[:=]?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+)"
-"""What numbers a session: '#2', '# = 2' (a key=value log), 'no. 2', 'number 2', 'block 2'."""
+_SESSION_MARK = r"(?:#\s*[:=]?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+|\bdx)"
+"""What numbers a session: '#2', '# = 2' (a key=value log), 'no. 2', 'number 2', 'block 2', 'dx2'."""
 _SESSION_WORDS = [
     (re.compile(r"\b4\s+of\s+[4-9]\b", re.I), 4),
     (re.compile(r"\b3\s+of\s+[3-9]\b", re.I), 3),
@@ -661,6 +661,9 @@ _SIDE_CORRECTED = re.compile(
     # 'C6 row: side entered as L, incorrect. All three targets were on the RIGHT.'
     r"|\b(?:laterality|side)\s+(?:was\s+)?(?:entered|typed|recorded|documented|listed|charted|selected)\s+as\s+"
     r"(?:L|R|left|right|bilateral)\b[,;:]?\s+(?:incorrect(?:ly)?|in\s+error|wrong(?:ly)?)\b"
+    # 'Addendum. In the procedure paragraph I believe I said right-sided. That is incorrect.'
+    r"|\bI\s+(?:believe\s+|think\s+)?(?:I\s+)?(?:said|dictated|stated)\s+(?:left|right)(?:-sided)?\b[^.\n]{0,40}"
+    r"[.;,]\s{0,3}(?:that|this)\s+(?:is|was)\s+(?:incorrect|wrong|in\s+error)\b"
 )
 
 

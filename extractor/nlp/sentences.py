@@ -157,8 +157,9 @@ def _is_leader(previous: str, token: str) -> bool:
 def in_table_row(text: str, offset: int) -> bool:
     """Whether the line holding ``offset`` is a table row: it starts with a pipe after blanks,
     or it has two or more pipes, as the line above or below it has ('L3-L4  | LEFT  | IA',
-    a table without borders). A row's cells are one statement, where pipes elsewhere part
-    shorthand fields ('Proc: ... | Side: B | Img: none')."""
+    a table without borders), or one pipe in the same column as the line above or below (a
+    two-column form). A row's cells are one statement, where pipes elsewhere part shorthand
+    fields ('Proc: ... | Side: B | Img: none')."""
     floor = max(0, offset - 400)
     line_start = text.rfind("\n", floor, offset) + 1
     if line_start == 0 and floor > 0:
@@ -168,6 +169,14 @@ def in_table_row(text: str, offset: int) -> bool:
     if line.lstrip(" \t").startswith("|"):
         return True
     pipes = line.count("|")
+    if pipes == 1:
+        # a two-column form ('Pre / Post VAS          | 7 / 2'): its one pipe sits in the
+        # same column as the pipe of the row above or below
+        column = line.index("|")
+        return any(
+            neighbour.count("|") == 1 and neighbour.find("|") == column
+            for neighbour in (_line_before(text, line_start), _line_after(text, line_end))
+        )
     if pipes < 2:
         return False
     return pipes in (_line_before(text, line_start).count("|"), _line_after(text, line_end).count("|"))
