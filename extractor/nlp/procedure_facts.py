@@ -24,7 +24,7 @@ from .rule_text import rule_text
 from .spine_parts import names_only_other_part, parts_done, parts_of_levels
 from .table_sides import row_marked_not_done, table_side, unticked_row
 
-_SESSION_MARK = r"(?:#\s*[:=]?\s*|no\.?\s*|number\s*:?\s*|block\s+|session\s+|\bdx)"
+_SESSION_MARK = r"(?:#\s*[:=]?\s*|no\.?[ \t]*|number[ \t]*:?[ \t]*|block[ \t]+|session[ \t]+|\bdx)"
 """What numbers a session: '#2', '# = 2' (a key=value log), 'no. 2', 'number 2', 'block 2', 'dx2'."""
 _SESSION_WORDS = [
     (re.compile(r"\b4\s+of\s+[4-9]\b", re.I), 4),

@@ -107,7 +107,8 @@ class SectionRuleData:
 # Around a header name: an optional list number ('1. ', 'B) '); a second name ('History / Exam');
 # one short word ('Dx 2', not a procedure abbreviation: 'Dx MBB - third block' is not a header);
 # a parenthesis ('(NRS)'); then a colon, a dot leader, a spaced dash, the end of the line, the
-# dictated word 'colon' or the pipe after a two-column form's label cell ('Plan        | ...').
+# dictated word 'colon', the pipe after a two-column form's label cell ('Plan        | ...') or a
+# form's question mark before its answer column (' 1. Procedure performed?      Bilateral L3-4').
 # The name alone and a full stop fill a line too ('Plan.'; not 'Follow-up and
 # procedure visit.').
 _HEADER_NUMBER = (
@@ -118,7 +119,8 @@ _HEADER_SECOND_NAME = r"(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{1,28}?)?"
 _HEADER_SHORT_WORD = r"(?:[ \t]+(?!(?:MBBs?|RFA|RF|IA|MB|TON|ESI|SI)\b)[A-Z0-9][A-Za-z0-9]{0,2}(?![A-Za-z]))?"
 _HEADER_END = (
     r"(?:[ \t]*\([^)\n]{0,120}\))?"
-    r"(?:[ \t]*:|[ \t]*\.{3,}[ \t]*|[ \t]+-[ \t]|[ \t]+-?[ \t]*$|[ \t]*$|[ \t]+colon\b|[ \t]*\|[ \t])"
+    r"(?:[ \t]*:|[ \t]*\.{3,}[ \t]*|[ \t]+-[ \t]|[ \t]+-?[ \t]*$|[ \t]*$|[ \t]+colon\b|[ \t]*\|[ \t]"
+    r"|\?[ \t]{2})"
 )
 
 

@@ -54,6 +54,14 @@ _NEW_PARAGRAPH = r"\bnew\s+paragraph\b"
 """A dictated paragraph break, as a speech engine writes it."""
 _TITLE_END = re.compile(r"(?i)\n[ \t]*\n|" + _NEW_PARAGRAPH)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*")
+# what only a procedure done today records, in a SOAP note's 'P:' line: a result or a state
+_SOAP_PROCEDURE = re.compile(
+    r"(?i)\b(?:confirm(?:s|ed)?|tolerated)\b|\bno\s+(?:sed|sedation)\b|\blocal\s+only\b|"
+    r"\b[0-9]{1,2}(?:/10)?[ \t]{0,2}(?:pre[ \t]{0,2})?(?:->|\u2192|>)[ \t]{0,2}[0-9]|"
+    r"\b[0-9]{2}[ \t]?C[ \t]?x[ \t]?[0-9]{2,3}|\bnot\s+(?:done|obtained)\b"
+)
+# (read before the first word of a plan: 'P: RFA R C4-5, C5-6 if diary confirms >=80%' plans)
+_SOAP_PLAN_WORD = re.compile(r"(?i)\b(?:if|will|schedul\w*|consider\w*)\b")
 _PROCEDURE_NARRATION = re.compile(
     r"(?i)(?:the\s+patient\s+was\s+(?:placed|positioned|brought|taken)|(?:he|she)\s+was\s+(?:placed|positioned|"
     r"brought|taken)|after\s+(?:informed\s+)?consent|(?:written\s+)?(?:informed\s+)?consent\s+was\s+obtained|"
@@ -105,6 +113,12 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
             and _PROCEDURE_NAME.search(first_line)
         ):
             section["role"] = "header"  # a radiology "Exam: CT guided facet injection" names the procedure
+        elif (
+            section["category"] == "plan"
+            and text[section["start"] : section["header_end"]].strip(" \t:") in ("P", "P1", "P2")
+            and _SOAP_PROCEDURE.search(_SOAP_PLAN_WORD.split(first_line, maxsplit=1)[0])
+        ):
+            section["role"] = "description"  # a SOAP note's 'P: B L4-5/L5-S1 MBB ... no sed. NRS 7 -> 1'
         elif (
             section["role"] == "imaging"
             and _TODAY_IMAGING.search(first_line)

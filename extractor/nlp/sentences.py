@@ -3,8 +3,9 @@ dictation), decided between tokens.
 
 A boundary falls before a token when the token before it
 
-- holds a newline, unless the line looks hard-wrapped (a long line that does not end in
-  punctuation, followed by a lower-case word, with no blank line between);
+- holds a newline, unless the line looks hard-wrapped (a long line, or a fairly long one under
+  a long one, that does not end in punctuation, followed by a lower-case word, with no blank
+  line between);
 - ends in sentence-final punctuation with a space after it, and the next token starts with a
   capital, a digit or a list mark, or the stop follows a real word (dictation), unless it is
   an abbreviation or dots leading to a number ('PRE-PROCEDURE ...... 7');
@@ -49,6 +50,8 @@ ABBREVIATIONS = frozenset(
     }
 )
 NEWLINE_JOIN_MIN_LINE = 70
+WRAPPED_MIN_LINE = 55  # a shorter line still wraps when the line above reached the wrap width
+_ABOVE_REACH = 200
 LIST_STARTS = "#-*•("
 # Each starts with a character class so ``re`` skips ahead in C. A token is "period" in any
 # case only if its letters are ASCII ("İ" lower-cases to two characters).
@@ -252,10 +255,30 @@ def _is_hard_wrap(text: str, previous_start: int, previous_end: int, token: str,
             False  # prose ('... we will consider left' / 'C3-4 and C4-5 medial branch blocks'), not a table
         )
     return (
-        len(line) >= NEWLINE_JOIN_MIN_LINE
+        (
+            len(line) >= NEWLINE_JOIN_MIN_LINE
+            or (
+                not level
+                and len(line) >= WRAPPED_MIN_LINE
+                and line.lstrip()[:1] not in LIST_STARTS
+                and _line_above_full(text, line_start)
+            )
+        )
         and not line.endswith((".", ":", ";", "!", "?"))
         and not _short_line_inside_paragraph(text, next_start, len(line))
     )
+
+
+def _line_above_full(text: str, line_start: int) -> bool:
+    """The line above runs to the wrap width: a paragraph wrapped at ~75 columns whose next
+    line is a little shorter ('... cool cloth. Recovered over ~5 min. The left' / 'side was
+    NOT started') is still wrapped."""
+    if line_start == 0:
+        return False
+    floor = max(0, line_start - 1 - _ABOVE_REACH)
+    above_start = text.rfind("\n", floor, line_start - 1)
+    above = text[above_start + 1 if above_start != -1 else floor : line_start - 1]
+    return len(above.rstrip()) >= NEWLINE_JOIN_MIN_LINE
 
 
 def _short_line_inside_paragraph(text: str, start: int, width: int) -> bool:

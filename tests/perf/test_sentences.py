@@ -13,6 +13,7 @@ from extractor.nlp.sentences import (
     ABBREVIATIONS,
     NEWLINE_JOIN_MIN_LINE,
     SENT_END,
+    WRAPPED_MIN_LINE,
     bracket_aside_end,
     bracket_aside_start,
     in_table_row,
@@ -40,7 +41,17 @@ def token_attribute_splitter(doc) -> list[list[int]]:
         if level and not token.text[:1].islower() and not short_aside:
             if not (line[-1:].isalpha() and "|" not in line and "\t" not in line):
                 return False
-        if len(line) < NEWLINE_JOIN_MIN_LINE or line.endswith((".", ":", ";", "!", "?")):
+        above_end = line_start - 1
+        above = text[text.rfind("\n", 0, max(above_end, 0)) + 1 : above_end] if line_start else ""
+        wrapped_paragraph = (
+            not level
+            and len(line) >= WRAPPED_MIN_LINE
+            and line.lstrip()[:1] not in "#-*•("
+            and len(above.rstrip()) >= NEWLINE_JOIN_MIN_LINE
+        )
+        if (len(line) < NEWLINE_JOIN_MIN_LINE and not wrapped_paragraph) or line.endswith(
+            (".", ":", ";", "!", "?")
+        ):
             return False
         # a short line (under half the width, no full stop) with more text below stands alone
         next_line = text[token.idx :].split("\n", 1)
