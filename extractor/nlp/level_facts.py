@@ -212,17 +212,26 @@ _SIDE_LABEL_LINE = re.compile(r"(?i)[ \t]{0,8}(?:laterality|side)\b")
 _LABEL_REACH = 80
 
 
-def _labelled_level(view: NoteView, side: Mention, group: list[Mention], starts: list[int]) -> Mention | None:
-    """The level phrase on a 'Laterality L3-L4' line right above a line that is this side alone."""
-    text = view.text
+def _side_line(text: str, side: Mention) -> tuple[int, int, int] | None:
+    """Where the side's line starts and ends and where the line above it starts; None when no
+    line break is near (a long line is no form field)."""
     line_start = text.rfind("\n", max(0, side.start - _LABEL_REACH), side.start) + 1
     line_end = text.find("\n", side.end, side.end + _LABEL_REACH)
     line_end = len(text) if line_end == -1 and len(text) - side.end < _LABEL_REACH else line_end
     if line_start == 0 or line_end == -1:
-        return None  # (no line break near: a long line is no label's value)
-    if text[line_start : side.start].strip() or text[side.end : line_end].strip():
         return None
     above = text.rfind("\n", max(0, line_start - 1 - _LABEL_REACH), line_start - 1) + 1
+    return line_start, line_end, above
+
+
+def _labelled_level(view: NoteView, side: Mention, group: list[Mention], starts: list[int]) -> Mention | None:
+    """The level phrase on a 'Laterality L3-L4' line right above a line that is this side alone."""
+    text = view.text
+    if (bounds := _side_line(text, side)) is None:
+        return None
+    line_start, line_end, above = bounds
+    if text[line_start : side.start].strip() or text[side.end : line_end].strip():
+        return None
     if not _SIDE_LABEL_LINE.match(text, above, line_start):
         return None
     first = bisect_left(starts, above)  # (group: the phrases in text order, starts: theirs)
@@ -230,21 +239,20 @@ def _labelled_level(view: NoteView, side: Mention, group: list[Mention], starts:
     return on_label[-1] if on_label else None
 
 
-_SIDE_FIELD = re.compile(r"(?i)[ \t]{0,8}(?:laterality|side)[ \t]{0,3}[-:=][ \t]{0,3}\Z")
+_SIDE_FIELD_PREFIX = re.compile(r"(?i)[ \t]{0,8}(?:laterality|side)[ \t]{0,3}[-:=][ \t]{0,3}\Z")
 
 
 def level_line_above(view: NoteView, side: Mention, group: list[Mention], starts: list[int]) -> list[Mention]:
     """The level phrases on the line right above a 'Side - Right' field line that holds only
     this side: a per-level block of a form ('Joint - L4/L5 facet' / 'Side - Right')."""
     text = view.text
-    line_start = text.rfind("\n", max(0, side.start - _LABEL_REACH), side.start) + 1
-    line_end = text.find("\n", side.end, side.end + _LABEL_REACH)
-    line_end = len(text) if line_end == -1 and len(text) - side.end < _LABEL_REACH else line_end
-    if line_start == 0 or line_end == -1 or text[side.end : line_end].strip(" \t.;"):
+    if (bounds := _side_line(text, side)) is None:
         return []
-    if not _SIDE_FIELD.match(text[line_start : side.start]):
+    line_start, line_end, above = bounds
+    if text[side.end : line_end].strip(" \t.;") or not _SIDE_FIELD_PREFIX.match(
+        text[line_start : side.start]
+    ):
         return []
-    above = text.rfind("\n", max(0, line_start - 1 - _LABEL_REACH), line_start - 1) + 1
     if above == 0 and line_start - 1 > _LABEL_REACH:
         return []  # (a long line above is no field of the block)
     first = bisect_left(starts, above)
