@@ -52,6 +52,8 @@ _LIST_THEN_JOINTS = re.compile(
 _FOR_NAMED_NERVE = re.compile(
     r"(?i)[ \t,]{1,3}for[ \t]+(?:the[ \t]+)?(?:left[ \t]+|right[ \t]+)?[CTL][ \t]?[0-9]{1,2}[ \t]+"
     r"(?:medial|MB\b|dorsal|DR\b|primary)"
+    # '... and to the corresponding position at L2 (L1 medial branch)': the nerve named in brackets
+    r"|[ \t]{0,2}\([ \t]?[CTL][ \t]?[0-9]{1,2}\s{1,12}(?:medial|MB\b|dorsal|DR\b)"
 )
 _TARGET_AFTER = re.compile(r"(?i)[ \t]{1,2}(?:junction|SAP\b|TP\b|transverse\s+process|superior\s+articular)")
 _LETTERED_SLASH = re.compile(r"[CTLS]\d{1,2}\s*/\s*[CTLS]\d", re.I)
