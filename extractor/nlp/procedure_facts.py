@@ -473,12 +473,12 @@ def _sides_not_done(view: NoteView) -> list[Removal]:
     ]
 
 
-def _other_spine_part(view: NoteView, cue: Mention) -> bool:
+def _other_spine_part(view: NoteView, cue: Mention, done: set[str]) -> bool:
     """A stop in a sentence that names only another part of the spine than every level done
     today ('Neck TON block deferred by patient.' or 'Might warrant C5-6/C6-7 medial branch
     blocks in future; deferred.' beside a lumbar block): that other procedure was put off."""
     levels = parts_of_levels([p.text for p in view.in_sentence(cue.sent, "LEVEL_PHRASE")])
-    return names_only_other_part(view.sentence_text(cue.sent), parts_done(view), levels)
+    return names_only_other_part(view.sentence_text(cue.sent), done, levels)
 
 
 def _cue_context(view: NoteView, cue: Mention) -> str:
@@ -519,6 +519,7 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     """('completed' | 'incomplete' | 'cancelled', what was not done, evidence)."""
     # (a pain field's 'score deferred' or 'not obtained' is about the score, not the procedure)
     cues = [m for m in view.of("ABORTED") if m.today and not m.negated and m.role != "pain"]
+    done = parts_done(view) if cues else set()  # (the parts of the spine treated today, read once)
     cues = [
         c
         for c in cues
@@ -526,7 +527,7 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         and _PROCEDURE_CONTEXT.search(_cue_context(view, c))
         and not _EARLIER_EVENT.match(view.text[c.end : c.end + 80].lstrip())
         and not _RETRIED.search(view.text, c.end, c.end + _RETRY_REACH)
-        and not _other_spine_part(view, c)
+        and not _other_spine_part(view, c, done)
     ]
     if not cues:
         # 'Levels done vs consented: L3-L4 was NOT injected on either side': not a stop, but
