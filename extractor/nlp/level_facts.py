@@ -26,7 +26,7 @@ from .level_parser import (
 from .note_view import Mention, NoteView
 
 _POSTFIX_GAP = re.compile(
-    r"^[\s,(|:]*(?:(?:(?:facet|faucet|fastest|fascet|facette)\s+)?(?:joints?|jts?|levels?|facets?|faucets?|fascets?|medial\s+branch(?:es)?(?:\s+nerves?)?|MBs?|"
+    r"^[\s,(|:]*(?:(?:(?:facet|faucet|fastest|fascet|facette)\s+)?(?:joints?|jts?|levels?|facets?|faucets?|fascets?|medial\s+branch(?:es)?(?:\s+(?:nerves?|targets?))?|MBs?|"
     r"dorsal\s+ram(?:us|i|os)|nerves?|(?:were|was)\s+(?:blocked|injected|treated|lesioned|targeted|performed))\s*)*"
     r"(?:,\s*)?(?:on\s+the|on|at\s+the|,|:)?[\s(|:]*$",
     re.IGNORECASE,

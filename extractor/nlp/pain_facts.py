@@ -377,6 +377,9 @@ def build_pain(view: NoteView) -> Pain:
     return pain
 
 
+_LOG_ENTRY_START = re.compile(r"\n[ \t]*(?:[01][0-9]|2[0-3]):?[0-5][0-9][ \t]")
+
+
 def _sentences_near(view: NoteView, scores: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
     """The sentences a cue can label a score from: the score's own sentence and those within
     ``_CUE_REACH`` before it or 40 characters after it (``_label_lone_scores`` looks no further)."""
@@ -435,7 +438,13 @@ def _label_lone_scores(
             if end <= c[0] < min(end + 40, sentence_end) and c not in claimed and ";" not in text[end : c[0]]
         ]  # ('a 7 out of 10; at twenty minutes, ... 1/10': the cue after a semicolon is the next score's)
         backward_here = [c for c in cues if sentence_start <= c[0] and c[1] <= start and c not in claimed]
-        backward = [c for c in cues if start - _CUE_REACH <= c[1] <= start and c not in claimed]
+        backward = [
+            c
+            for c in cues
+            if start - _CUE_REACH <= c[1] <= start
+            and c not in claimed
+            and not _LOG_ENTRY_START.search(text, c[1], start)
+        ]  # ('1135 Dr: no further attempt today, ...' / '1150 NRS 4': another entry of a timed log)
         if forward and backward_here:
             ahead, behind = forward[0], backward_here[-1]
             labels[start] = ahead[2] if ahead[0] - end < start - behind[1] else behind[2]

@@ -22,7 +22,7 @@ from .note_facts import TODAY_WORD
 from .note_view import Mention, NoteView, evidence_of
 from .rule_text import rule_text
 from .spine_parts import names_only_other_part, parts_done, parts_of_levels
-from .table_sides import row_marked_not_done, table_side, unticked_row
+from .table_sides import row_marked_not_done, table_side, ticked_row, unticked_row
 
 _SESSION_MARK = r"(?:#\s*[:=]?\s*|no\.?[ \t]*|number[ \t]*:?[ \t]*|block[ \t]+|session[ \t]+|\bdx)"
 """What numbers a session: '#2', '# = 2' (a key=value log), 'no. 2', 'number 2', 'block 2', 'dx2'."""
@@ -41,7 +41,10 @@ _SESSION_CONTEXT = re.compile(
 )
 _KIND_CALLED_OFF = re.compile(
     r"(?i)\b(?:the|that|this)\s+(?:facet|intra-?articular|medial\s+branch|MBB|RFA|radiofrequency|neurotomy|ablation)"
-    r"[^.;,\n]{0,40}?\b(?:was|were)\s+(?:deferred|cancell?ed|postponed|called\s+off)\b"
+    r"[^.;,\n]{0,40}?\b(?:was|were)\s+(?:deferred|cancell?ed|postponed|called\s+off"
+    # '... the medial branch block was NOT performed. Discussed with patient, who agreed to
+    # proceed instead with a right sacroiliac joint injection' (not '... not performed on the left')
+    r"|not\s+(?:performed|done)(?=[ \t]*(?:[.;]|\n|today\b)))\b"
     # 'R L5-S1 facet injection CANCELLED - exam today localizes to R SI joint only'
     r"|\b(?:facet|intra-?articular|medial[ \t]+branch|MBB|RFA|radiofrequency|neurotomy)"
     r"(?:[ \t]+(?:joint|nerve))?"
@@ -285,6 +288,10 @@ def _facet_named_sentences(view: NoteView) -> set[int]:
     return {k.sent for k in view.of("KIND") if k.meta.get("kind") in FACET_KINDS}
 
 
+_UNTICKED = "NEGATED_EXISTENCE_BOX"
+_BLANK_FIELD = "NEGATED_EXISTENCE_PLACEHOLDER_FIELD"
+
+
 def _session_number(text: str) -> int | None:
     text = rule_text(text)  # ('DX BLOCK #.........: 1' as the rules read it)
     return next((number for pattern, number in _SESSION_WORDS if pattern.search(text)), None)
@@ -297,8 +304,8 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
     assessed: list[tuple[int, Mention]] = []
     named_sentences = _facet_named_sentences(view)
     for m in _scoped(sorted([*view.of("SESSION"), *confirmatory], key=lambda m: m.start), scope):
-        if m.historical or m.hypothetical:
-            continue
+        if m.historical or m.hypothetical or _UNTICKED in m.status:
+            continue  # ('Diagnostic block #:  ( ) 1st   (X) 2nd / confirmatory')
         sentence = view.sentence_text(m.sent)
         if m.section == "assessment" and not m.today and m.sent in named_sentences:
             # 'Assessment: incomplete first diagnostic MBB - right L4/5 and L5/S1 only': today's
@@ -340,6 +347,7 @@ def _confirmation(view: NoteView) -> tuple[bool, list[Evidence]]:
         and not m.hypothetical
         and not m.historical
         and not _NEGATIVE_CONFIRMATION.search(m.text)
+        and _BLANK_FIELD not in m.status
     ]
     return bool(good), evidence_of(good[:3])
 
@@ -369,7 +377,8 @@ _AFTER_SIDE = re.compile(r"(?i)\bafter\s+(?:the\s+)?$")
 _SIDE_DONE = re.compile(
     r"(?i)(?:-?sided?\s+|side\s+)?(?:only\s+)?(?:was\s+|were\s+)?(?:only\s+)?"
     r"(?:completed|done|finished|performed|treated|injected|blocked)\b|(?:-?sided?\s+|side\s+)?only\b"
-    r"|[CTL]\s?[0-9][-/\w ,&+]{0,30}?\s+only\b"  # 'Left L4-L5 and left L5-S1 only - procedure halted'
+    # 'Left L4-L5 and left L5-S1 only - procedure halted', 'R L4-5, L5-S1 done; L aborted'
+    r"|[CTL]\s?[0-9][-/\w ,&+]{0,30}?\s+only\b|[CTL]\s?[0-9][-/0-9CTLS ,&+]{0,30}?[ \t]+(?:done|completed)\b"
 )  # ('planned bilat -> R only (aborted)': the right side is what was done)
 # a side far from a weak abort cue, or in another clause of its sentence, is not what was stopped
 # ('...nauseated from the vasovagal event until his wife took him home; a diary to score the left side')
@@ -801,7 +810,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         m
         for m in view.of("LEVEL_PHRASE", "LEVEL_WORD", "NERVE_TON")
         if m.today
-        and not m.negated
+        and (not m.negated or ticked_row(view, m))
         and not _struck_out(view, m.sent)
         and not unticked_row(view, m)
         and not row_marked_not_done(view, m)
@@ -809,6 +818,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
             "FINDING" not in m.status
             or (m.sent in kind_sentences and not _surgical_site(view, m))
             or _ACTED_ON.match(view.text, m.end, m.end + 60)
+            or ticked_row(view, m)
         )
     ]
     if any(m.section == "consent" for m in phrases) and any(m.section != "consent" for m in phrases):
@@ -843,13 +853,18 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         "rfa_unsuitable_reason": reason_ev,
     }
     sides_by_phrase = attach_sides(view, facet_phrases)
+    row_sides = False
     for phrase in facet_phrases:
-        if not sides_by_phrase.get(phrase.index) and (side := table_side(view, phrase)) is not None:
-            sides_by_phrase[phrase.index] = [side]
+        # (a grid row's ticks outrank a side its comment names: 'C7-T1   ✓   right side non-tender')
+        written = sides_by_phrase.get(phrase.index)
+        if (not written or ticked_row(view, phrase)) and (side := table_side(view, phrase)) is not None:
+            sides_by_phrase[phrase.index], row_sides = [side], True
     extras = [m for m in view.of("SACRAL_ALA") if m.today]
     if (corrected_phrases := _addendum_joints(view, facet_phrases)) is not None:
         facet_phrases, extras = corrected_phrases, []
-    fallback_side, field_side = default_side(view), side_field(view)
+    # a table that ticks each level's sides outranks the form's one 'Side:' field ('Side:  [x] Left
+    # [ ] Right  [x] Bilateral' over a grid ticking only the left column)
+    fallback_side, field_side = default_side(view), None if row_sides else side_field(view)
     if fallback_side is None and any(r.side for r in removals):
         fallback_side = _planned_both_sides(view)
     repeat = any(m.today and _repeats_other_side(view, m) for m in view.of("SIDE_REPEAT"))

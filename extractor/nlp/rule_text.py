@@ -6,11 +6,11 @@ underscore; a dictation service that types the punctuation it hears ('she came i
 eight comma') hides the comma a rule looks for; a migrated record keeps HTML entities and tags
 ('Sterile prep &amp; drape', 'L4-5<br>') and typographic dashes and blanks ('T12\u2011L1',
 'L4\u20135', a no-break space). The rules read the text with underscores as blanks, a spoken
-' comma' as ',' and a spoken ' period.' as '.', each padded with blanks, an entity or a line-break
-tag as its character padded with blanks, a form's dot leader before a colon as blanks, every
-dash as '-', every blank as a space and every arrow ('7 \u279d 4', '8 \u21d2 2') as '\u2192': the
-same length, so every offset found in it is an offset into the note, and evidence is still cut
-from the note itself.
+' comma' as ',' and a spoken ' period.' as '.', each padded with blanks, a spelled-out 'I V' as
+'IV ', an entity or a line-break tag as its character padded with blanks, a form's dot leader
+before a colon as blanks, every dash as '-', every blank as a space and every arrow ('7 \u279d 4',
+'8 \u21d2 2') as '\u2192': the same length, so every offset found in it is an offset into the
+note, and evidence is still cut from the note itself.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import re
 _SPOKEN_COMMA = re.compile(r"(?<=\w) comma\b(?=[ \t])")
 _SPOKEN_PERIOD = re.compile(r"(?<=\w) period(?=\.)")
 _COMMA_AND_BLANKS = ",     "
+_SPELLED_IV = re.compile(r"(?<![\w-])I V(?![\w-])")  # a speech engine's 'without I V sedation'
 _STOP_AND_BLANKS = ".      "
 # a form's dot leader before a colon ('SEDATION GIVEN.........: N', 'PAIN PRE (NRS 0-10)....: 7')
 _DOT_LEADER = re.compile(r"(?<=[\w)#])\.{3,}(?=:)")
@@ -75,6 +76,8 @@ def rule_text(text: str) -> str:
         text = text.replace("_", " ")
     if " comma" in text:
         text = _SPOKEN_COMMA.sub(_COMMA_AND_BLANKS, text)
+    if "I V" in text:
+        text = _SPELLED_IV.sub("IV ", text)
     if " period." in text:
         text = _SPOKEN_PERIOD.sub(_STOP_AND_BLANKS, text)
     text = plain_typography(text)

@@ -54,6 +54,9 @@ _NEW_PARAGRAPH = r"\bnew\s+paragraph\b"
 """A dictated paragraph break, as a speech engine writes it."""
 _TITLE_END = re.compile(r"(?i)\n[ \t]*\n|" + _NEW_PARAGRAPH)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*")
+# a blank line, or a paragraph break a speech engine wrote out ('... no radicular sign period' /
+# 'new paragraph' / 'Consent was explained and signed comma time out done period The patient ...')
+_ANY_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*|(?i:" + _NEW_PARAGRAPH + r")\s*")
 # what only a procedure done today records, in a SOAP note's 'P:' line: a result or a state
 _SOAP_PROCEDURE = re.compile(
     r"(?i)\b(?:confirm(?:s|ed)?|tolerated)\b|\bno\s+(?:sed|sedation)\b|\blocal\s+only\b|"
@@ -65,7 +68,8 @@ _SOAP_PLAN_WORD = re.compile(r"(?i)\b(?:if|will|schedul\w*|consider\w*)\b")
 _PROCEDURE_NARRATION = re.compile(
     r"(?i)(?:the\s+patient\s+was\s+(?:placed|positioned|brought|taken)|(?:he|she)\s+was\s+(?:placed|positioned|"
     r"brought|taken)|after\s+(?:informed\s+)?consent|(?:written\s+)?(?:informed\s+)?consent\s+was\s+obtained|"
-    r"prone\b|the\s+patient\s+(?:declined|received)\s+|(?:he|she)\s+declined\s+sedation|time[- ]?out|"
+    r"prone\b|(?:the\s+)?patient\s+(?:declined|received|was\s+offered)\s+|(?:he|she)\s+declined\s+sedation|"
+    r"time[- ]?out|"
     r"today\s+we\s+(?:proceeded|performed|did)|we\s+proceeded|under\s+(?:fluoro|ct|ultrasound)|"
     r"on\s+today'?s\s+date\b|today,?\s+(?:I|we)\s+(?:performed|carried\s+out|did|injected|treated)\b|"
     r"[^\n]{0,120}\b(?:prep(?:ped)?|drape[ds]?|prone|supine|time-?out)\b|the\s+procedure\s+was\s+(?:performed|done)|"
@@ -673,7 +677,12 @@ def _pasted_header_end(text: str, sections: list[dict], marker_start: int) -> in
     return len(text)
 
 
-_LOG_LINE = re.compile(r"(?m)^(?:[01][0-9]|2[0-3]):?[0-5][0-9](?:[ \t]{2,}|[ \t]+-[ \t]+|\t)(?=\S)")
+_CLOCK = r"(?:[01][0-9]|2[0-3]):?[0-5][0-9]"
+# '0742  Pt in pre-op bay', '0742 - ...'; or one blank, when the next line is one too ('1330 arr,
+# ID x2, consent' over '1332 BP 144/86 HR 72')
+_LOG_LINE = re.compile(
+    rf"(?m)^{_CLOCK}(?:[ \t]{{2,}}|[ \t]+-[ \t]+|\t|[ \t](?=[A-Za-z][^\n]*\n{_CLOCK}[ \t]+[A-Za-z]))(?=\S)"
+)
 
 
 def _in_chronology(text: str, entry: re.Match[str]) -> bool:
@@ -775,7 +784,7 @@ def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
             out.append(section)
             continue
         current, end = section, section["end"]
-        for match in _PARAGRAPH_BREAK.finditer(text, section["header_end"], end):
+        for match in _ANY_PARAGRAPH_BREAK.finditer(text, section["header_end"], end):
             # (after an assessment only 'I have performed ...' opens the account of today's work)
             if (
                 _PERFORMED_NOW.search(text, match.end(), min(end, match.end() + _PERFORMED_REACH))

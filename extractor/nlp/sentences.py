@@ -9,7 +9,8 @@ A boundary falls before a token when the token before it
 - ends in sentence-final punctuation with a space after it, and the next token starts with a
   capital, a digit or a list mark, or the stop follows a real word (dictation), unless it is
   an abbreviation or dots leading to a number ('PRE-PROCEDURE ...... 7');
-- is the dictated word "period" / "paragraph" (not "period of", "period the", "period was");
+- is the dictated word "period" / "paragraph" (not "period of", "period the", "period was";
+  "period The" is a stop);
 - is a spaced pipe between fields ('Lvl: L5-S1 | Side: B'), not in a table row (a line that
   starts with a pipe), or a spaced double pipe or double slash anywhere ('Proc: ... || Lvl:
   ... || Side: LT', 'DX MBB #2 // B L4-5 + L5-S1 // NO SED');
@@ -149,7 +150,8 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
         )
     ):
         return previous not in ABBREVIATIONS
-    return previous.lower() in ("period", "paragraph") and token.lower() not in ("of", "the", "was")
+    # ("a period of", "for a period the ..." are words; "... period The first block" is a stop)
+    return previous.lower() in ("period", "paragraph") and token not in ("of", "the", "was")
 
 
 def _is_leader(previous: str, token: str) -> bool:

@@ -24,11 +24,13 @@ _CHECKED = re.compile(
 )
 _GRID_CHECKED = re.compile(rf"(?i)^(?:y|yes|[x{_TICKS}])$|^\[\s*[x\u2713]\s*\]$")  # 'Y', 'X', '[✓]', '☑'
 # a box left empty: that side of that row was not done ('L2-L3   ☐   ☐' under 'Right   Left')
-_UNCHECKED = re.compile(r"(?i)^(?:\u2610|\[\s?\]|\(\s?\)|n|no)$")
+_UNCHECKED = re.compile(r"(?i)^(?:\u2610|\[\s?\]|\(\s?\)|n|no|-{1,2}|\*{3})$")  # '***': a blank field
 _GRID_GAP = re.compile(r"[ \t]{2,}|\t")
 _GRID_REACH = 12
 """Rows between a grid's header and a row of it."""
 _GRID_ROW_MAX = 200
+_BARE_ROW_MAX = 40
+"""A one-cell line this long or shorter may be a grid row left blank ('  T1-T2')."""
 _ROW_MAX = 400  # a table row is read this far (a longer line is prose, as in_table_row decides)
 _BOTH = re.compile(
     r"(?i)\b(?:b|bil|bilat|bilateral|both|b/l)\b"
@@ -160,11 +162,15 @@ def _grid_side(view: NoteView, phrase: Mention, row_start: int, row_end: int) ->
 
 
 def _grid_row(text: str, phrase: Mention, row_start: int, row_end: int) -> dict[str, tuple[int, int]] | None:
-    """The side cells ('right' / 'left' -> span) of the grid row that begins with ``phrase``."""
+    """The cells under the side columns ('right' / 'left' -> span) of the grid row that begins
+    with ``phrase``: {} when the row leaves them blank ('  L2 medial branch' under '  Nerve
+    Left    Right'); None outside such a grid. A cell belongs to the header column it lies under,
+    so a row may leave cells out ('C7-T1      ✓       right side non-tender' under 'Level   Left
+    Right   Comment')."""
     if row_end - row_start > _GRID_ROW_MAX:
         return None  # prose or a pasted blob, not a row (and reading it per level is quadratic)
     cells = _grid_cells(text, row_start, row_end)
-    if len(cells) < 3 or not cells[0][0] <= phrase.start < cells[0][1]:
+    if not cells or not cells[0][0] <= phrase.start < cells[0][1]:
         return None
     end = row_start - 1
     for _ in range(_GRID_REACH):
@@ -174,21 +180,48 @@ def _grid_row(text: str, phrase: Mention, row_start: int, row_end: int) -> dict[
         if start == 0 and end > _GRID_ROW_MAX:
             return None  # a line longer than a row
         header_cells = _grid_cells(text, start, end)
-        header = [text[a:b] for a, b in header_cells]
-        if (
-            len(header) == len(cells) - 1
-            and header_cells
-            and header_cells[0][0] - start > cells[0][1] - row_start
+        if not header_cells:
+            return None  # a blank line ends the grid
+        columns = [(a - start, b - start, text[a:b]) for a, b in header_cells]
+        sides = {
+            side: (a, b)
+            for a, b, name in columns
+            for side, pattern in (("right", _RIGHT), ("left", _LEFT))
+            if pattern.match(name)
+        }
+        if "left" in sides and min(a for a, _ in sides.values()) >= cells[0][1] - row_start:
+            return _cells_in_columns(row_start, cells[1:], [(a, b) for a, b, _ in columns], sides)
+        if len(header_cells) == 1 and (
+            end - start > _BARE_ROW_MAX or header_cells[0][0] - start != cells[0][0] - row_start
         ):
-            header = ["", *header]  # '               RIGHT     LEFT': no name over the level column
-        if len(header) == len(cells) and any(_LEFT.match(c) for c in header):
-            right = next((i for i, c in enumerate(header) if _RIGHT.match(c)), None)
-            left = next((i for i, c in enumerate(header) if _LEFT.match(c)), None)
-            return {side: cells[i] for side, i in (("right", right), ("left", left)) if i is not None}
-        if len(header) != len(cells):
-            return None  # not a row of the same grid
+            return None  # a line of prose above a row, not a row of the same grid
         end = start - 1
     return None
+
+
+def _cells_in_columns(
+    row_start: int,
+    cells: list[tuple[int, int]],
+    columns: list[tuple[int, int]],
+    sides: dict[str, tuple[int, int]],
+) -> dict[str, tuple[int, int]]:
+    """The row's cells that lie under each side column: a cell belongs to the column it overlaps
+    most, or failing that to the nearest column within a few characters."""
+
+    def column_of(a: int, b: int) -> tuple[int, int] | None:
+        overlap = max(columns, key=lambda c: min(b, c[1]) - max(a, c[0]))
+        if min(b, overlap[1]) - max(a, overlap[0]) > 0:
+            return overlap
+        near = min(columns, key=lambda c: max(c[0] - b, a - c[1]))
+        return near if max(near[0] - b, a - near[1]) <= _COLUMN_SLACK else None
+
+    found = {}
+    for a, b in cells:
+        column = column_of(a - row_start, b - row_start)
+        for side, span in sides.items():
+            if column == span:
+                found[side] = (a, b)
+    return found
 
 
 def unticked_row(view: NoteView, phrase: Mention) -> bool:
@@ -210,8 +243,22 @@ def unticked_row(view: NoteView, phrase: Mention) -> bool:
         spans = [cells[i] for i in columns if i < len(cells)]
     else:
         row = _grid_row(text, phrase, row_start, row_end)
-        spans = list(row.values()) if row else []
+        if row is None:
+            return False
+        return all(_UNCHECKED.match(text[a:b]) for a, b in row.values())
     return len(spans) == 2 and all(_UNCHECKED.match(text[a:b]) for a, b in spans)
+
+
+def ticked_row(view: NoteView, phrase: Mention) -> bool:
+    """``phrase`` heads a blank-aligned grid row with a side box ticked ('C7-T1   ✓   right
+    side non-tender, not blocked on #1 either'): the tick says the level was done, whatever the
+    row's comment denies of the other side."""
+    text = view.text
+    row_start, row_end = _line_bounds(text, phrase.start)
+    if in_table_row(text, phrase.start):
+        return False
+    row = _grid_row(text, phrase, row_start, row_end)
+    return bool(row) and any(_GRID_CHECKED.match(text[a:b]) for a, b in row.values())
 
 
 def _side_mention(view: NoteView, phrase: Mention, value: str, span: tuple[int, int]) -> Mention:

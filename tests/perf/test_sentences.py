@@ -111,7 +111,7 @@ def token_attribute_splitter(doc) -> list[list[int]]:
                 )
             ):
                 boundary = previous.text not in ABBREVIATIONS
-            elif previous.lower_ in ("period", "paragraph") and token.lower_ not in ("of", "the", "was"):
+            elif previous.lower_ in ("period", "paragraph") and token.text not in ("of", "the", "was"):
                 boundary = True
             if boundary:
                 starts.append(token.idx)
