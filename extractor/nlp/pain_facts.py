@@ -83,7 +83,7 @@ _EARLIER_PROCEDURE = re.compile(
 _THAT_BLOCK = re.compile(r"(?i)\bthat\s+(?:block|injection|procedure|session|MBB|RFA)\b")
 _BARE_PAIR_SENTENCE = 24
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
-_SCORE_GROUPS = tuple("abcdefghijklmnopqrstuv")
+_SCORE_GROUPS = tuple("abcdefghijklmnopqrstuvw")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
 _PLACED_AT_NUMBER = frozenset("dehjkp")
 """Branches whose cue is part of the match ('before the block was 6'): the score sits at its
@@ -294,6 +294,8 @@ def build_pain(view: NoteView) -> Pain:
         if first == len(numbers) or numbers[first] >= end:
             continue
         role = view.role_at(start)
+        if role == "plan" and view.role_at(numbers[first]) == "pain":
+            role = "pain"  # 'DISPOSITION: After 20 minutes her pain was 3/10': the discharge score
         if role != "pain" and not _any_in(wordings, start, end):
             continue  # a score needs some pain wording (not "0.5 mL of 0.5%"), or a pain header
         if not _sentence_ok(view, sent, role):

@@ -40,8 +40,8 @@ _SESSION_CONTEXT = re.compile(
     r"\b(?:block|MBB|injection|diagnostic|session|medial\s+branch|dx|diag|IA)\b", re.I
 )
 _KIND_CALLED_OFF = re.compile(
-    r"(?i)\b(?:the|that|this)\s+(?:facet|intra-?articular|medial\s+branch|MBB|RFA|radiofrequency|neurotomy|ablation)"
-    r"[^.;,\n]{0,40}?\b(?:was|were)\s+(?:deferred|cancell?ed|postponed|called\s+off"
+    r"(?i)\b(?:the|that|this)\s+(?:facet|intra-?articular|medial\s+branch|MBB|RFA|radio\s?frequency|neurotomy|ablation)"
+    r"[^.;,\n]{0,40}?\b(?:was|were)\s+(?:deferred|cancell?ed|postponed|called\s+off|not\s+started"
     # '... the medial branch block was NOT performed. Discussed with patient, who agreed to
     # proceed instead with a right sacroiliac joint injection' (not '... not performed on the left')
     r"|not\s+(?:performed|done)(?=[ \t]*(?:[.;]|\n|today\b)))\b"
@@ -50,6 +50,9 @@ _KIND_CALLED_OFF = re.compile(
     r"(?:[ \t]+(?:joint|nerve))?"
     r"(?:[ \t]+(?:injections?|blocks?|ablations?|neurotom(?:y|ies)))?[ \t]{0,3}(?:[-:\u2013][ \t]{0,3})?"
     r"(?:was[ \t]+|were[ \t]+|is[ \t]+)?(?:cancell?ed|deferred|postponed|called[ \t]+off)\b"
+    # '... new L leg numbness ... -> held mbb, mri ordered, resched after'
+    r"|\b(?:held|cancell?ed|deferred|postponed)[ \t]+(?:the[ \t]+)?"
+    r"(?:facet|medial[ \t]+branch|MBB|RFA|radiofrequency)\b"
 )
 _WHOLE_CANCEL = re.compile(
     r"\b(?:resched\w*|cancell?ed|postponed|deferred|before\s+(?:any|the\s+(?:first\s+)?needle|needle|starting|"
@@ -71,7 +74,7 @@ _OTHER_ACTION = re.compile(
 )
 _PROCEDURE_CONTEXT = re.compile(
     r"\b(?:procedure|block\w*|injection\w*|inject\w*|side(?!\s+effects?)|level\w*|needle\w*|cannula\w*|"
-    r"lesion\w*|ablation|"
+    r"lesion\w*|ablation|radio\s?frequency|RF|neurotomy|"
     r"attempt\w*|joint\w*|MBB|RFA|left|right|bilateral|[CTL][0-9])\b",
     re.I,
 )
@@ -853,18 +856,15 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         "rfa_unsuitable_reason": reason_ev,
     }
     sides_by_phrase = attach_sides(view, facet_phrases)
-    row_sides = False
     for phrase in facet_phrases:
         # (a grid row's ticks outrank a side its comment names: 'C7-T1   ✓   right side non-tender')
         written = sides_by_phrase.get(phrase.index)
         if (not written or ticked_row(view, phrase)) and (side := table_side(view, phrase)) is not None:
-            sides_by_phrase[phrase.index], row_sides = [side], True
+            sides_by_phrase[phrase.index] = [side]
     extras = [m for m in view.of("SACRAL_ALA") if m.today]
     if (corrected_phrases := _addendum_joints(view, facet_phrases)) is not None:
         facet_phrases, extras = corrected_phrases, []
-    # a table that ticks each level's sides outranks the form's one 'Side:' field ('Side:  [x] Left
-    # [ ] Right  [x] Bilateral' over a grid ticking only the left column)
-    fallback_side, field_side = default_side(view), None if row_sides else side_field(view)
+    fallback_side, field_side = default_side(view), side_field(view)
     if fallback_side is None and any(r.side for r in removals):
         fallback_side = _planned_both_sides(view)
     repeat = any(m.today and _repeats_other_side(view, m) for m in view.of("SIDE_REPEAT"))
@@ -882,7 +882,10 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         group_side = default_side(view, group.scope) if group.scope else fallback_side
         joint_set = resolve_joints(view, readings, extras, group_side, incomplete=status == "incomplete")
         if field_side:
-            joint_set.sides = {j: combine_sides([s, field_side]) for j, s in joint_set.sides.items()}
+            # the form's one 'Side:' field sides only the joints nothing else sides (not
+            # '* Level: L5-S1 | Side: Right' under 'Laterality: Bilateral', nor a grid that ticks
+            # only the left column under 'Side:  [x] Left  [ ] Right  [x] Bilateral')
+            joint_set.sides = {j: s if s else field_side for j, s in joint_set.sides.items()}
         if repeat and len(set(joint_set.sides.values())) == 1:
             # '... then the same three targets on the right' repeats one side; sides already
             # given joint by joint ('bilateral L4-L5 ... and the right L5-S1') stay
@@ -921,6 +924,11 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
             joints_by_region.setdefault(region_of(joint), []).append(
                 JointFact(joint=joint, side=side, evidence=joint_set.evidence.get(joint, []))
             )
+        if joint_set.sides and not joints_by_region and all(r.side is None for r in removals):
+            # every joint named was taken back on both sides ('PROCEDURE SCHEDULED BUT NOT
+            # PERFORMED: Bilateral L4-L5 and L5-S1 medial branch block'): nothing of this kind
+            # was done (a side stopped is a procedure stopped part-way, not one never done)
+            continue
         regions: list[str | None] = sorted(joints_by_region) or [None]
         for region in regions:
             facet_procedures.append(

@@ -7,8 +7,9 @@ eight comma') hides the comma a rule looks for; a migrated record keeps HTML ent
 ('Sterile prep &amp; drape', 'L4-5<br>') and typographic dashes and blanks ('T12\u2011L1',
 'L4\u20135', a no-break space). The rules read the text with underscores as blanks, a spoken
 ' comma' as ',' and a spoken ' period.' as '.', each padded with blanks, a spelled-out 'I V' as
-'IV ', an entity or a line-break tag as its character padded with blanks, a form's dot leader
-before a colon as blanks, every dash as '-', every blank as a space and every arrow ('7 \u279d 4',
+'IV ', text an amendment struck out ('~~C5-C6,~~', '[deleted: and C5]') and a transcriptionist's
+'(sic)' as blanks, an entity or a line-break tag as its character padded with blanks, a form's dot
+leader before a colon as blanks, every dash as '-', every blank as a space and every arrow ('7 \u279d 4',
 '8 \u21d2 2') as '\u2192': the same length, so every offset found in it is an offset into the
 note, and evidence is still cut from the note itself.
 """
@@ -20,6 +21,9 @@ import re
 _SPOKEN_COMMA = re.compile(r"(?<=\w) comma\b(?=[ \t])")
 _SPOKEN_PERIOD = re.compile(r"(?<=\w) period(?=\.)")
 _COMMA_AND_BLANKS = ",     "
+# text an amendment struck out ('Right ~~C5-C6,~~ C6-C7', 'C6 and C7 [deleted: and C5] articular pillar')
+_STRUCK = re.compile(r"~~[^~\n]{1,120}~~|\[deleted:?[^\]\n]{0,120}\]", re.IGNORECASE)
+_SIC = re.compile(r"\((?:sic|sp\?)\)", re.IGNORECASE)  # a transcriptionist's 'tea three (sic)'
 _SPELLED_IV = re.compile(r"(?<![\w-])I V(?![\w-])")  # a speech engine's 'without I V sedation'
 _STOP_AND_BLANKS = ".      "
 # a form's dot leader before a colon ('SEDATION GIVEN.........: N', 'PAIN PRE (NRS 0-10)....: 7')
@@ -76,6 +80,10 @@ def rule_text(text: str) -> str:
         text = text.replace("_", " ")
     if " comma" in text:
         text = _SPOKEN_COMMA.sub(_COMMA_AND_BLANKS, text)
+    if "~~" in text or "[deleted" in text or "[DELETED" in text or "[Deleted" in text:
+        text = _STRUCK.sub(lambda m: " " * len(m.group(0)), text)
+    if "(sic)" in text or "(SIC)" in text or "(sp?)" in text:
+        text = _SIC.sub(lambda m: " " * len(m.group(0)), text)
     if "I V" in text:
         text = _SPELLED_IV.sub("IV ", text)
     if " period." in text:

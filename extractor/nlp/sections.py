@@ -701,8 +701,12 @@ DISCHARGE_PAIN = "discharge_pain"
 """The category of a pain statement carved out of a discharge section: its score is the result."""
 _DISCHARGE_HEADER = re.compile(r"(?i)[ \t]{0,8}(?:discharge|d/c|disposition|dispo)\b(?![ \t]*instruction)")
 _DISCHARGE_SCORE = re.compile(
-    r"(?i)\b(?:pain|NRS|NPRS|VAS)\b[^\n.;]{0,50}?(?<![0-9.])(?:10|[0-9])"
-    r"(?:[ \t]*/[ \t]*10|[ \t]+(?:out[ \t]+)?of[ \t]+(?:10|ten))\b"
+    r"(?i)\b(?:pain|NRS|NPRS|VAS)\b[^.;]{0,50}?"  # ('her pain was' / '3/10')
+    r"(?:(?<![0-9.])(?:10|[0-9])|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten))"
+    # '3/10', 'three out of ten', '5 (0-10 NRS)'
+    r"(?:[ \t]*/[ \t]*10|[ \t]+(?:out[ \t]+)?of[ \t]+(?:10|ten)"
+    r"|[ \t]*\([ \t]*0[ \t]*(?:-|to)[ \t]*10\b[^)\n]{0,12}\))"
+    r"(?![0-9])"
 )
 _STATEMENT_END = re.compile(r"\.(?=\s)|\n")
 _SCORE_LINE_PREFIX = re.compile(
@@ -715,7 +719,7 @@ def discharge_scores(text: str, sections: list[dict]) -> list[dict]:
     """'DISCHARGE' then '0852  Pain NRS 1/10 with standing extension' and 'Return in 2 weeks
     for block #2': the score at discharge is today's result (a pain statement, to its full
     stop), while the rest of the section stays a plan."""
-    if "isch" not in text and "ISCH" not in text and "D/C" not in text and "ispo" not in text:
+    if not any(word in text for word in ("isch", "ISCH", "D/C", "ispo", "ISPO")):
         return sections
     out: list[dict] = []
     for section in sections:
@@ -732,13 +736,35 @@ def discharge_scores(text: str, sections: list[dict]) -> list[dict]:
             stop = statement_end.end() if statement_end else section["end"]
             start = score.start()
             line_start = text.rfind("\n", current["start"], start) + 1 or current["start"]
-            if _SCORE_LINE_PREFIX.fullmatch(text, line_start, start):
+            # (a line that starts with the score may continue the sentence above: 'At 30 minutes
+            # her' / 'pain was 3/10')
+            wrapped = line_start == start and text[current["start"] : line_start].rstrip()[-1:] not in ".:;!?"
+            if _SCORE_LINE_PREFIX.fullmatch(text, line_start, start) and not wrapped:
                 start = line_start  # '0852  Pain NRS 1/10', 'DISCHARGE: 0850 VAS 3/10': the line's statement
+            else:
+                # '... At 30 minutes she was asked to perform the maneuvers ... and rated her back
+                # pain at NRS 1/10': the sentence that holds the score, from its start
+                start = _statement_start(text, max(current["start"], current["header_end"]), start)
             pieces, current = _carve(current, start, stop, DISCHARGE_PAIN, "pain")
             out += [piece for piece in pieces if piece["end"] > piece["start"]]
         if current["end"] > current["start"]:
             out.append(current)
     return out
+
+
+_STOP_BEFORE = re.compile(r"[.!?;](?=\s)|\n[ \t]*\n")
+_STATEMENT_REACH = 300
+
+
+def _statement_start(text: str, floor: int, score: int) -> int:
+    """Where the statement holding ``score`` starts: after the last full stop (or blank line)
+    before it, no earlier than ``floor`` nor ``_STATEMENT_REACH`` characters back."""
+    low = max(floor, score - _STATEMENT_REACH)
+    stops = [m.end() for m in _STOP_BEFORE.finditer(text, low, score)]
+    start = stops[-1] if stops else low
+    while start < score and text[start] in " \t\n":
+        start += 1
+    return start
 
 
 def timestamped_log(text: str, sections: list[dict]) -> list[dict]:
