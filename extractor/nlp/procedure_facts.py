@@ -171,7 +171,8 @@ def _temperature(view: NoteView) -> tuple[float | None, list[Evidence]]:
 
 
 _OTHER_SITE = re.compile(
-    r"\b(?:knee|genicular|sacroiliac|SI\s+joint|SIJ|epidural|trigger\s+points?|(?:greater|lesser)\s+occipital|hip)\b",
+    r"\b(?:knee|genicular|sacroiliac|SI\s+joint|SIJ|epidural|trigger\s+points?|(?:greater|lesser)\s+occipital|hip"
+    r"|TPIs?|GONs?)\b",
     re.I,
 )
 _FACET_SITE = re.compile(
@@ -197,10 +198,10 @@ def _guidance(view: NoteView) -> tuple[str | None, list[Evidence]]:
             and not _NEEDLE_CONTEXT.search(view.sentence_text(m.sent).replace(m.text, " "))
         ):
             continue  # "pain centred at L4-5 by palpation" says nothing about guidance
-        if _OTHER_SITE.search(view.sentence_text(m.sent)) and not _FACET_SITE.search(
-            view.sentence_text(m.sent)
-        ):
+        if _other_site(view.sentence_text(m.sent)):
             continue  # the imaging of a knee or SI joint procedure done the same day
+        if m.value == "none" and _other_site(_paragraph_to(view.text, m.end)):
+            continue  # '#1 TPI: 4 trigger points ... 27g needle. No imaging needed.' / '#2 MBB: ... fluoro'
         found.setdefault(m.value, []).append(m)
     # a negated modality ("no fluoroscopy was used") is already gone; palpation cues lose to imaging,
     # a stated absence of imaging ("landmark technique, no imaging") wins over fluoroscopy
@@ -216,6 +217,20 @@ def _guidance(view: NoteView) -> tuple[str | None, list[Evidence]]:
         if value in found:
             return value, evidence_of(found[value])
     return None, []
+
+
+def _other_site(text: str) -> bool:
+    return _OTHER_SITE.search(text) is not None and _FACET_SITE.search(text) is None
+
+
+_PARAGRAPH_REACH = 400
+
+
+def _paragraph_to(text: str, end: int) -> str:
+    """The paragraph holding ``end``, up to it (no further back than ``_PARAGRAPH_REACH``)."""
+    floor = max(0, end - _PARAGRAPH_REACH)
+    start = text.rfind("\n\n", floor, end)
+    return text[start + 2 if start != -1 else floor : end]
 
 
 def _scoped(mentions: list[Mention], scope: Sequence[tuple[int, int]]) -> list[Mention]:
@@ -391,7 +406,9 @@ _ABORT_SIDE_REACH = 80
 # 'could not tolerate her last procedure awake': an abort cue about an earlier procedure
 _EARLIER_EVENT = re.compile(
     r"(?:\w{1,20}\s+){0,2}?(?:her|his|their|the|an?)\s+(?:last|prior|previous|earlier|first|other)\s+"
-    r"(?:\w{1,12}\s+)?(?:procedures?|attempts?|blocks?|injections?|visits?|sessions?|time)\b",
+    r"(?:\w{1,12}\s+)?(?:procedures?|attempts?|blocks?|injections?|visits?|sessions?|time)\b"
+    # '... listed for facet joint injections in the day-case unit but the list was cancelled twice'
+    r"|(?:twice|(?:two|three|several)\s+times)\b",
     re.I,
 )
 

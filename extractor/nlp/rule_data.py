@@ -118,6 +118,7 @@ _HEADER_NUMBER = (
 _HEADER_SECOND_NAME = r"(?:[ \t]*(?:/|&|and)[ \t]*[A-Za-z][A-Za-z ]{1,28}?)?"
 _HEADER_SHORT_WORD = r"(?:[ \t]+(?!(?:MBBs?|RFA|RF|IA|MB|TON|ESI|SI)\b)[A-Z0-9][A-Za-z0-9]{0,2}(?![A-Za-z]))?"
 _HEADER_END = (
+    r"(?:[ \t]+[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?)?"  # 'Procedure 05/14 (IR fluoroscopy suite):'
     r"(?:[ \t]*\([^)\n]{0,120}\))?"
     r"(?:[ \t]*:|[ \t]*\.{3,}[ \t]*|[ \t]+-[ \t]|[ \t]+-?[ \t]*$|[ \t]*$|[ \t]+colon\b|[ \t]*\|[ \t]"
     r"|\?[ \t]{2})"
