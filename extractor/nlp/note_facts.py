@@ -327,7 +327,7 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
             continue
         if (m.historical or m.hypothetical) and not _is_field_answer(view, m):
             continue
-        if _UNCHECKED_BOX in m.status:
+        if UNTICKED_BOX in m.status:
             continue  # 'Sedation: [x] None  [ ] Local only': an option not chosen says nothing
         if m.role == "history" and not TODAY_WORD.search(view.sentence_text(m.sent)):
             # ('... she declined sedation today' in a dictated history paragraph counts, and so
@@ -352,7 +352,8 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
     return None, []
 
 
-_UNCHECKED_BOX = "NEGATED_EXISTENCE_BOX"
+UNTICKED_BOX = "NEGATED_EXISTENCE_BOX"
+"""The status of an option whose box is left empty ('[ ] Local only', '( ) 1st'): not chosen."""
 _FIELD_GAP = re.compile(r"[\s:=\-\[\]()xX]{0,6}")
 
 

@@ -18,7 +18,7 @@ from .level_facts import (
     resolve_joints,
 )
 from .level_parser import is_consecutive_pair, parse_level_phrase, region_of, unit_joints
-from .note_facts import TODAY_WORD
+from .note_facts import TODAY_WORD, UNTICKED_BOX
 from .note_view import Mention, NoteView, evidence_of
 from .rule_text import rule_text
 from .spine_parts import names_only_other_part, parts_done, parts_of_levels
@@ -306,7 +306,6 @@ def _facet_named_sentences(view: NoteView) -> set[int]:
     return {k.sent for k in view.of("KIND") if k.meta.get("kind") in FACET_KINDS}
 
 
-_UNTICKED = "NEGATED_EXISTENCE_BOX"
 _BLANK_FIELD = "NEGATED_EXISTENCE_PLACEHOLDER_FIELD"
 
 
@@ -322,7 +321,7 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
     assessed: list[tuple[int, Mention]] = []
     named_sentences = _facet_named_sentences(view)
     for m in _scoped(sorted([*view.of("SESSION"), *confirmatory], key=lambda m: m.start), scope):
-        if m.historical or m.hypothetical or _UNTICKED in m.status:
+        if m.historical or m.hypothetical or UNTICKED_BOX in m.status:
             continue  # ('Diagnostic block #:  ( ) 1st   (X) 2nd / confirmatory')
         sentence = view.sentence_text(m.sent)
         if m.section == "assessment" and not m.today and m.sent in named_sentences:
