@@ -49,7 +49,7 @@ _KIND_CALLED_OFF = re.compile(
     r"|\b(?:facet|intra-?articular|medial[ \t]+branch|MBB|RFA|radiofrequency|neurotomy)"
     r"(?:[ \t]+(?:joint|nerve))?"
     r"(?:[ \t]+(?:injections?|blocks?|ablations?|neurotom(?:y|ies)))?[ \t]{0,3}(?:[-:\u2013][ \t]{0,3})?"
-    r"(?:was[ \t]+|were[ \t]+|is[ \t]+)?(?:cancell?ed|deferred|postponed|called[ \t]+off)\b"
+    r"(?:was[ \t]+|were[ \t]+|is[ \t]+)?(?:cancell?ed|deferred|postponed|called[ \t]+off|resched(?:uled)?)\b"
     # '... new L leg numbness ... -> held mbb, mri ordered, resched after'
     r"|\b(?:held|cancell?ed|deferred|postponed)[ \t]+(?:the[ \t]+)?"
     r"(?:facet|medial[ \t]+branch|MBB|RFA|radiofrequency)\b"
