@@ -29,7 +29,7 @@ from .note_facts import (
 from .note_view import Mention, NoteView
 from .rule_data import pain_patterns
 from .rule_text import rule_text
-from .sections import DISCHARGE_PAIN
+from .sections import CLOCK, DISCHARGE_PAIN
 from .spine_parts import names_only_other_part, parts_done, parts_named
 
 _PAIN_ROLES = frozenset(
@@ -379,7 +379,7 @@ def build_pain(view: NoteView) -> Pain:
     return pain
 
 
-_LOG_ENTRY_START = re.compile(r"\n[ \t]*(?:[01][0-9]|2[0-3]):?[0-5][0-9][ \t]")
+_LOG_ENTRY_START = re.compile(rf"\n[ \t]*{CLOCK}[ \t]")
 
 
 def _sentences_near(view: NoteView, scores: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
@@ -655,9 +655,7 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
 
 
 # '1102  8', '0905 | 7', 'Pre (1318) | 6'
-_TIMED_ROW = re.compile(
-    r"[ \t]{0,8}(?:(?i:pre|post)[a-z-]{0,10}[ \t]{0,2}\(?)?(?:[01][0-9]|2[0-3]):?[0-5][0-9]\b\)?"
-)
+_TIMED_ROW = re.compile(rf"[ \t]{{0,8}}(?:(?i:pre|post)[a-z-]{{0,10}}[ \t]{{0,2}}\(?)?{CLOCK}\b\)?")
 _ANY_TIMED_ROW = re.compile("(?m)^" + _TIMED_ROW.pattern)
 _ROW_SCORE = re.compile(
     r"(?i)\b(?:pain(?:[ \t]{1,4}score)?|NRS|NPRS|VAS)[ \t]{0,4}"

@@ -677,11 +677,12 @@ def _pasted_header_end(text: str, sections: list[dict], marker_start: int) -> in
     return len(text)
 
 
-_CLOCK = r"(?:[01][0-9]|2[0-3]):?[0-5][0-9]"
+CLOCK = r"(?:[01][0-9]|2[0-3]):?[0-5][0-9]"
+"""A 24-hour clock time as a log writes it ('0742', '07:42')."""
 # '0742  Pt in pre-op bay', '0742 - ...'; or one blank, when the next line is one too ('1330 arr,
 # ID x2, consent' over '1332 BP 144/86 HR 72')
 _LOG_LINE = re.compile(
-    rf"(?m)^{_CLOCK}(?:[ \t]{{2,}}|[ \t]+-[ \t]+|\t|[ \t](?=[A-Za-z][^\n]*\n{_CLOCK}[ \t]+[A-Za-z]))(?=\S)"
+    rf"(?m)^{CLOCK}(?:[ \t]{{2,}}|[ \t]+-[ \t]+|\t|[ \t](?=[A-Za-z][^\n]*\n{CLOCK}[ \t]+[A-Za-z]))(?=\S)"
 )
 
 
@@ -738,7 +739,8 @@ def discharge_scores(text: str, sections: list[dict]) -> list[dict]:
             line_start = text.rfind("\n", current["start"], start) + 1 or current["start"]
             # (a line that starts with the score may continue the sentence above: 'At 30 minutes
             # her' / 'pain was 3/10')
-            wrapped = line_start == start and text[current["start"] : line_start].rstrip()[-1:] not in ".:;!?"
+            above = text[current["start"] : line_start].rstrip()
+            wrapped = line_start == start and above != "" and above[-1] not in ".:;!?"
             if _SCORE_LINE_PREFIX.fullmatch(text, line_start, start) and not wrapped:
                 start = line_start  # '0852  Pain NRS 1/10', 'DISCHARGE: 0850 VAS 3/10': the line's statement
             else:
