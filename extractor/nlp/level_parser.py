@@ -142,6 +142,8 @@ def _region_letters(text: str) -> str:
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9,
+    "10th": 10, "11th": 11, "12th": 12,
 }  # fmt: skip
 _ORDINAL = "(" + "|".join(_ORDINALS) + ")"
 _REGION = r"(lumbar|cervical|thoracic|sacral)"
@@ -153,8 +155,10 @@ _ORDINAL_CROSS = re.compile(
 
 
 def _ordinal_levels(text: str) -> str:
-    """'fourth and fifth lumbar' -> 'L4-5'; 'fifth lumbar-first sacral' -> 'L5-S1'."""
-    if "th" not in text.lower() and "first" not in text.lower():
+    """'fourth and fifth lumbar' -> 'L4-5'; 'fifth lumbar-first sacral' -> 'L5-S1'; '4th and 5th
+    lumbar' -> 'L4-5'."""
+    lowered = text.lower()
+    if not any(suffix in lowered for suffix in ("th", "first", "1st", "2nd", "3rd")):
         return text
 
     def letter(region: str) -> str:
@@ -294,6 +298,17 @@ def nerves_to_joints(nerves: list[str], third_occipital: bool = False) -> list[s
         joint = _pair_joint(upper, lower)
         if joint and joint not in joints:
             joints.append(joint)
+    return sorted(joints, key=_JOINT_INDEX.__getitem__)
+
+
+def joints_of_nerve(nerve: str) -> list[str]:
+    """The joints a nerve helps supply (with the nerve above or below it): a nerve not blocked
+    leaves those joints not done."""
+    index = _NERVE_INDEX.get(nerve)
+    if index is None:
+        return []
+    neighbours = NERVES[max(0, index - 1) : index + 2]
+    joints = {j for other in neighbours if other != nerve for j in nerves_to_joints([nerve, other])}
     return sorted(joints, key=_JOINT_INDEX.__getitem__)
 
 

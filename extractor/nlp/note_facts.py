@@ -395,6 +395,12 @@ def span(view: NoteView, start: int, end: int) -> Evidence:
 _FIELD_LINE = re.compile(r"[ \t]{0,8}[A-Za-z][A-Za-z_ /]{0,30}:[ \t]")
 
 
+_CRITERION_BEFORE = re.compile(
+    r"(?i)\b(?:requir(?:e|es|ed|ing)|must\s+(?:be|have|show|give)|criteri(?:on|a)\s+(?:of|is)|threshold\s+(?:of|is))"
+    r"\b[^.;\n]{0,25}$"
+)
+
+
 def build_prior_response(view: NoteView) -> PriorResponse | None:
     """Relief from an earlier diagnostic facet block (never today's; never an RFA, SI joint,
     epidural or other procedure's relief); the lowest one reported."""
@@ -424,6 +430,8 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
         # the RFA' does ('~60% relief only (below RFA criteria)' is still the blocks' relief)
         if _OTHER_PROCEDURE.search(before) or _OTHER_AFTER.search(after):
             continue
+        if _CRITERION_BEFORE.search(view.text, max(start, m.start - 40), m.start):
+            continue  # 'A positive diagnostic response requires at least 80% relief': a criterion
         # the sentence up to the relief: a procedure named after it is what the relief led to
         # ('... only sixty percent relief, so he does not meet the criteria for ablation')
         leading = view.text[start : m.end]
@@ -443,6 +451,10 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
             wrapped = view.sentence_text(m.sent - 1).rstrip()
             if wrapped and wrapped[-1] not in ".!?;" and not _OTHER_PROCEDURE.search(wrapped):
                 block_context = _BLOCK_WORDS.search(wrapped)
+        if not block_context and m.role == "history":
+            item = _list_item_before(view.text, m.start)
+            if item and not _OTHER_PROCEDURE.search(item):
+                block_context = _BLOCK_WORDS.search(item)
         if not block_context and m.sent > 0 and _REPORTED.search(clause):
             block_context = _earlier_block_just_named(view, m.sent - 1, start)
         if not block_context:
@@ -495,6 +507,25 @@ def relief_clause(text: str, start: int, end: int, mention_start: int, mention_e
     turn = _CLAUSE_TURN.search(after)
     stops = [i for i in (after.find(";"), turn.start() if turn else -1) if i != -1]
     return text[start + left + 1 if left != -1 else start : mention_end + min(stops) if stops else end]
+
+
+_ITEM_START = re.compile(r"(?m)^[ \t]*(?:[-*\u2022]|[0-9]{1,2}[.)])[ \t]+")
+_ITEM_REACH = 300
+
+
+def _list_item_before(text: str, offset: int) -> str | None:
+    """The list item (a bulleted or numbered line and the indented lines under it) that holds
+    ``offset``: '- 07/15/2025: diagnostic MBB #1, bilateral ... Performed with 50 mcg IV' /
+    '  fentanyl. Pre 7/10, post 2/10 in recovery; diary: about 70% relief'."""
+    floor = max(0, offset - _ITEM_REACH)
+    starts = list(_ITEM_START.finditer(text, floor, offset))
+    if not starts:
+        return None
+    item = text[starts[-1].start() : offset]
+    lines = item.split("\n")
+    if any(line[:1] not in (" ", "\t") for line in lines[1:]):
+        return None  # a line at the margin below the item's first ends the item
+    return item
 
 
 _REPORTED = re.compile(r"(?i)\b(?:recorded|reported|noted|described|had|got|experienced|obtained)\b")

@@ -83,7 +83,7 @@ _EARLIER_PROCEDURE = re.compile(
 _THAT_BLOCK = re.compile(r"(?i)\bthat\s+(?:block|injection|procedure|session|MBB|RFA)\b")
 _BARE_PAIR_SENTENCE = 24
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
-_SCORE_GROUPS = tuple("abcdefghijklmnopqrstuvw")
+_SCORE_GROUPS = tuple("abcdefghijklmnopqrstuvwx")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
 _PLACED_AT_NUMBER = frozenset("dehjkp")
 """Branches whose cue is part of the match ('before the block was 6'): the score sits at its

@@ -17,7 +17,7 @@ from .level_facts import (
     read_phrase,
     resolve_joints,
 )
-from .level_parser import is_consecutive_pair, parse_level_phrase, region_of, unit_joints
+from .level_parser import is_consecutive_pair, joints_of_nerve, parse_level_phrase, region_of, unit_joints
 from .note_facts import TODAY_WORD, UNTICKED_BOX
 from .note_view import Mention, NoteView, evidence_of
 from .rule_text import rule_text
@@ -40,16 +40,23 @@ _SESSION_CONTEXT = re.compile(
     r"\b(?:block|MBB|injection|diagnostic|session|medial\s+branch|dx|diag|IA)\b", re.I
 )
 _KIND_CALLED_OFF = re.compile(
-    r"(?i)\b(?:the|that|this)\s+(?:facet|intra-?articular|medial\s+branch|MBB|RFA|radio\s?frequency|neurotomy|ablation)"
-    r"[^.;,\n]{0,40}?\b(?:was|were)\s+(?:deferred|cancell?ed|postponed|called\s+off|not\s+started"
+    r"(?i)\b(?:the|that|this)\s+(?:(?:scheduled|planned|booked|confirmatory|diagnostic|repeat)\s+){0,2}"
+    r"(?:facet|intra-?articular|medial\s+branch|MBB|RFA|radio\s?frequency|neurotomy|ablation)"
+    # ('The scheduled confirmatory medial branch block (#2, bilateral L4-5 and L5-S1) was cancelled')
+    r"(?:[^.;,(\n]|\([^()\n]{0,60}\)){0,40}?\b(?:was|were)\s+(?:deferred|cancell?ed|postponed|called\s+off|not\s+started"
     # '... the medial branch block was NOT performed. Discussed with patient, who agreed to
     # proceed instead with a right sacroiliac joint injection' (not '... not performed on the left')
     r"|not\s+(?:performed|done)(?=[ \t]*(?:[.;]|\n|today\b)))\b"
     # 'R L5-S1 facet injection CANCELLED - exam today localizes to R SI joint only'
     r"|\b(?:facet|intra-?articular|medial[ \t]+branch|MBB|RFA|radiofrequency|neurotomy)"
     r"(?:[ \t]+(?:joint|nerve))?"
-    r"(?:[ \t]+(?:injections?|blocks?|ablations?|neurotom(?:y|ies)))?[ \t]{0,3}(?:[-:\u2013][ \t]{0,3})?"
-    r"(?:was[ \t]+|were[ \t]+|is[ \t]+)?(?:cancell?ed|deferred|postponed|called[ \t]+off|resched(?:uled)?)\b"
+    r"(?:[ \t]+(?:injections?|blocks?|ablations?|neurotom(?:y|ies)))?(?:[ \t]*#[ \t]?[0-9])?"
+    r"[ \t]{0,3}(?:[-:\u2013][ \t]{0,3})?(?:was[ \t]+|were[ \t]+|is[ \t]+)?"
+    r"(?:cancell?ed|deferred|postponed|called[ \t]+off|resched(?:uled)?)\b"
+    # '*** MBB #2 NOT PERFORMED TODAY - fields above carried over from the order. ***'
+    r"|\b(?:facet|intra-?articular|medial[ \t]+branch|MBB|RFA|radiofrequency|neurotomy)"
+    r"(?:[ \t]+(?:joint|nerve))?(?:[ \t]+(?:injections?|blocks?|ablations?|neurotom(?:y|ies)))?"
+    r"(?:[ \t]*#[ \t]?[0-9])?[ \t]+(?:was[ \t]+|were[ \t]+)?not[ \t]+(?:performed|done)[ \t]+today\b"
     # '... new L leg numbness ... -> held mbb, mri ordered, resched after'
     r"|\b(?:held|cancell?ed|deferred|postponed)[ \t]+(?:the[ \t]+)?"
     r"(?:facet|medial[ \t]+branch|MBB|RFA|radiofrequency)\b"
@@ -442,6 +449,9 @@ def _repeats_other_side(view: NoteView, repeat: Mention) -> bool:
     )
 
 
+_NERVE_NOT_DONE = re.compile(r"(?i)\b(?:MBs?|medial[ \t]+branch(?:es)?)\b")
+
+
 def _levels_not_done(view: NoteView) -> list[Removal]:
     """'L L5/S1 NOT done', 'right C4/5 non-tender on exam and not treated': that side of that
     joint was not done (in a procedure stopped part-way or not)."""
@@ -455,6 +465,14 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
             if is_consecutive_pair(unit)
             for j in unit_joints(unit)
         )
+        if not joints and _NERVE_NOT_DONE.search(mention.text):
+            # 'Left C7 MB was NOT injected': the joints that nerve supplies were not done
+            joints = frozenset(
+                j
+                for unit in parse_level_phrase(mention.text)
+                if unit.kind == "single"
+                for j in joints_of_nerve(unit.first)
+            )
         if not joints:
             continue
         # 'L L5/S1 NOT done', or the side inside: 'Nothing on the left at L four five'
@@ -520,6 +538,7 @@ def _cue_context(view: NoteView, cue: Mention) -> str:
 
 
 _SHORT_CLAUSE = 25
+_ASIDE_GAP = 12
 
 
 def _clause(view: NoteView, cue: Mention) -> tuple[int, int]:
@@ -529,6 +548,12 @@ def _clause(view: NoteView, cue: Mention) -> tuple[int, int]:
     before = view.text[start : cue.start]
     after = view.text[cue.end : end]
     low = start + max(before.rfind(c) for c in "();") + 1 if any(c in before for c in "();") else start
+    closing = before.rfind(")")
+    if closing != -1 and len(before) - closing <= _ASIDE_GAP and "(" in before[:closing]:
+        # an aside just before the cue is part of its subject: 'The ... block (#2, bilateral
+        # L4-5 and L5-S1) was cancelled'
+        earlier = before[: before.rfind("(", 0, closing)]
+        low = start + max(earlier.rfind(c) for c in "();") + 1 if any(c in earlier for c in "();") else start
     stops = [i for i in (after.find(c) for c in "();") if i != -1]
     high = cue.end + min(stops) if stops else end
     return low, high

@@ -876,6 +876,9 @@ def _end_header_at_paragraph(text: str, section: dict, out: list[dict]) -> None:
     _end_at_paragraph(text, section, line_end, out)
 
 
+_TITLE_GOES_ON = re.compile(r"(?i)(?:\b(?:and|with|of|at|to|under)|[,&+])$")
+
+
 def _end_header_at_line(text: str, section: dict, out: list[dict]) -> bool:
     """'Proc: RFN R C5-6, C6-7 -- 9/3/25' and, on the next line, 'Dx MBB #1/#2 R C6-7/C7-T1...':
     a header with its content on its line ends there when the next line starts a statement of
@@ -884,6 +887,13 @@ def _end_header_at_line(text: str, section: dict, out: list[dict]) -> bool:
     if line_end == -1 or not text[section["header_end"] : line_end].strip():
         return False
     next_end = text.find("\n", line_end + 1, section["end"])
+    if _TITLE_GOES_ON.search(text[section["header_end"] : line_end].rstrip()):
+        # 'PROCEDURE PERFORMED TODAY: ... RIGHT T7-T8 AND' / 'RIGHT T8-T9, UNDER CT GUIDANCE': the
+        # title's second line is the title's
+        if next_end == -1:
+            return False
+        line_end = next_end
+        next_end = text.find("\n", line_end + 1, section["end"])
     following = text[line_end + 1 : next_end if next_end != -1 else section["end"]].strip()
     if not following or following[:1].islower():
         return False
@@ -1004,10 +1014,12 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
         bulleted = _LIST_MARK.match(text[section["start"] : section["header_end"]].lstrip()) is not None
         if not bulleted and (not stripped or wrapped or _LIST_MARK.match(stripped)):
             continue  # (a bulleted field, '* Hx: ...', always ends with its line)
-        if section["role"] in _NOT_TODAY_ROLES and (
-            _SUB_LABEL.match(stripped) or _indented_under(text, section["start"], next_line)
-        ):
+        if section["role"] in _NOT_TODAY_ROLES and _SUB_LABEL.match(stripped):
             continue
+        if section["role"] in _NOT_TODAY_ROLES | {"plan"} and _indented_under(
+            text, section["start"], next_line
+        ):
+            continue  # ('P: MBB #2 cancelled ...' then '   If #2 >= 80% -> RFA Rt L4-5, L5-S1.')
         rest = _untitled(line_end + 1, section["end"])
         section["end"] = line_end + 1
         out.append(rest)

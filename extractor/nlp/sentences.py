@@ -50,6 +50,11 @@ ABBREVIATIONS = frozenset(
         "Sr.",
     }
 )
+# Three-letter words a dictated sentence ends on ('... the confirmatory one. first block on ...',
+# '... eight out of ten. after ...'); other short words before a stop may be abbreviations ('inj.').
+SHORT_SENTENCE_END_WORDS = frozenset(
+    {"one", "two", "six", "ten", "him", "her", "ago", "day", "now", "yes", "too"}
+)
 NEWLINE_JOIN_MIN_LINE = 70
 WRAPPED_MIN_LINE = 55  # a shorter line still wraps when the line above reached the wrap width
 _ABOVE_REACH = 200
@@ -243,7 +248,11 @@ def _after_word(text: str, starts: list[int], ends: list[int], stop: int, stop_t
     if stop_text != "." or stop == 0:
         return False
     word = text[starts[stop - 1] : ends[stop - 1]]
-    return word.isalpha() and len(word) >= 4 and word.lower() not in ABBREVIATIONS
+    return (
+        word.isalpha()
+        and (len(word) >= 4 or word.lower() in SHORT_SENTENCE_END_WORDS)
+        and word.lower() not in ABBREVIATIONS
+    )
 
 
 def _is_hard_wrap(text: str, previous_start: int, previous_end: int, token: str, next_start: int) -> bool:

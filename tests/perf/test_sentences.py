@@ -13,6 +13,7 @@ from extractor.nlp.sentences import (
     ABBREVIATIONS,
     NEWLINE_JOIN_MIN_LINE,
     SENT_END,
+    SHORT_SENTENCE_END_WORDS,
     WRAPPED_MIN_LINE,
     bracket_aside_end,
     bracket_aside_start,
@@ -29,7 +30,11 @@ def token_attribute_splitter(doc) -> list[list[int]]:
         if stop.text != "." or stop.i == 0:
             return False
         word = doc[stop.i - 1]
-        return word.is_alpha and len(word.text) >= 4 and word.lower_ not in ABBREVIATIONS
+        return (
+            word.is_alpha
+            and (len(word.text) >= 4 or word.lower_ in SHORT_SENTENCE_END_WORDS)
+            and word.lower_ not in ABBREVIATIONS
+        )
 
     def hard_wrap(previous, token) -> bool:
         short_aside = re.match(r"\([a-z]{2}[^()\n]{0,40}\)", text[token.idx :])  # "T8-9\n(right) facet"
