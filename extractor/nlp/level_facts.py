@@ -50,7 +50,9 @@ _LIST_THEN_JOINTS = re.compile(
     r"(?:(?:facet|faucet|fastest|fascet|fast[ \t]+it)[ \t]+)?joints\b"
 )
 _FOR_NAMED_NERVE = re.compile(
-    r"(?i)[ \t,]{1,3}for[ \t]+(?:the[ \t]+)?(?:left[ \t]+|right[ \t]+)?[CTL][ \t]?[0-9]{1,2}[ \t]+"
+    r"(?i)[ \t,]{1,3}for[ \t]+(?:the[ \t]+)?(?:left[ \t]+|right[ \t]+)?[CTL][ \t]?[0-9]{1,2}"
+    # ('... right L1 and L2 for the right T12 and L1 medial branches')
+    r"(?:[ \t]*(?:,|and|&)[ \t]*[CTL]?[ \t]?[0-9]{1,2})*[ \t]+"
     r"(?:medial|MB\b|dorsal|DR\b|primary)"
     # '... and to the corresponding position at L2 (L1 medial branch)': the nerve named in brackets
     r"|[ \t]{0,2}\([ \t]?[CTL][ \t]?[0-9]{1,2}\s{1,12}(?:medial|MB\b|dorsal|DR\b)"

@@ -35,7 +35,9 @@ TODAY_CONTEXT = re.compile(
 _OTHER_PROCEDURE = re.compile(
     r"\b(?:RFA|RF|radio\s?frequency|ablation|neurotomy|rhizotomy|epidural|ESI|TFESI|sacroiliac|SI\s+joint|SIJ|"
     r"botox|onabotulinum\w*|surgery|fusion|trigger\s+point|(?<!third\s)occipital\s+nerve\s+block|physical\s+therapy|(?-i:PT)|"
-    r"NSAIDs?|medication|lesion\w*|cryo\w*|pulsed|therapeutic|steroid|botox|(?<!third\s)occipital)\b",
+    # ('occipital HA' is a symptom, not an occipital nerve block)
+    r"NSAIDs?|medication|lesion\w*|cryo\w*|pulsed|therapeutic|steroid|botox|"
+    r"(?<!third\s)occipital(?!\s+(?:HA|headaches?|pain|region|area)\b))\b",
     re.I,
 )
 _OTHER_AFTER = re.compile(

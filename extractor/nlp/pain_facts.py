@@ -116,6 +116,9 @@ _ARROW_WORDS = (
     "->",
     "\u2192",
     "\u2193",  # '7 \u2193 3'
+    "\u25b6",  # '7/10 \u25b6 3/10'
+    "\u25ba",
+    "\u21d2",
     "=>",
     ">",
     "going",
@@ -173,6 +176,22 @@ def _in_dated_item(text: str, offset: int) -> bool:
     return all(line[:1] in (" ", "\t") for line in following)
 
 
+_SOAP_SUBJECTIVE = re.compile(r"[ \t]*S[ \t]*:[ \t]*")
+_EARLIER_MARK = re.compile(
+    r"(?i)->|\u2192|\u25b6|=>|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\)|#[ \t]?[0-9]"
+    r"|\b(?:s/p|prior|previous|last)\b"
+)
+
+
+def _soap_subjective(view: NoteView, sent: int) -> bool:
+    """The sentence is in a SOAP note's 'S:' section."""
+    section = view.section_at(view.sentence_bounds(sent)[0])
+    return (
+        section is not None
+        and _SOAP_SUBJECTIVE.fullmatch(view.text, section["start"], section["header_end"]) is not None
+    )
+
+
 def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
     sentence = view.sentence_text(sent)
     if _in_dated_item(view.text, view.sentence_bounds(sent)[0]) and not TODAY_WORD.search(sentence):
@@ -182,6 +201,10 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
     if role in ("history", "indication", "exam", "diagnosis"):
         if _SCORE_THEN_PRIOR.search(sentence):
             return True  # 'History, ... wants them repeated. Pain six out of ten prior.'
+        if role == "history" and _soap_subjective(view, sent):
+            # 'S: Lt LBP, NRS 8/10, walk tolerance 1 block.': a SOAP note's subjective line is how
+            # the patient is today (not 'S: ... MBB #1 (07/22) -> 90% x6h (NRS 7->1)')
+            return not is_prior_sentence(view, sent) and not _EARLIER_MARK.search(sentence)
         return bool(_TODAY_PAIN.search(sentence)) and not is_prior_sentence(view, sent)
     if role not in _PAIN_ROLES:
         return False

@@ -376,8 +376,20 @@ def _confirmation(view: NoteView) -> tuple[bool, list[Evidence]]:
     return bool(good), evidence_of(good[:3])
 
 
+# 'He has no implanted device and no fusion', 'denies a pacemaker or defibrillator'
+_DENIED_BEFORE = re.compile(
+    r"(?i)\b(?:no|denies|without|negative\s+for)\s+(?:an?\s+)?(?:[\w-]+\s+(?:or|and|nor)\s+)?(?:[\w-]+\s+)?\Z"
+)
+
+
 def _rfa_reason(view: NoteView) -> tuple[bool, list[Evidence]]:
-    reasons = [m for m in view.of("RFA_REASON") if not m.negated and m.role not in ("excluded",)]
+    reasons = [
+        m
+        for m in view.of("RFA_REASON")
+        if not m.negated
+        and m.role not in ("excluded",)
+        and not _DENIED_BEFORE.search(view.text, max(0, m.start - 40), m.start)
+    ]
     return bool(reasons), evidence_of(reasons[:2])
 
 

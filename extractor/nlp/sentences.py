@@ -50,10 +50,10 @@ ABBREVIATIONS = frozenset(
         "Sr.",
     }
 )
-# Three-letter words a dictated sentence ends on ('... the confirmatory one. first block on ...',
+# Short words a dictated sentence ends on ('... the confirmatory one. first block on ...',
 # '... eight out of ten. after ...'); other short words before a stop may be abbreviations ('inj.').
 SHORT_SENTENCE_END_WORDS = frozenset(
-    {"one", "two", "six", "ten", "him", "her", "ago", "day", "now", "yes", "too"}
+    {"it", "up", "one", "two", "six", "ten", "him", "her", "ago", "day", "now", "yes", "too", "out", "off"}
 )
 NEWLINE_JOIN_MIN_LINE = 70
 WRAPPED_MIN_LINE = 55  # a shorter line still wraps when the line above reached the wrap width
