@@ -58,6 +58,7 @@ _FOR_NAMED_NERVE = re.compile(
     r"|[ \t]{0,2}\([ \t]?[CTL][ \t]?[0-9]{1,2}\s{1,12}(?:medial|MB\b|dorsal|DR\b)"
 )
 _TARGET_AFTER = re.compile(r"(?i)[ \t]{1,2}(?:junction|SAP\b|TP\b|transverse\s+process|superior\s+articular)")
+_DASHED_JOINT = re.compile(r"[CTL]\d{1,2}\s*-\s*[CTLS]?\d", re.I)
 _LETTERED_SLASH = re.compile(r"[CTLS]\d{1,2}\s*/\s*[CTLS]\d", re.I)
 _BARE_SLASH_CHAIN = re.compile(r"[CTL]\d{1,2}(?:/\d{1,2}){2,}", re.I)
 _BARE_SLASH_PAIR = re.compile(r"[CTL]\d{1,2}/\d{1,2}", re.I)
@@ -385,7 +386,21 @@ def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
     return best[1] if best else None
 
 
-def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> PhraseReading:
+def follow_nerve_lists(view: NoteView, readings: list[PhraseReading]) -> list[PhraseReading]:
+    """'on the right we blocked the T5, T6 and T7 medial branches, and on the left T6 and T7':
+    bare vertebrae in the sentence of a nerve list are nerves too."""
+    nerve_sentences = {r.phrase.sent for r in readings if r.mode == "nerve"}
+    return [
+        read_phrase(view, r.phrase, r.sides, default_mode="nerve")
+        if r.mode is None and not r.joints and r.phrase.sent in nerve_sentences
+        else r
+        for r in readings
+    ]
+
+
+def read_phrase(
+    view: NoteView, phrase: Mention, sides: list[Mention], default_mode: str | None = None
+) -> PhraseReading:
     reading = PhraseReading(phrase=phrase, sides=sides)
     if phrase.category == "NERVE_TON":
         reading.nerves = ["TON"]
@@ -413,12 +428,15 @@ def read_phrase(view: NoteView, phrase: Mention, sides: list[Mention]) -> Phrase
         and _NERVE_PROCEDURE_AFTER.match(view.text, phrase.end, phrase.end + 12)
     ):
         mode = "nerve"
+    if mode is None:
+        mode = default_mode
     reading.mode = mode
     text = phrase.text
     if mode is not None and _LETTERED_SLASH.search(text):
         # "L2/L3/L4 MB" lists nerves; "L4/5" stays a joint, and so does "T7/T8" beside a joint
         # read out ("T7/T8 and T eight nine")
-        if not _SPOKEN_PAIR.search(text):
+        if not _SPOKEN_PAIR.search(text) and not _DASHED_JOINT.search(text):
+            # ('C6-7 and C7/T1 cervical medial branch block': beside a dashed joint, a slash is one)
             text = text.replace("/", ", ")
     if mode == "nerve" and (
         _BARE_SLASH_CHAIN.search(text)

@@ -176,6 +176,9 @@ def _ordinal_levels(text: str) -> str:
     )
 
 
+_CHAIN_DASH = re.compile(r"[ \t]?-[ \t]?")
+
+
 def parse_level_phrase(text: str) -> list[LevelUnit]:
     """Split a level phrase into units: 'L4-5 and L5-S1' -> two pairs; 'L3 through L5' -> a
     range; 'C5, C6, C7' -> three singles; 'L2-3 to L4-5' -> one range L2..L5."""
@@ -223,6 +226,14 @@ def parse_level_phrase(text: str) -> list[LevelUnit]:
                 last = _name(items[i][0], items[i][1])
                 i += 1
             units.append(LevelUnit(kind, first, last))
+            while kind == "pair" and i < len(items) and _CHAIN_DASH.fullmatch(items[i][2]) is not None:
+                # 'L4-L5-S1', 'L3-4-5': a chain of consecutive levels names each joint in it
+                following = _name(items[i][0], items[i][1])
+                if _VERTEBRA_INDEX.get(following, -1) != _VERTEBRA_INDEX.get(last, -9) + 1:
+                    break
+                units.append(LevelUnit("pair", last, following))
+                last = following
+                i += 1
             continue
         units.append(LevelUnit("single", first, first))
         i += 1

@@ -313,6 +313,10 @@ def _dose(view: NoteView, mention: Mention) -> Dose | None:
 
 TODAY_WORD = re.compile(r"\btoday\b", re.I)
 _DENIED_LEVEL = re.compile(r"\b(?:moderate|conscious|iv|intravenous|mac|general)\b", re.I)
+_FIELD_TAKEN_BACK = re.compile(
+    r"(?i)\bno\s+(?:IV\s+)?sedation\s+(?:was\s+)?(?:given|administered|used)\b"
+    r"|\b(?:defaulted|order\s+set|template\s+default)\b"
+)
 _LEVEL_WORDS = {
     "moderate": "moderate", "conscious": "moderate", "iv": "moderate", "intravenous": "moderate",
     "mac": "mac", "general": "general",
@@ -348,6 +352,13 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
             kept = [m for m in found.get(denied, []) if m.start > denial.start]
             if denied in found and not kept:
                 del found[denied]
+        elif _FIELD_TAKEN_BACK.search(view.sentence_text(denial.sent)):
+            # 'Sedation: Moderate (conscious)' above, then 'Physician comment: Sedation field
+            # defaulted from the order set - NO sedation given': the field's answer is taken back
+            for stated in ("moderate", "mac", "general"):
+                kept = [m for m in found.get(stated, []) if m.start > denial.start or m.role != "anesthesia"]
+                if stated in found and not kept:
+                    del found[stated]
     for value in ("general", "mac", "moderate", "local_only", "none"):
         if value in found:
             return value, evidence_of(found[value])

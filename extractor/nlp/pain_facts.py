@@ -83,9 +83,9 @@ _EARLIER_PROCEDURE = re.compile(
 _THAT_BLOCK = re.compile(r"(?i)\bthat\s+(?:block|injection|procedure|session|MBB|RFA)\b")
 _BARE_PAIR_SENTENCE = 24
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
-_SCORE_GROUPS = tuple("abcdefghijklmnopqrstuvwx")
+_SCORE_GROUPS = tuple("abcdefghijklmnopqrstuvwxy")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
-_PLACED_AT_NUMBER = frozenset("dehjkp")
+_PLACED_AT_NUMBER = frozenset("dehjkpy")
 """Branches whose cue is part of the match ('before the block was 6'): the score sits at its
 number, so the cue before it labels it."""
 _NEEDLE_WORK = re.compile(
@@ -176,7 +176,7 @@ def _in_dated_item(text: str, offset: int) -> bool:
     return all(line[:1] in (" ", "\t") for line in following)
 
 
-_SOAP_SUBJECTIVE = re.compile(r"[ \t]*S[ \t]*:[ \t]*")
+_SOAP_SUBJECTIVE = re.compile(r"S[ \t]*:")
 _EARLIER_MARK = re.compile(
     r"(?i)->|\u2192|\u25b6|=>|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\)|#[ \t]?[0-9]"
     r"|\b(?:s/p|prior|previous|last)\b"
@@ -186,10 +186,8 @@ _EARLIER_MARK = re.compile(
 def _soap_subjective(view: NoteView, sent: int) -> bool:
     """The sentence is in a SOAP note's 'S:' section."""
     section = view.section_at(view.sentence_bounds(sent)[0])
-    return (
-        section is not None
-        and _SOAP_SUBJECTIVE.fullmatch(view.text, section["start"], section["header_end"]) is not None
-    )
+    label = view.text[section["start"] : section["header_end"]].strip(" \t") if section else ""
+    return _SOAP_SUBJECTIVE.fullmatch(label) is not None
 
 
 def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
@@ -462,6 +460,16 @@ def _label_lone_scores(
             for c in cues
             if end <= c[0] < min(end + 40, sentence_end) and c not in claimed and ";" not in text[end : c[0]]
         ]  # ('a 7 out of 10; at twenty minutes, ... 1/10': the cue after a semicolon is the next score's)
+        # ('your pain was a 6 and twenty minutes afterwards you said it was a 1': after 'and', a cue
+        # with a score of its own right after it is that score's)
+        forward = [
+            c
+            for c in forward
+            if not (
+                _AND_THEN.search(text, end, c[0])
+                and any(c[1] <= s < c[1] + _CUE_OWN_SCORE for s, _, _ in scores if s > start)
+            )
+        ]
         backward_here = [c for c in cues if sentence_start <= c[0] and c[1] <= start and c not in claimed]
         backward = [
             c
@@ -514,6 +522,8 @@ def _label_lone_scores(
 
 
 _FINAL = re.compile(r"\bfinal\b", re.I)
+_AND_THEN = re.compile(r"\b(?:and|then)\b", re.I)
+_CUE_OWN_SCORE = 40
 _LINE_BREAK_GAP = 20
 _CELL_SPLIT = re.compile(r"(?<![ \t])[ \t]*\|[ \t]*|\t+| {2,}")  # one try per whitespace run
 _PAIN_HEADER = re.compile(r"^(?:pain|NRS|NPRS|VAS)\b", re.I)

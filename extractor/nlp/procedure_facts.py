@@ -13,6 +13,7 @@ from .level_facts import (
     Discrepancy,
     attach_sides,
     combine_sides,
+    follow_nerve_lists,
     level_line_above,
     read_phrase,
     resolve_joints,
@@ -60,6 +61,18 @@ _KIND_CALLED_OFF = re.compile(
     # '... new L leg numbness ... -> held mbb, mri ordered, resched after'
     r"|\b(?:held|cancell?ed|deferred|postponed)[ \t]+(?:the[ \t]+)?"
     r"(?:facet|medial[ \t]+branch|MBB|RFA|radiofrequency)\b"
+)
+# 'Thermal lesioning: NOT performed.' in a pulsed RF template: a step not done, not a stop
+_STEP_NOT_DONE = re.compile(
+    r"(?i)(?:thermal|heat|conventional|motor|sensory|stimulation|contrast|steroid)[\w \t-]{0,25}:[ \t]*"
+    r"not[ \t]+(?:performed|done|used|given)\b"
+)
+_OPENS_WITH_STOP = re.compile(
+    r"(?i)(?:was[ \t]+)?(?:not[ \t]+(?:performed|done|started)|cancell?ed|deferred|postponed)\b"
+)
+_SCHEDULED_KIND = re.compile(
+    r"(?i)\b(?:scheduled|planned|booked|ordered)\b[^.\n]{0,80}?"
+    r"\b(?:facet|medial[ \t]+branch|MBB|RFA|radiofrequency|neurotomy|intra-?articular)"
 )
 _WHOLE_CANCEL = re.compile(
     r"\b(?:resched\w*|cancell?ed|postponed|deferred|before\s+(?:any|the\s+(?:first\s+)?needle|needle|starting|"
@@ -593,6 +606,7 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         and not _EARLIER_EVENT.match(view.text[c.end : c.end + 80].lstrip())
         and not _RETRIED.search(view.text, c.end, c.end + _RETRY_REACH)
         and not _other_spine_part(view, c, done)
+        and not _STEP_NOT_DONE.match(view.sentence_text(c.sent).lstrip())
     ]
     if not cues:
         # 'Levels done vs consented: L3-L4 was NOT injected on either side': not a stop, but
@@ -602,7 +616,13 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     cancelled = False
     for cue in cues:
         sentence = view.sentence_text(cue.sent)
-        if _KIND_CALLED_OFF.search(sentence):
+        if _KIND_CALLED_OFF.search(sentence) or (
+            _OPENS_WITH_STOP.match(sentence.lstrip())
+            and cue.sent > 0
+            and _SCHEDULED_KIND.search(view.sentence_text(cue.sent - 1))
+        ):
+            # ('Scheduled: Bilateral L4-5, L5-S1 lumbar medial branch block #2. NOT PERFORMED -
+            # cancelled by physician before start: ...')
             # '... we agreed to inject the left SI joint instead, and the facet injection was deferred'
             cancelled = True
             continue
@@ -931,7 +951,9 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     discrepancy_found = None
     facet_procedures: list[Procedure] = []
     for group in group_phrases(view, facet_kinds, facet_phrases):
-        readings = [read_phrase(view, p, sides_by_phrase.get(p.index, [])) for p in group.phrases]
+        readings = follow_nerve_lists(
+            view, [read_phrase(view, p, sides_by_phrase.get(p.index, [])) for p in group.phrases]
+        )
         group_side = default_side(view, group.scope) if group.scope else fallback_side
         joint_set = resolve_joints(view, readings, extras, group_side, incomplete=status == "incomplete")
         if field_side:

@@ -7,11 +7,12 @@ eight comma') hides the comma a rule looks for; a migrated record keeps HTML ent
 ('Sterile prep &amp; drape', 'L4-5<br>') and typographic dashes and blanks ('T12\u2011L1',
 'L4\u20135', a no-break space). The rules read the text with underscores as blanks, a spoken
 ' comma' as ',' and a spoken ' period.' as '.', each padded with blanks, a spelled-out 'I V' as
-'IV ', text an amendment struck out ('~~C5-C6,~~', '[deleted: and C5]') and a transcriptionist's
-'(sic)' as blanks, an entity or a line-break tag as its character padded with blanks, a form's dot
-leader before a colon as blanks, every dash as '-', every blank as a space and every arrow ('7 \u279d 4',
-'8 \u21d2 2') as '\u2192': the same length, so every offset found in it is an offset into the
-note, and evidence is still cut from the note itself.
+'IV ', text an amendment struck out ('~~C5-C6,~~', '[deleted: and C5]'), a transcriptionist's
+'(sic)' and a dictation app's time stamp ('[01:30]') as blanks, an entity or a line-break tag as
+its character padded with blanks, a form's dot leader before a colon as blanks, every dash as
+'-', every blank as a space and every arrow ('7 \u279d 4', '8 \u21d2 2') as '\u2192': the same
+length, so every offset found in it is an offset into the note, and evidence is still cut from
+the note itself.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ _COMMA_AND_BLANKS = ",     "
 # text an amendment struck out ('Right ~~C5-C6,~~ C6-C7', 'C6 and C7 [deleted: and C5] articular pillar')
 _STRUCK = re.compile(r"~~[^~\n]{1,120}~~|\[deleted:?[^\]\n]{0,120}\]", re.IGNORECASE)
 _SIC = re.compile(r"\((?:sic|sp\?)\)", re.IGNORECASE)  # a transcriptionist's 'tea three (sic)'
+# a dictation app's time stamps inside a sentence ('on the left it was T six [00:30] and T seven'),
+# not a log line's time at the start of its line ('[08:12] Versed 2 mg IV')
+_TIME_STAMP = re.compile(r"(?<=[\w,.;] )\[[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?\]")
 _SPELLED_IV = re.compile(r"(?<![\w-])I V(?![\w-])")  # a speech engine's 'without I V sedation'
 _STOP_AND_BLANKS = ".      "
 # a form's dot leader before a colon ('SEDATION GIVEN.........: N', 'PAIN PRE (NRS 0-10)....: 7')
@@ -84,6 +88,8 @@ def rule_text(text: str) -> str:
         text = _STRUCK.sub(lambda m: " " * len(m.group(0)), text)
     if "(sic)" in text or "(SIC)" in text or "(sp?)" in text:
         text = _SIC.sub(lambda m: " " * len(m.group(0)), text)
+    if ":" in text and "[" in text:
+        text = _TIME_STAMP.sub(lambda m: " " * len(m.group(0)), text)
     if "I V" in text:
         text = _SPELLED_IV.sub("IV ", text)
     if " period." in text:

@@ -618,6 +618,11 @@ _PASTE_WORDS = (
     "reference",
     "not today",
 )
+# a remark in brackets under a title, about the title: what follows it is today's note
+_ABOUT_THE_LINE_ABOVE = re.compile(
+    r"(?i)\([ \t]*(?:the[ \t]+)?(?:header|title|heading|procedure[ \t]+line|line[ \t]+above|above)\b"
+    r"[^()\n]*\)[ \t]*$"
+)
 _UPDATED_TODAY = re.compile(
     r"(?i)\b(?:updated|changed|edited|revised)\s+(?:for\s+)?today\b|\[\s*(?:UPD|updated?)\b|\btoday'?s\s+(?:changes|updates)\b"
 )
@@ -633,6 +638,9 @@ def carried_forward(text: str, sections: list[dict]) -> list[dict]:
     marker = _CARRIED_FORWARD.search(text) or _PASTED_BLOCK.search(text)
     if marker is None or _UPDATED_TODAY.search(text):
         return sections  # a copied-forward note updated for today is today's note
+    if _ABOUT_THE_LINE_ABOVE.match(marker.group(0).lstrip(" \t")):
+        return sections  # '(header carried forward from prior encounter template)': the title above was
+
     end_marker = _PASTED_END.search(text, marker.end())
     stop = end_marker.end() if end_marker else _pasted_header_end(text, sections, marker.start())
     if _QUOTED_TO_LINE_END.search(marker.group(0)):
