@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..models import Evidence
+from .rule_text import rule_text
 
 # Section roles whose text describes what was done today.
 TODAY_ROLES = frozenset(
@@ -75,6 +76,13 @@ class NoteView:
     _merged: dict[tuple[str, ...], list[Mention]] = field(default_factory=dict, repr=False)
     _section_reach: list[int] | None = field(default=None, repr=False)
     _sentence_starts: list[int] | None = field(default=None, repr=False)
+    _rule_text: str | None = field(default=None, repr=False)
+
+    def rule_text(self) -> str:
+        """The note as the rules read it (``rule_text``), made on first use."""
+        if self._rule_text is None:
+            self._rule_text = rule_text(self.text)
+        return self._rule_text
 
     @classmethod
     def from_doc(cls, doc: Any) -> NoteView:

@@ -41,13 +41,15 @@ _SESSION_CONTEXT = re.compile(
     r"\b(?:block|MBB|injection|diagnostic|session|medial\s+branch|dx|diag|IA)\b", re.I
 )
 _KIND_CALLED_OFF = re.compile(
-    r"(?i)\b(?:the|that|this)\s+(?:(?:scheduled|planned|booked|confirmatory|diagnostic|repeat)\s+){0,2}"
+    r"(?i)\b(?:the|that|this)\s+(?:(?:scheduled|planned|booked|confirmatory|diagnostic|repeat|bilateral|left|right"
+    r"|[CTL][0-9]{1,2}(?:-[CTLS]?[0-9]{1,2})?|/|and)\s*){0,6}"
     r"(?:facet|intra-?articular|medial\s+branch|MBB|RFA|radio\s?frequency|neurotomy|ablation)"
     # ('The scheduled confirmatory medial branch block (#2, bilateral L4-5 and L5-S1) was cancelled')
-    r"(?:[^.;,(\n]|\([^()\n]{0,60}\)){0,40}?\b(?:was|were)\s+(?:deferred|cancell?ed|postponed|called\s+off|not\s+started"
+    r"(?:[^.;,(\n]|\([^()\n]{0,60}\)){0,60}?\b(?:was|were)\s+(?:deferred|cancell?ed|postponed|called\s+off|not\s+started"
     # '... the medial branch block was NOT performed. Discussed with patient, who agreed to
     # proceed instead with a right sacroiliac joint injection' (not '... not performed on the left')
-    r"|not\s+(?:performed|done)(?=[ \t]*(?:[.;]|\n|today\b)))\b"
+    r"|not\s+(?:performed|done)"
+    r"(?=[ \t]*(?:[.;]|\n|today\b|and\s+(?:is|was)\s+(?:postponed|deferred|cancell?ed))))\b"
     # 'R L5-S1 facet injection CANCELLED - exam today localizes to R SI joint only'
     r"|\b(?:facet|intra-?articular|medial[ \t]+branch|MBB|RFA|radiofrequency|neurotomy)"
     r"(?:[ \t]+(?:joint|nerve))?"
@@ -524,10 +526,11 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
     return removals
 
 
-# 'L side NOT injected. procedure stopped.', 'Left sided injections not performed': the side named is
-# what the stop left undone
+# 'L side NOT injected. procedure stopped.', 'Left sided injections not performed', 'Left: not
+# done': the side named is what the stop left undone
 _SIDE_THEN_NOT_DONE = re.compile(
-    r"(?i)[ \t]{0,2}(?:-?sided[ \t]+|side[ \t]+)?(?:(?:injections?|blocks?|procedures?|lesions?)[ \t]+)?"
+    r"(?i)[ \t]{0,2}(?::[ \t]{0,2})?(?:-?sided[ \t]+|side[ \t]+)?"
+    r"(?:(?:injections?|blocks?|procedures?|lesions?)[ \t]+)?"
     r"(?:was[ \t]+|were[ \t]+)?not[ \t]+"
     r"(?:performed|done|treated|lesioned|injected|blocked|completed|attempted)\b"
 )

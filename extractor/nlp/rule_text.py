@@ -8,7 +8,8 @@ eight comma') hides the comma a rule looks for; a migrated record keeps HTML ent
 'L4\u20135', a no-break space). The rules read the text with underscores as blanks, a spoken
 ' comma' as ',' and a spoken ' period.' as '.', each padded with blanks, a spelled-out 'I V' as
 'IV ', text an amendment struck out ('~~C5-C6,~~', '[deleted: and C5]'), a transcriptionist's
-'(sic)' and a dictation app's time stamp ('[01:30]') as blanks, an entity or a line-break tag as
+'(sic)' and a dictation app's time stamp ('[01:30]') as blanks, a picklist as its starred
+options ('[left/*right*/bilateral]' as 'right'), an entity or a line-break tag as
 its character padded with blanks, a form's dot leader before a colon as blanks, every dash as
 '-', every blank as a space and every arrow ('7 \u279d 4', '8 \u21d2 2') as '\u2192': the same
 length, so every offset found in it is an offset into the note, and evidence is still cut from
@@ -28,6 +29,10 @@ _SIC = re.compile(r"\((?:sic|sp\?)\)", re.IGNORECASE)  # a transcriptionist's 't
 # a dictation app's time stamps inside a sentence ('on the left it was T six [00:30] and T seven'),
 # not a log line's time at the start of its line ('[08:12] Versed 2 mg IV')
 _TIME_STAMP = re.compile(r"(?<=[\w,.;] )\[[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?\]")
+# a generated narrative's picklists, the chosen options starred ('on the [left/*right*/bilateral] side
+# at [L3-4/*L4-5*/*L5-S1*]'): read as the chosen options alone ('right', 'L4-5, L5-S1')
+_PICKLIST = re.compile(r"\[([^\[\]\n]{1,300})\]")
+_STARRED_CHOICE = re.compile(r"[\[/][ \t]*\*[^*/\[\]\n]{1,120}\*[ \t]*[/\]]")
 _SPELLED_IV = re.compile(r"(?<![\w-])I V(?![\w-])")  # a speech engine's 'without I V sedation'
 _STOP_AND_BLANKS = ".      "
 # a form's dot leader before a colon ('SEDATION GIVEN.........: N', 'PAIN PRE (NRS 0-10)....: 7')
@@ -72,6 +77,22 @@ def _markup_blank(match: re.Match[str]) -> str:
     return character + " " * (len(found) - 1)
 
 
+def _chosen_options(match: re.Match[str]) -> str:
+    """A picklist as its starred options, the rest blanks (an option list with none starred is
+    all blanks: nothing was chosen); same length."""
+    options = match.group(1).split("/")
+    if len(options) < 2:
+        return match.group(0)
+    chosen = [len(o.strip()) > 2 and o.strip().startswith("*") and o.strip().endswith("*") for o in options]
+    out = [" "]
+    for index, (option, pick) in enumerate(zip(options, chosen, strict=True)):
+        if index:
+            out.append("," if pick and chosen[index - 1] else " ")  # '*L4-5*/*L5-S1*' -> 'L4-5 , L5-S1'
+        out.append(option.replace("*", " ") if pick else " " * len(option))  # each option stays in place
+    out.append(" ")
+    return "".join(out)
+
+
 def plain_typography(text: str) -> str:
     """Every dash as '-' and every blank as a space ('T12\u2011L1' -> 'T12-L1'), same length."""
     if text.isascii() or not any(c in _TYPOGRAPHIC for c in text):
@@ -90,6 +111,8 @@ def rule_text(text: str) -> str:
         text = _SIC.sub(lambda m: " " * len(m.group(0)), text)
     if ":" in text and "[" in text:
         text = _TIME_STAMP.sub(lambda m: " " * len(m.group(0)), text)
+    if "*" in text and "[" in text and _STARRED_CHOICE.search(text):
+        text = _PICKLIST.sub(_chosen_options, text)
     if "I V" in text:
         text = _SPELLED_IV.sub("IV ", text)
     if " period." in text:
