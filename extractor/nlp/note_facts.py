@@ -465,9 +465,10 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
             if wrapped and wrapped[-1] not in ".!?;" and not _OTHER_PROCEDURE.search(wrapped):
                 block_context = _BLOCK_WORDS.search(wrapped)
         if not block_context and m.role == "history":
-            item = _list_item_before(view.text, m.start)
-            if item and not _OTHER_PROCEDURE.search(item):
-                block_context = _BLOCK_WORDS.search(item)
+            item = item_holding(view.text, _ITEM_START, m.start, _ITEM_REACH)
+            item_text = view.text[item.start() : m.start] if item else ""
+            if item and not _OTHER_PROCEDURE.search(item_text):
+                block_context = _BLOCK_WORDS.search(item_text)
         if not block_context and m.sent > 0 and _REPORTED.search(clause):
             block_context = _earlier_block_just_named(view, m.sent - 1, start)
         if not block_context:
@@ -526,19 +527,18 @@ _ITEM_START = re.compile(r"(?m)^[ \t]*(?:[-*\u2022]|[0-9]{1,2}[.)])[ \t]+")
 _ITEM_REACH = 300
 
 
-def _list_item_before(text: str, offset: int) -> str | None:
-    """The list item (a bulleted or numbered line and the indented lines under it) that holds
-    ``offset``: '- 07/15/2025: diagnostic MBB #1, bilateral ... Performed with 50 mcg IV' /
-    '  fentanyl. Pre 7/10, post 2/10 in recovery; diary: about 70% relief'."""
-    floor = max(0, offset - _ITEM_REACH)
-    starts = list(_ITEM_START.finditer(text, floor, offset))
-    if not starts:
+def item_holding(text: str, item_start: re.Pattern[str], offset: int, reach: int) -> re.Match[str] | None:
+    """The start of the list item that holds ``offset``: a line ``item_start`` opens, and the
+    indented lines that go on from it, with no blank line between ('- 07/15/2025: diagnostic MBB
+    #1, bilateral ... Performed with 50 mcg IV' / '  fentanyl. Pre 7/10, post 2/10; diary: about
+    70% relief'); None when a line at the margin ends the item first."""
+    floor = max(0, offset - reach)
+    blank = text.rfind("\n\n", floor, offset)
+    items = list(item_start.finditer(text, max(floor, blank + 1), offset + 1))
+    if not items:
         return None
-    item = text[starts[-1].start() : offset]
-    lines = item.split("\n")
-    if any(line[:1] not in (" ", "\t") for line in lines[1:]):
-        return None  # a line at the margin below the item's first ends the item
-    return item
+    following = text[items[-1].end() : offset].split("\n")[1:]
+    return items[-1] if all(line[:1] in (" ", "\t") for line in following) else None
 
 
 _REPORTED = re.compile(r"(?i)\b(?:recorded|reported|noted|described|had|got|experienced|obtained)\b")

@@ -21,6 +21,7 @@ from .note_facts import (
     TODAY_WORD,
     is_prior_sentence,
     is_prior_text,
+    item_holding,
     percent_value,
     relief_clause,
     score_value,
@@ -28,7 +29,7 @@ from .note_facts import (
 )
 from .note_view import Mention, NoteView
 from .rule_data import pain_patterns
-from .rule_text import rule_text
+from .rule_text import plain_typography, rule_text
 from .sections import CLOCK, DISCHARGE_PAIN
 from .spine_parts import names_only_other_part, parts_done, parts_named
 
@@ -116,9 +117,6 @@ _ARROW_WORDS = (
     "->",
     "\u2192",
     "\u2193",  # '7 \u2193 3'
-    "\u25b6",  # '7/10 \u25b6 3/10'
-    "\u25ba",
-    "\u21d2",
     "=>",
     ">",
     "going",
@@ -166,19 +164,12 @@ _ITEM_REACH = 400
 def _in_dated_item(text: str, offset: int) -> bool:
     """Whether ``offset`` is in a listed earlier block: on its line or on the indented lines
     that go on from it, with no blank line between."""
-    floor = max(0, offset - _ITEM_REACH)
-    blank = text.rfind("\n\n", floor, offset)
-    items = list(_DATED_ITEM.finditer(text, max(floor, blank + 1), offset + 1))
-    if not items:
-        return False
-    item = items[-1]
-    following = text[item.end() : offset].split("\n")[1:]
-    return all(line[:1] in (" ", "\t") for line in following)
+    return item_holding(text, _DATED_ITEM, offset, _ITEM_REACH) is not None
 
 
 _SOAP_SUBJECTIVE = re.compile(r"S[ \t]*:")
 _EARLIER_MARK = re.compile(
-    r"(?i)->|\u2192|\u25b6|=>|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\)|#[ \t]?[0-9]"
+    r"(?i)->|\u2192|=>|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\)|#[ \t]?[0-9]"
     r"|\b(?:s/p|prior|previous|last)\b"
 )
 
@@ -202,7 +193,7 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
         if role == "history" and _soap_subjective(view, sent):
             # 'S: Lt LBP, NRS 8/10, walk tolerance 1 block.': a SOAP note's subjective line is how
             # the patient is today (not 'S: ... MBB #1 (07/22) -> 90% x6h (NRS 7->1)')
-            return not is_prior_sentence(view, sent) and not _EARLIER_MARK.search(sentence)
+            return not is_prior_sentence(view, sent) and not _EARLIER_MARK.search(plain_typography(sentence))
         return bool(_TODAY_PAIN.search(sentence)) and not is_prior_sentence(view, sent)
     if role not in _PAIN_ROLES:
         return False

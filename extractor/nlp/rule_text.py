@@ -11,9 +11,9 @@ eight comma') hides the comma a rule looks for; a migrated record keeps HTML ent
 '(sic)' and a dictation app's time stamp ('[01:30]') as blanks, a picklist as its starred
 options ('[left/*right*/bilateral]' as 'right'), an entity or a line-break tag as
 its character padded with blanks, a form's dot leader before a colon as blanks, every dash as
-'-', every blank as a space and every arrow ('7 \u279d 4', '8 \u21d2 2') as '\u2192': the same
-length, so every offset found in it is an offset into the note, and evidence is still cut from
-the note itself.
+'-', every blank as a space and every arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10') as
+'\u2192': the same length, so every offset found in it is an offset into the note, and evidence
+is still cut from the note itself.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ _TYPOGRAPHY_MAP = {
     "\u279e": "\u2192",
     "\u27f6": "\u2192",
     "\u21d2": "\u2192",
+    "\u25b6": "\u2192",
+    "\u25ba": "\u2192",
 }
 _TYPOGRAPHY = str.maketrans(_TYPOGRAPHY_MAP)
 _TYPOGRAPHIC = frozenset(_TYPOGRAPHY_MAP)

@@ -639,7 +639,7 @@ def carried_forward(text: str, sections: list[dict]) -> list[dict]:
     if marker is None or _UPDATED_TODAY.search(text):
         return sections  # a copied-forward note updated for today is today's note
     if _ABOUT_THE_LINE_ABOVE.match(marker.group(0).lstrip(" \t")):
-        return sections  # '(header carried forward from prior encounter template)': the title above was
+        return sections  # '(header carried forward from prior encounter template)': about the title only
 
     end_marker = _PASTED_END.search(text, marker.end())
     stop = end_marker.end() if end_marker else _pasted_header_end(text, sections, marker.start())
