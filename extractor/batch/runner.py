@@ -3,10 +3,10 @@
 Memory stays flat: records are read lazily and at most ``workers * in_flight_per_worker``
 chunks are in flight. Only the ids seen are kept (to resume and to catch duplicate ids).
 
-A worker that dies (segfault, OOM kill, ``os._exit``) breaks a ``ProcessPoolExecutor``: every
-record in flight is lost with it. The runner rebuilds the pool and retries those records one
-at a time, alone in the pool, so the one that kills its worker again is known for sure and
-gets a ``WORKER_DIED`` error line; the others are coded normally. No record is lost.
+A worker that dies (segfault, OOM kill, ``os._exit``) is replaced, and the records of the chunk
+it held are retried one per chunk, so the one that kills its worker again is known for sure and
+gets a ``WORKER_DIED`` error line; the others are coded normally. No record is lost, and the
+other workers never stop (``pool.py`` says why this is not a ``ProcessPoolExecutor``).
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ import os
 import time
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -25,18 +23,11 @@ from typing import Any, TextIO
 from ..errors import DEFAULT_MAX_CHARS
 from .errors import BatchAborted, UnsupportedInput
 from .output import ExistingOutput, ResultWriter, prepare_output
+from .pool import ChunkFailed, Coded, Died, Event, InitFailed, WorkerPool
 from .progress import Progress
 from .sources import NoteRecord, NoteSource, open_source
 from .summary import BatchTally, RecordOutcome, RunStats, summary_dict
-from .worker import (
-    INTERNAL_ERROR,
-    WORKER_DIED,
-    Coder,
-    WorkerInitError,
-    code_chunk,
-    error_outcome,
-    init_worker,
-)
+from .worker import INTERNAL_ERROR, WORKER_DIED, Coder, error_outcome
 
 DUPLICATE_ID = "DUPLICATE_ID"
 
@@ -53,7 +44,6 @@ class BatchOptions:
     payer: str = "medicare"
     workers: int | None = None  # None: every usable core
     chunk_size: int = 8
-    in_flight_per_worker: int = 2
     resume: bool = False
     overwrite: bool = False
     id_field: str = "id"
@@ -64,7 +54,7 @@ class BatchOptions:
     progress_stream: TextIO | None = None
     progress_interval: float = 10.0
     start_method: str = "spawn"
-    max_failed_pools: int = 3  # consecutive pools whose workers all die before being ready
+    max_failed_pools: int = 3  # abort after workers * this many deaths in a row before being ready
     # new workers after this many records, so slow growth in a worker (spaCy's string store keeps
     # every new token) stays bounded however large the archive; None: never
     recycle_after: int | None = 20_000
@@ -90,7 +80,6 @@ class _BatchRun:
         self.options = options
         self.output_path = output_path
         self.workers = max(1, options.workers or available_cores())
-        self.max_in_flight = self.workers * max(1, options.in_flight_per_worker)
         self.source: NoteSource = open_source(
             input_path, id_field=options.id_field, text_field=options.text_field, max_chars=options.max_chars
         )
@@ -98,10 +87,9 @@ class _BatchRun:
         self.stats = RunStats()
         self.seen: set[str] = set()
         self.context = multiprocessing.get_context(options.start_method)
-        self.pool: ProcessPoolExecutor | None = None
-        self.ready: Any = None
+        self.pool: WorkerPool | None = None
         self.pool_records = 0
-        self.failed_pools = 0
+        self.failed_starts = 0
 
     def run(self) -> dict[str, Any]:
         options = self.options
@@ -155,39 +143,49 @@ class _BatchRun:
     # -- the loop -------------------------------------------------------------------------------
 
     def _loop(self, records: Iterator[NoteRecord]) -> None:
-        pending: dict[Future[list[RecordOutcome]], tuple[list[NoteRecord], bool]] = {}
-        suspects: deque[NoteRecord] = deque()
+        suspects: deque[NoteRecord] = deque()  # records of a chunk whose worker died, retried alone
         exhausted = False
         while True:
-            if suspects:
-                if not pending:
-                    self._submit(pending, [suspects.popleft()], isolated=True)
-            else:
-                while not exhausted and len(pending) < self.max_in_flight and not self._recycle_due():
-                    chunk = self._next_chunk(records)
-                    if chunk is None:
-                        exhausted = True
-                    elif chunk:
-                        self._submit(pending, chunk, isolated=False)
-            if not pending:
-                if suspects:
-                    continue
-                if exhausted:
-                    return
+            pool = self._pool()
+            if self._recycle_due() and not pool.busy() and not suspects and not exhausted:
                 self._stop_pool()  # recycle: the next chunk starts fresh workers
                 self.stats.recycled_pools += 1
                 continue
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            broken = False
-            for future in finished:
-                chunk, isolated = pending.pop(future)
-                broken |= self._collect(future, chunk, isolated, suspects)
-            if broken:
-                self._stop_pool()  # waits: every future left is now finished, failed or cancelled
-                for future, (chunk, isolated) in pending.items():
-                    self._collect(future, chunk, isolated, suspects)
-                pending.clear()
-                self._after_pool_death()
+            if suspects or not exhausted:
+                pool.top_up()
+            for worker in pool.idle():
+                if suspects:
+                    pool.send(worker, [suspects.popleft()], isolated=True)
+                    continue
+                chunk: list[NoteRecord] | None = []
+                while chunk == [] and not exhausted and not self._recycle_due():
+                    chunk = self._next_chunk(records)
+                    exhausted = chunk is None
+                if not chunk:
+                    break
+                self.pool_records += len(chunk)
+                pool.send(worker, chunk, isolated=False)
+            if not pool.busy() and not suspects and exhausted:
+                return
+            for event in pool.wait():
+                self._handle(event, suspects)
+
+    def _handle(self, event: Event, suspects: deque[NoteRecord]) -> None:
+        if isinstance(event, Coded):
+            self._write(event.outcomes)
+        elif isinstance(event, ChunkFailed):
+            self._write(
+                [
+                    error_outcome(record.id, INTERNAL_ERROR, event.message, record.input_warnings)
+                    for record in event.chunk
+                ]
+            )
+        elif isinstance(event, InitFailed):
+            raise BatchAborted(f"the workers could not build the coding pipeline: {event.message}")
+        elif isinstance(event, Died):
+            self._after_death(event, suspects)
+        else:  # Ready
+            self.failed_starts = 0
 
     def _next_chunk(self, records: Iterator[NoteRecord]) -> list[NoteRecord] | None:
         """Up to ``chunk_size`` records for a worker; [] when all read were settled here; None at the end."""
@@ -220,54 +218,6 @@ class _BatchRun:
         self._write(settled)
         return chunk
 
-    def _submit(self, pending: dict, chunk: list[NoteRecord], *, isolated: bool) -> None:
-        pool = self._pool()
-        self.pool_records += len(chunk)
-        try:
-            future = pool.submit(code_chunk, chunk)
-        except BrokenProcessPool:
-            future = Future()
-            future.set_exception(BrokenProcessPool("the pool broke before the chunk was sent"))
-        pending[future] = (chunk, isolated)
-
-    def _collect(self, future: Future, chunk: list[NoteRecord], isolated: bool, suspects: deque) -> bool:
-        """Write a finished chunk's lines, or queue its records again if its worker died (True)."""
-        if future.cancelled():
-            error: BaseException | None = BrokenProcessPool("cancelled when the pool broke")
-        else:
-            error = future.exception()
-        if error is None:
-            self._write(future.result())
-            return False
-        if isinstance(error, WorkerInitError):
-            raise BatchAborted(f"the workers could not build the coding pipeline: {error}") from error
-        if error is not None and not isinstance(error, BrokenProcessPool):
-            self._write(
-                [
-                    error_outcome(
-                        record.id, INTERNAL_ERROR, f"{type(error).__name__}: {error}", record.input_warnings
-                    )
-                    for record in chunk
-                ]
-            )
-            return False
-        if isolated and self._pool_had_ready_worker():
-            self._write(
-                [
-                    error_outcome(
-                        chunk[0].id,
-                        WORKER_DIED,
-                        "The worker process died twice while coding this record (crash or out of memory).",
-                        chunk[0].input_warnings,
-                    )
-                ]
-            )
-        else:
-            suspects.extend(chunk)
-            if not isolated:
-                self.stats.retried_records += len(chunk)
-        return True
-
     def _write(self, outcomes: list[RecordOutcome]) -> None:
         if not outcomes:
             return
@@ -282,21 +232,11 @@ class _BatchRun:
 
     # -- the pool -------------------------------------------------------------------------------
 
-    def _pool(self) -> ProcessPoolExecutor:
+    def _pool(self) -> WorkerPool:
         if self.pool is None:
             self.pool_records = 0
-            self.ready = self.context.Value("i", 0)
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=self.context,
-                initializer=init_worker,
-                initargs=(
-                    self.options.coder,
-                    self.options.payer,
-                    self.options.max_chars,
-                    os.getpid(),
-                    self.ready,
-                ),
+            self.pool = WorkerPool(
+                self.context, self.workers, self.options.coder, self.options.payer, self.options.max_chars
             )
         return self.pool
 
@@ -304,25 +244,36 @@ class _BatchRun:
         limit = self.options.recycle_after
         return self.pool is not None and limit is not None and self.pool_records >= limit
 
-    def _pool_had_ready_worker(self) -> bool:
-        return self.ready is not None and self.ready.value > 0
-
-    def _after_pool_death(self) -> None:
+    def _after_death(self, death: Died, suspects: deque[NoteRecord]) -> None:
         self.stats.worker_deaths += 1
-        if self._pool_had_ready_worker():
-            self.failed_pools = 0
-        else:
-            self.failed_pools += 1
-        self.progress.note("a worker process died; the pool is rebuilt and the records it held are retried")
-        if self.failed_pools >= self.options.max_failed_pools:
+        if death.chunk and death.isolated:
+            record = death.chunk[0]
+            self._write(
+                [
+                    error_outcome(
+                        record.id,
+                        WORKER_DIED,
+                        "The worker process died twice while coding this record (crash or out of memory).",
+                        record.input_warnings,
+                    )
+                ]
+            )
+        elif death.chunk:
+            suspects.extend(death.chunk)
+            self.stats.retried_records += len(death.chunk)
+        self.progress.note("a worker process died; it is replaced and the records it held are retried")
+        if death.was_ready:
+            return
+        self.failed_starts += 1
+        if self.failed_starts >= self.options.max_failed_pools * self.workers:
             raise BatchAborted(
-                f"worker processes died {self.failed_pools} times in a row before they were ready "
+                f"worker processes died {self.failed_starts} times in a row before they were ready "
                 "(pipeline build crashing or out of memory?); OUT keeps what was done: rerun with --resume"
             )
 
     def _stop_pool(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.stop()
             self.pool = None
 
 

@@ -14,6 +14,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
 from typing import Any
 
 from ..errors import DEFAULT_MAX_CHARS, FacetCoderError
@@ -29,10 +30,6 @@ WARMUP_NOTE = (
     "PROCEDURE: Bilateral L4-L5 and L5-S1 facet joint injections under fluoroscopic guidance.\n"
     "Needle placement was confirmed with contrast. 0.5 mL of 0.5% bupivacaine was injected at each level.\n"
 )
-
-
-class WorkerInitError(Exception):
-    """The worker could not build the pipeline; the runner aborts instead of erroring every record."""
 
 
 class _WorkerState:
@@ -51,10 +48,32 @@ def default_coder() -> Coder:
     return code_note
 
 
-def init_worker(
-    coder: Coder | None, payer: str, max_chars: int, parent_pid: int, ready_counter: Any = None
-) -> None:
-    """Pool initializer: build the pipeline once for this process, before any record arrives."""
+def serve_chunks(conn: Connection, coder: Coder | None, payer: str, max_chars: int, parent_pid: int) -> None:
+    """A worker process's life: build the pipeline, say so, then code each chunk the parent sends.
+
+    Messages back are ``("ready", None)``, ``("init_error", message)``, ``("coded", outcomes)`` or
+    ``("failed", message)``; ``None`` from the parent (or its end closing) ends the worker.
+    """
+    init_worker(coder, payer, max_chars, parent_pid)
+    if _STATE.init_error is not None:
+        conn.send(("init_error", _STATE.init_error))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            chunk = conn.recv()
+        except EOFError:
+            return
+        if chunk is None:
+            return
+        try:
+            conn.send(("coded", code_chunk(chunk)))
+        except Exception as error:  # noqa: BLE001 - e.g. an outcome that does not pickle
+            conn.send(("failed", f"{type(error).__name__}: {error}"))
+
+
+def init_worker(coder: Coder | None, payer: str, max_chars: int, parent_pid: int) -> None:
+    """Build the pipeline once for this process, before any record arrives."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), daemon=True).start()
     _STATE.payer = payer
@@ -66,20 +85,17 @@ def init_worker(
             load_pipeline()
             coder = default_coder()
         _STATE.coder = coder
-    except Exception as error:  # noqa: BLE001 - reported to the parent by the first task
+    except Exception as error:  # noqa: BLE001 - reported to the parent, which stops the run
         _STATE.init_error = f"{type(error).__name__}: {error}"
         return
     try:
         coder(WARMUP_NOTE, payer=payer)
     except Exception:  # noqa: BLE001 - a note-level failure here shows again on real records
         pass
-    if ready_counter is not None:
-        with ready_counter.get_lock():
-            ready_counter.value += 1
 
 
 def _exit_when_orphaned(parent_pid: int) -> None:
-    """A SIGKILLed parent cannot stop its pool: each worker notices and exits by itself."""
+    """A SIGKILLed parent cannot stop its workers: each notices and exits by itself."""
     while True:
         time.sleep(0.5)
         if os.getppid() != parent_pid:
@@ -87,9 +103,10 @@ def _exit_when_orphaned(parent_pid: int) -> None:
 
 
 def code_chunk(records: Sequence[NoteRecord]) -> list[RecordOutcome]:
-    if _STATE.init_error is not None or _STATE.coder is None:
-        raise WorkerInitError(_STATE.init_error or "the worker was not initialised")
-    return [code_record(record, _STATE.coder, _STATE.payer, _STATE.max_chars) for record in records]
+    coder = _STATE.coder
+    if coder is None:
+        raise RuntimeError(_STATE.init_error or "the worker was not initialised")
+    return [code_record(record, coder, _STATE.payer, _STATE.max_chars) for record in records]
 
 
 def code_record(

@@ -169,9 +169,9 @@ def test_records_are_streamed_with_a_bounded_number_in_flight(tmp_path: Path, mo
                 yield NoteRecord(id=f"n{index}", text=f"L{index % 5 + 1}")
 
     monkeypatch.setattr(runner_module, "open_source", lambda *args, **kwargs: CountingSource())
-    run_batch(tmp_path / "ignored", out, options(chunk_size=4, in_flight_per_worker=2))
+    run_batch(tmp_path / "ignored", out, options(chunk_size=4))
     assert len(read_output(out)) == 300
-    assert max(ahead) <= 2 * 2 * 4 + 4  # chunks in flight + the chunk being filled
+    assert max(ahead) <= 2 * 4 + 4  # a chunk per worker + the chunk being filled
 
 
 class _FakeTty(io.StringIO):
