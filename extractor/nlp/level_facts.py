@@ -26,7 +26,7 @@ from .level_parser import (
 from .note_view import Mention, NoteView
 
 _POSTFIX_GAP = re.compile(
-    r"^[\s,(|:]*(?:(?:(?:facet|faucet|fastest|fascet|facette)\s+)?(?:joints?|jts?|levels?|facets?|faucets?|fascets?|medial\s+branch(?:es)?(?:\s+(?:nerves?|targets?))?|MBs?|"
+    r"^[\s,(|:]*(?:(?:(?:facet|faucet|fastest|fascet|facette)\s+)?(?:joints?|jts?|levels?|facets?|faucets?|fascets?|medial\s+branch(?:es)?(?:\s+(?:nerves?|targets?))?|MBs?|targets?(?=\s+on\b)|"
     r"dorsal\s+ram(?:us|i|os)|nerves?|(?:were|was)\s+(?:blocked|injected|treated|lesioned|targeted|performed))\s*)*"
     r"(?:,\s*)?(?:on\s+the|on|at\s+the|,|:)?[\s(|:]*$",
     re.IGNORECASE,
@@ -138,9 +138,16 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
                 j -= 1
         own: dict[int, list[Mention]] = {}
         last: tuple[Mention, int] | None = None
-        for side in sides:
+        for k, side in enumerate(sides):
             before = [p for p in group if p.end <= side.start]
             after = [p for p in group if p.start >= side.end]
+            labelled = _side_label_governs(view.text, side, sides[k + 1 :], after)
+            if labelled is not None:
+                # 'LEFT SIDE: L4-5  L5-S1        RIGHT SIDE: L5-S1': a label governs its column
+                for phrase in labelled:
+                    own.setdefault(phrase.index, []).append(side)
+                last = None
+                continue
             previous = before[-1] if before else None
             following = after[0] if after else None
             adverb = side.text.lower().endswith("ly") or side.text.startswith("(")
@@ -201,6 +208,7 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
     # 'Laterality L3-L4' / 'Left': an export's label line names the level of the value below it
     ordered = sorted(phrases, key=lambda m: m.start)
     starts = [p.start for p in ordered]
+    _line_led_by_side(view, ordered, starts, attached)
     for side in view.of("SIDE"):
         if not side.today or side.negated:
             continue
@@ -211,6 +219,55 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
         for phrase in level_line_above(view, side, ordered, starts):
             attached.setdefault(phrase.index, [side])
     return attached
+
+
+# a side as a field label: at the start of its line or of a column ('LEFT SIDE: L4-5   RIGHT SIDE: --')
+_SIDE_WORD_COLON = re.compile(r"(?i)(?:sides?\b[ \t]{0,3})?:")
+
+
+def _line_lead(text: str, offset: int) -> str:
+    """The text from the start of ``offset``'s line up to it."""
+    return text[text.rfind("\n", 0, offset) + 1 : offset]
+
+
+def _side_label_governs(
+    text: str, side: Mention, later: list[Mention], after: list[Mention]
+) -> list[Mention] | None:
+    """The level phrases a side written as a field label governs: those after it on its line,
+    up to the next side ([] for 'LEFT SIDE: --'); None when the side is no label."""
+    if not _SIDE_WORD_COLON.match(text[side.end : side.end + 16].lstrip(" \t")):
+        return None
+    lead = _line_lead(text, side.start)
+    if lead.strip(" \t") and not lead.endswith(("   ", "\t")):
+        return None
+    line_end = text.find("\n", side.end)
+    stop = min(line_end if line_end != -1 else len(text), later[0].start if later else len(text))
+    return [p for p in after if p.end <= stop]
+
+
+_LIST_MARK = re.compile(r"(?:[-*\u2022]|[0-9]{1,2}[.)])?")
+
+
+def _line_led_by_side(
+    view: NoteView, ordered: list[Mention], starts: list[int], attached: dict[int, list[Mention]]
+) -> None:
+    """'- right L3 medial branch: junction of SAP and TP of L4': a line (or list item) that
+    opens with its only side gives that side to every level on it that has none of its own."""
+    text = view.text
+    for side in view.of("SIDE"):
+        if not side.today or side.negated:
+            continue
+        lead = _line_lead(text, side.start)
+        if lead[-1:] not in ("", " ", "\t") or not _LIST_MARK.fullmatch(lead.strip(" \t")):
+            continue
+        line_end = text.find("\n", side.end)
+        line_end = len(text) if line_end == -1 else line_end
+        if any(side.start < other.start < line_end for other in view.of("SIDE")):
+            continue
+        for phrase in ordered[bisect_left(starts, side.end) :]:
+            if phrase.start >= line_end:
+                break
+            attached.setdefault(phrase.index, [side])
 
 
 _SIDE_LABEL_LINE = re.compile(r"(?i)[ \t]{0,8}(?:laterality|side)\b")

@@ -587,6 +587,9 @@ def _clause(view: NoteView, cue: Mention) -> tuple[int, int]:
     return low, high
 
 
+_SIDES_OF = {"left": {"left"}, "right": {"right"}, "bilateral": {"left", "right"}}
+
+
 def _title_sides(view: NoteView) -> set[str]:
     """The sides the title names ('Procedure: ... diagnostic #1, right'): left/right, both for
     bilateral; empty when the title names none."""
@@ -680,7 +683,8 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     # L needle' in the same note does not stop the whole left side too
     specific = {r.side for r in removals if r.joints}
     removals = [r for r in removals if r.joints or r.side not in specific]
-    planned = _title_sides(view)
+    corrected = _corrected_side(view)  # 'Correction: all needles were on the right ... not done on the left'
+    planned = _title_sides(view) if corrected is None else _SIDES_OF.get(corrected, set())
     if planned and removals and all(r.side is not None and r.side not in planned for r in removals):
         return "completed", removals, []  # a right-sided block's 'nothing was done on the left'
     evidence = evidence_of(cues)
@@ -756,12 +760,23 @@ _SIDE_CORRECTED = re.compile(
 )
 
 
+# an attending's attestation correcting the resident: 'Correction: all needles were on the right'
+_ATTESTED_SIDE = re.compile(
+    r"(?i)\bcorrection\s*[:,-]\s*(?=(?:all\s+(?:the\s+)?(?:needles|injections|targets|levels|joints|lesions)"
+    r"\s+were|the\s+(?:procedure|block|injection|ablation)s?\s+(?:was|were))\s+(?:(?:done|performed|placed)\s+)?"
+    r"on\s+the\s+(?:left|right)\b)"
+)
+
+
 def _corrected_side(view: NoteView) -> str | None:
     """An addendum that takes the side back ('Laterality was dictated in error ... performed
-    on the LEFT L3-4 and L4-5 joints'): the first side it states applies to every joint."""
-    if "error" not in view.text and "incorrect" not in view.text and "wrong" not in view.text:
-        return None
-    correction = _SIDE_CORRECTED.search(view.text)
+    on the LEFT L3-4 and L4-5 joints', 'Correction: all needles were on the right'): the first
+    side it states applies to every joint."""
+    correction = None
+    if "error" in view.text or "incorrect" in view.text or "wrong" in view.text:
+        correction = _SIDE_CORRECTED.search(view.text)
+    if correction is None and "orrection" in view.text:
+        correction = _ATTESTED_SIDE.search(view.text)
     if correction is None:
         return None
     after = [m for m in _stated_sides(view) if m.start >= correction.end()]

@@ -17,6 +17,7 @@ from functools import cache
 from .note_view import TODAY_ROLES
 from .rule_data import SectionRuleData, section_rule_data, section_rule_patterns
 from .rule_scan import RuleScanner
+from .rule_text import rule_text
 from .sentences import bracket_aside_end
 
 _CHECKBOX = re.compile(r"\[\s*[xX\u2713\u2714]?\s*\]")
@@ -132,6 +133,10 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
             )
         ):
             section["role"] = "description"  # 'CT: axial, needle tip intra-articular': today's guidance
+    if "B:" in text and "R:" in text:
+        sections = sbar_sections(text, sections)
+    if "--- ---" in text:
+        sections = history_tables(text, sections)
     sections = inline_spoken_headers(text, history_paragraph_ends(text, end_inline_sections(text, sections)))
     if "paragraph" in text:
         sections = spoken_paragraph_ends(text, sections)
@@ -144,6 +149,80 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     sections = dated_chronologies(text, bulleted_history_ends(text, sections))
     sections = discharge_scores(text, sections)
     return carried_forward(text, split_procedure_paragraphs(text, timestamped_log(text, sections)))
+
+
+# an SBAR handoff from the procedure room: the situation is the procedure just done, the
+# background its history, the assessment the patient now, the recommendation the plan
+_SBAR_LABELS = {
+    "S": ("description", "description"),
+    "B": ("history", "history"),
+    "A": ("findings", "other_today"),
+    "R": ("plan", "plan"),
+}
+
+
+# a fixed-width table's column underlines ('---------- ---------------- ------ ------')
+_COLUMN_RULES = re.compile(r"-{3,}(?:[ \t]+-{3,})+")
+# a full-width rule across the page, or a blank line: where such a table ends
+_TABLE_END = re.compile(r"\n(?:[-=]{20,}[ \t]*\n|[ \t]*\n)")
+
+
+def history_tables(text: str, sections: list[dict]) -> list[dict]:
+    """'PRIOR PROCEDURES' alone on its line over a fixed-width table ('DATE  PROCEDURE  LEVEL
+    SIDE  RESULT', a row of dashes under each column, then the rows): the rows are the history,
+    though the column names read as an all-caps header, up to the next rule across the page."""
+    out: list[dict] = []
+    index = 0
+    while index < len(sections):
+        section = sections[index]
+        index += 1
+        following = sections[index] if index < len(sections) else None
+        if (
+            section["role"] != "history"
+            or following is None
+            or following["category"] != "other_header"
+            or text[section["header_end"] : following["start"]].strip()
+        ):
+            out.append(section)
+            continue
+        underline = _next_line(text, following["header_end"])
+        if not _COLUMN_RULES.fullmatch(underline.strip()):
+            out.append(section)
+            continue
+        table_end = _TABLE_END.search(text, following["header_end"] + 1, following["end"])
+        end = table_end.start() + 1 if table_end else following["end"]
+        out.append({**section, "end": end})
+        if end < following["end"]:
+            out.append(_untitled(end, following["end"]))
+        index += 1
+    return out
+
+
+_SBAR_LINE = re.compile(r"(?m)^([SBAR])[ \t]*:")
+
+
+def is_sbar(text: str) -> bool:
+    """Situation, background, (assessment,) recommendation: line labels 'S:', 'B:', 'R:' in that order."""
+    order = [m.group(1) for m in _SBAR_LINE.finditer(text)]
+    if "S" not in order:
+        return False
+    after = order[order.index("S") :]
+    return "B" in after and "R" in after[after.index("B") :]
+
+
+def sbar_sections(text: str, sections: list[dict]) -> list[dict]:
+    """'S: s/p R L4/5 MBB ...' / 'B: hx LBP ...' / 'A: VSS, pain 7->2' / 'R: d/c home': read by
+    what the letters mean in a handoff, not in a SOAP note ('S:' subjective, 'A:' assessment)."""
+    if not is_sbar(rule_text(text)):
+        return sections
+    out = []
+    for section in sections:
+        letter = text[section["start"] : section["header_end"]].strip(" \t:")
+        if section["category"] is not None and letter in _SBAR_LABELS:
+            category, role = _SBAR_LABELS[letter]
+            section = {**section, "category": category, "role": role}
+        out.append(section)
+    return out
 
 
 _PLAN_PARAGRAPH = re.compile(
