@@ -38,6 +38,7 @@ _SIDE_CHAIN = re.compile(
 _PREFIX_WINDOW = 100
 _POSTFIX_WINDOW = 40
 _CUE_WINDOW = 40
+_LEVEL_AHEAD = re.compile(r"[ \t]{1,2}(?:[CTL][0-9]|S1\b)")
 _TIGHT_GAP = re.compile(r"^\s{0,2}(?:(?:at|@|for|of)\s+(?:the\s+)?)?$", re.I)
 _JOINTS_AFTER = re.compile(
     r"(?:\(\w+\)\s*)?(?:facet\s+)?(?:joints?|jts?|facets?|zygapophys\w*|levels?|segments?)\b", re.I
@@ -175,7 +176,19 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
                     or following is None
                 )
             )
-            if postfix_ok and not tight_prefix:
+            # '(right L5-S1 row voided - not done, no right ...)': a side right before a level
+            # left out of the group is that level's, and a side after such a level is no postfix
+            # of the one before it
+            prefixes_other = following is None and (
+                _LEVEL_AHEAD.match(view.text, side.end) is not None
+                or (
+                    previous is not None
+                    and any(
+                        previous.end <= p.start < side.start for p in view.in_sentence(sent, "LEVEL_PHRASE")
+                    )
+                )
+            )
+            if postfix_ok and not tight_prefix and not prefixes_other:
                 own.setdefault(previous.index, []).append(side)  # type: ignore[union-attr]
                 last = (side, previous.index)  # type: ignore[union-attr]
             elif following is not None and following.start - side.end <= _PREFIX_WINDOW:

@@ -84,8 +84,8 @@ def build_agents(view: NoteView) -> list[Agent]:
         if not _allowed(m):
             continue
         name, agent_class = m.meta["name"], m.meta["class"]
-        if name == "contrast" and names_with_contrast - {"contrast"}:
-            continue
+        if name == "contrast" and (names_with_contrast - {"contrast"} or _in_column_names(view, m)):
+            continue  # ('Level | Side | Needle | Contrast | Medication': a grid's column name)
         if agent_class == "contrast":
             role = "contrast"
         elif agent_class == "local_anesthetic" and _near_skin(view, m):
@@ -112,6 +112,18 @@ def build_agents(view: NoteView) -> list[Agent]:
             )
         )
     return agents
+
+
+_COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z /#()]{0,24}")
+
+
+def _in_column_names(view: NoteView, mention: Mention) -> bool:
+    """The mention is a cell of a '|' row of column names (short words, no figures)."""
+    start = view.text.rfind("\n", 0, mention.start) + 1
+    end = view.text.find("\n", mention.end)
+    cells = [c.strip() for c in view.text[start : end if end != -1 else len(view.text)].split("|")]
+    cells = [c for c in cells if c]
+    return len(cells) >= 3 and all(_COLUMN_NAME.fullmatch(c) for c in cells)
 
 
 # ' / ', ' // ' and ' | ' part a shorthand line's fields; the cells of a table row ('| Lidocaine 1% |

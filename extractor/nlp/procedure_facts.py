@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import FACET_KINDS, Evidence, JointFact, LevelDiscrepancy, Procedure
-from .kind_choice import group_phrases
+from .kind_choice import KindGroup, group_phrases
 from .level_facts import (
     Discrepancy,
     attach_sides,
@@ -23,7 +23,7 @@ from .note_facts import TODAY_WORD, UNTICKED_BOX
 from .note_view import Mention, NoteView, evidence_of
 from .rule_text import rule_text
 from .spine_parts import names_only_other_part, parts_done, parts_of_levels
-from .table_sides import row_marked_not_done, table_side, ticked_row, unticked_row
+from .table_sides import in_level_row, row_marked_not_done, table_side, ticked_row, unticked_row
 
 _SESSION_MARK = r"(?:#\s*[:=]?\s*|no\.?[ \t]*|number[ \t]*:?[ \t]*|block[ \t]+|session[ \t]+|\bdx)"
 """What numbers a session: '#2', '# = 2' (a key=value log), 'no. 2', 'number 2', 'block 2', 'dx2'."""
@@ -599,6 +599,10 @@ def _title_sides(view: NoteView) -> set[str]:
     return values & {"left", "right"}
 
 
+# 'C4 row is a template default, not ordered, not performed': never part of today's plan
+_NEVER_ORDERED = re.compile(r"(?i)\bnot\s+ordered\b|\btemplate\s+default\b")
+
+
 def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     """('completed' | 'incomplete' | 'cancelled', what was not done, evidence)."""
     # (a pain field's 'score deferred' or 'not obtained' is about the score, not the procedure)
@@ -613,6 +617,8 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
         and not _RETRIED.search(view.text, c.end, c.end + _RETRY_REACH)
         and not _other_spine_part(view, c, done)
         and not _STEP_NOT_DONE.match(view.sentence_text(c.sent).lstrip())
+        and not in_level_row(view, c.start)  # ('C4 MB | R | -- | NOT PERFORMED': that row's level)
+        and not _NEVER_ORDERED.search(_cue_context(view, c))
     ]
     if not cues:
         # 'Levels done vs consented: L3-L4 was NOT injected on either side': not a stop, but
@@ -760,12 +766,24 @@ _SIDE_CORRECTED = re.compile(
 )
 
 
-# an attending's attestation correcting the resident: 'Correction: all needles were on the right'
+# an attending's attestation correcting the resident ('Correction: all needles were on the right'),
+# or a dictated correction by reference ('in the second paragraph, change left to right')
 _ATTESTED_SIDE = re.compile(
     r"(?i)\bcorrection\s*[:,-]\s*(?=(?:all\s+(?:the\s+)?(?:needles|injections|targets|levels|joints|lesions)"
     r"\s+were|the\s+(?:procedure|block|injection|ablation)s?\s+(?:was|were))\s+(?:(?:done|performed|placed)\s+)?"
     r"on\s+the\s+(?:left|right)\b)"
+    # a correction by reference: 'in the second paragraph, change left to right'
+    r"|\bchange\s+(?:the\s+)?(?:left|right)(?:[- ]sided)?\s+to\s+(?=(?:the\s+)?(?:left|right)\b)"
 )
+
+
+def _repeated_group(groups: Sequence[KindGroup], repeat: Mention) -> KindGroup | None:
+    """The group a 'then the same three nerves on the left' repeats: the one with the last level
+    named before it (the only group, when none is)."""
+    if len(groups) == 1:
+        return groups[0]
+    before = [(p.start, g) for g in groups for p in g.phrases if p.start < repeat.start]
+    return max(before, key=lambda pair: pair[0])[1] if before else None
 
 
 def _corrected_side(view: NoteView) -> str | None:
@@ -775,7 +793,7 @@ def _corrected_side(view: NoteView) -> str | None:
     correction = None
     if "error" in view.text or "incorrect" in view.text or "wrong" in view.text:
         correction = _SIDE_CORRECTED.search(view.text)
-    if correction is None and "orrection" in view.text:
+    if correction is None and ("orrection" in view.text or "change" in view.text):
         correction = _ATTESTED_SIDE.search(view.text)
     if correction is None:
         return None
@@ -958,21 +976,25 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     fallback_side, field_side = default_side(view), side_field(view)
     if fallback_side is None and any(r.side for r in removals):
         fallback_side = _planned_both_sides(view)
-    repeat = any(m.today and _repeats_other_side(view, m) for m in view.of("SIDE_REPEAT"))
+    repeats = [m for m in view.of("SIDE_REPEAT") if m.today and _repeats_other_side(view, m)]
     corrected_side = _corrected_side(view)
     if corrected_side is not None:
         # the side the correction states holds for every level, so nerves map on that side alone
         # ('C6 row: side entered as L, incorrect. All three targets were on the RIGHT.')
         sides_by_phrase, fallback_side = {}, corrected_side
-    if repeat and fallback_side is None:
-        fallback_side = "bilateral"  # '... on the left side and then the same three targets on the right'
     discrepancy_found = None
     facet_procedures: list[Procedure] = []
-    for group in group_phrases(view, facet_kinds, facet_phrases):
+    groups = group_phrases(view, facet_kinds, facet_phrases)
+    for group in groups:
         readings = follow_nerve_lists(
             view, [read_phrase(view, p, sides_by_phrase.get(p.index, [])) for p in group.phrases]
         )
+        # '... on the left side and then the same three targets on the right' repeats the
+        # procedure whose levels were named last before it (another one in the note keeps its side)
+        repeat = any(_repeated_group(groups, m) is group for m in repeats)
         group_side = default_side(view, group.scope) if group.scope else fallback_side
+        if repeat and group_side is None:
+            group_side = "bilateral"
         joint_set = resolve_joints(view, readings, extras, group_side, incomplete=status == "incomplete")
         if field_side:
             # the form's one 'Side:' field sides only the joints nothing else sides (not

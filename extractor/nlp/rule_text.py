@@ -8,9 +8,10 @@ eight comma') hides the comma a rule looks for; a migrated record keeps HTML ent
 'L4\u20135', a no-break space). The rules read the text with underscores as blanks, a spoken
 ' comma' as ',' and a spoken ' period.' as '.', each padded with blanks, a spelled-out 'I V' as
 'IV ', text an amendment struck out ('~~C5-C6,~~', '[deleted: and C5]'), a transcriptionist's
-'(sic)' and a dictation app's time stamp ('[01:30]') as blanks, a picklist as its starred
-options ('[left/*right*/bilateral]' as 'right'), an entity or a line-break tag as
-its character padded with blanks, a form's dot leader before a colon as blanks, every dash as
+'(sic)', a dictation app's time stamp ('[01:30]') and a level a dictated correction changes
+('change T ten eleven to T eleven twelve', where said before it) as blanks, a picklist as its
+starred options ('[left/*right*/bilateral]' as 'right'), an entity or a line-break tag as its
+character padded with blanks, a form's dot leader before a colon as blanks, every dash as
 '-', every blank as a space and every arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10') as
 '\u2192': the same length, so every offset found in it is an offset into the note, and evidence
 is still cut from the note itself.
@@ -37,6 +38,12 @@ _SPELLED_IV = re.compile(r"(?<![\w-])I V(?![\w-])")  # a speech engine's 'withou
 _STOP_AND_BLANKS = ".      "
 # a form's dot leader before a colon ('SEDATION GIVEN.........: N', 'PAIN PRE (NRS 0-10)....: 7')
 _DOT_LEADER = re.compile(r"(?<=[\w)#])\.{3,}(?=:)")
+# a dictated correction by reference to a level ('In the first paragraph, change T ten eleven to
+# T eleven twelve'): the level it replaces, wherever it was said before, is read as blanks
+_CHANGED_LEVEL = re.compile(
+    r"(?i)\bchange\s+(?:the\s+)?(?P<old>[CTL](?:[ -]?[0-9]{1,2}|[ ](?:one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve))[^\n.,;]{0,24}?)\s+to\s+(?:the\s+)?[CTLS](?:[ -]?[0-9]|[ ][a-z])"
+)
 _TYPOGRAPHY_MAP = {
     "\u2010": "-",
     "\u2011": "-",
@@ -95,6 +102,14 @@ def _chosen_options(match: re.Match[str]) -> str:
     return "".join(out)
 
 
+def _unsay_changed_levels(text: str) -> str:
+    for change in _CHANGED_LEVEL.finditer(text):
+        old = change.group("old")
+        said = change.end("old")  # (the correction's own mention of it too)
+        text = text[:said].replace(old, " " * len(old)) + text[said:]
+    return text
+
+
 def plain_typography(text: str) -> str:
     """Every dash as '-' and every blank as a space ('T12\u2011L1' -> 'T12-L1'), same length."""
     if text.isascii() or not any(c in _TYPOGRAPHIC for c in text):
@@ -124,4 +139,6 @@ def rule_text(text: str) -> str:
         text = _MARKUP.sub(_markup_blank, text)
     if "...:" in text:
         text = _DOT_LEADER.sub(lambda m: " " * len(m.group(0)), text)
+    if "change" in text or "Change" in text:
+        text = _unsay_changed_levels(text)
     return text

@@ -144,6 +144,8 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
         sections = pipe_field_sections(text, sections)
     sections = inline_today(text, inline_plans(text, dictated_title(text, sections)))
     sections = history_asides(text, plan_paragraphs(text, sections))
+    if "back to the" in text or "Back to the" in text:
+        sections = dictated_edits(text, sections)
     if "oday" in text or "ODAY" in text:
         sections = plan_items_done_today(text, sections)
     sections = dated_chronologies(text, bulleted_history_ends(text, sections))
@@ -222,6 +224,34 @@ def sbar_sections(text: str, sections: list[dict]) -> list[dict]:
             category, role = _SBAR_LABELS[letter]
             section = {**section, "category": category, "role": role}
         out.append(section)
+    return out
+
+
+# a dictated edit to an earlier part of the note: 'Go back to the procedure section and add that
+# we also did the left L five S one ...'
+_DICTATED_EDIT = re.compile(
+    r"(?i)(?:(?:please\s+)?go\s+back\s+to|back\s+to)\s+the\s+(?:[a-z]+\s+){0,2}(?:section|paragraph)\s+and\s+"
+    r"(?:add|insert|include|change|put)\b"
+)
+
+
+def dictated_edits(text: str, sections: list[dict]) -> list[dict]:
+    """A paragraph that opens with a dictated edit to the procedure ('Go back to the procedure
+    section and add ...') is today's text, wherever the paragraph before it left off (a plan)."""
+    out: list[dict] = []
+    for section in sections:
+        if section["role"] in TODAY_ROLES:
+            out.append(section)
+            continue
+        current = section
+        for match in _PARAGRAPH_BREAK.finditer(text, section["header_end"], section["end"]):
+            if match.start() < current["start"] or not _DICTATED_EDIT.match(text, match.end()):
+                continue
+            stop = _paragraph_end(text, match.end(), section["end"])
+            pieces, current = _carve(current, match.end(), stop, "comment", "untitled")
+            out += pieces
+        if current["end"] > current["start"]:
+            out.append(current)
     return out
 
 

@@ -316,9 +316,37 @@ def _cells_under(row_start: int, cells: list[tuple[int, int]], columns: list[int
     return [(a, b) for a, b in cells if any(abs((a - row_start) - c) <= _COLUMN_SLACK for c in columns)]
 
 
+# a grid row struck from the record: 'L2 MB (voided)   | L | ...', 'C4 MB | R | -- | NOT PERFORMED | --'
+_VOIDED_ROW = re.compile(r"(?i)\(\s*voided\s*\)|\bvoided\b|\bnot\s+(?:performed|done)\b")
+
+
+def _voided_row(text: str, phrase: Mention) -> bool:
+    """``phrase`` begins a '|' row that says it was voided or not performed."""
+    start = text.rfind("\n", 0, phrase.start) + 1
+    end = text.find("\n", phrase.end)
+    line = text[start : end if end != -1 else len(text)]
+    if line.count("|") < 2 or text[start : phrase.start].strip():
+        return False
+    return _VOIDED_ROW.search(line) is not None
+
+
+def in_level_row(view: NoteView, offset: int) -> bool:
+    """``offset`` is on a '|' grid row that a level opens ('C4 MB | R | -- | NOT PERFORMED'): what
+    the row says is about that level alone."""
+    start = view.text.rfind("\n", 0, offset) + 1
+    end = view.text.find("\n", offset)
+    if view.text.count("|", start, end if end != -1 else len(view.text)) < 2:
+        return False
+    lead = start + len(view.text[start:offset]) - len(view.text[start:offset].lstrip())
+    return any(p.start == lead for p in view.of("LEVEL_PHRASE"))
+
+
 def row_marked_not_done(view: NoteView, phrase: Mention) -> bool:
     """``phrase`` sits in a grid row whose 'Performed' column says N ('L4-5 MBB   B   MB L3/L4
-    ...   N' under '... Performed'): a level the template lists, not done today."""
+    ...   N' under '... Performed'), or in a '|' row that says '(voided)' or 'NOT PERFORMED':
+    a level the template lists, not done today."""
+    if _voided_row(view.text, phrase):
+        return True
     row = _row_under(view.text, phrase)
     if row is None:
         return False
