@@ -11,6 +11,7 @@ parent knows exactly which chunk the dead worker held, and the other workers car
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
@@ -31,6 +32,7 @@ class Worker:
     ready: bool = False
     chunk: list[NoteRecord] | None = None
     isolated: bool = False
+    deadline: float | None = None  # (time.monotonic) when the chunk it holds is overdue
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Died:
     chunk: list[NoteRecord] | None
     isolated: bool
     was_ready: bool
+    timed_out: bool = False  # the parent stopped it: its chunk ran past the deadline
 
 
 @dataclass
@@ -78,6 +81,7 @@ class WorkerPool:
     coder: Coder | None
     payer: str
     max_chars: int
+    record_timeout: float | None = None  # seconds a record may take; a chunk gets this per record
     workers: list[Worker] = field(default_factory=list)
 
     def top_up(self) -> None:
@@ -101,6 +105,8 @@ class WorkerPool:
 
     def send(self, worker: Worker, chunk: list[NoteRecord], *, isolated: bool) -> None:
         worker.chunk, worker.isolated = chunk, isolated
+        if self.record_timeout:
+            worker.deadline = time.monotonic() + self.record_timeout * len(chunk)
         try:
             worker.conn.send(chunk)
         except OSError:  # it died meanwhile: its sentinel reports the death and the chunk
@@ -112,10 +118,18 @@ class WorkerPool:
         for worker in self.workers:
             by_handle[worker.conn] = worker
             by_handle[worker.process.sentinel] = worker
-        fired = {id(by_handle[handle]): by_handle[handle] for handle in wait(list(by_handle))}
+        deadlines = [w.deadline for w in self.workers if w.chunk is not None and w.deadline is not None]
+        timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        fired = {id(by_handle[handle]): by_handle[handle] for handle in wait(list(by_handle), timeout)}
         events: list[Event] = []
         for worker in fired.values():
             events.extend(self._read(worker))
+        now = time.monotonic()
+        for worker in list(self.workers):
+            if worker.chunk is not None and worker.deadline is not None and worker.deadline <= now:
+                # a note the pipeline cannot finish (or a wedged process): stop it, as if it died
+                worker.process.kill()
+                events.append(self._bury(worker, timed_out=True))
         return events
 
     def _read(self, worker: Worker) -> list[Event]:
@@ -136,16 +150,16 @@ class WorkerPool:
             return Ready()
         if kind == "init_error":
             return InitFailed(body)
-        chunk, worker.chunk = worker.chunk or [], None
+        chunk, worker.chunk, worker.deadline = worker.chunk or [], None, None
         if kind == "coded":
             return Coded(chunk, body)
         return ChunkFailed(chunk, body)
 
-    def _bury(self, worker: Worker) -> Died:
+    def _bury(self, worker: Worker, *, timed_out: bool = False) -> Died:
         worker.process.join()
         worker.conn.close()
         self.workers.remove(worker)
-        return Died(worker.chunk, worker.isolated, worker.ready)
+        return Died(worker.chunk, worker.isolated, worker.ready, timed_out)
 
     def stop(self) -> None:
         """Ask every worker to finish, then end those that do not within the grace period."""

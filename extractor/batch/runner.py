@@ -30,6 +30,7 @@ from .summary import BatchTally, RecordOutcome, RunStats, summary_dict
 from .worker import INTERNAL_ERROR, WORKER_DIED, Coder, error_outcome
 
 DUPLICATE_ID = "DUPLICATE_ID"
+TIMEOUT = "TIMEOUT"
 
 
 def available_cores() -> int:
@@ -58,6 +59,9 @@ class BatchOptions:
     # new workers after this many records, so slow growth in a worker (spaCy's string store keeps
     # every new token) stays bounded however large the archive; None: never
     recycle_after: int | None = 20_000
+    # a worker still coding a chunk after this many seconds per record is stopped and the
+    # chunk's records retried one by one; one that runs over again gets a TIMEOUT line; None: wait
+    record_timeout: float | None = 60.0
 
 
 def run_batch(
@@ -236,7 +240,12 @@ class _BatchRun:
         if self.pool is None:
             self.pool_records = 0
             self.pool = WorkerPool(
-                self.context, self.workers, self.options.coder, self.options.payer, self.options.max_chars
+                self.context,
+                self.workers,
+                self.options.coder,
+                self.options.payer,
+                self.options.max_chars,
+                self.options.record_timeout,
             )
         return self.pool
 
@@ -245,23 +254,32 @@ class _BatchRun:
         return self.pool is not None and limit is not None and self.pool_records >= limit
 
     def _after_death(self, death: Died, suspects: deque[NoteRecord]) -> None:
-        self.stats.worker_deaths += 1
+        if death.timed_out:
+            self.stats.timed_out_chunks += 1
+        else:
+            self.stats.worker_deaths += 1
         if death.chunk and death.isolated:
             record = death.chunk[0]
-            self._write(
-                [
-                    error_outcome(
-                        record.id,
-                        WORKER_DIED,
-                        "The worker process died twice while coding this record (crash or out of memory).",
-                        record.input_warnings,
-                    )
-                ]
-            )
+            if death.timed_out:
+                error = (
+                    TIMEOUT,
+                    f"Coding this record ran past {self.options.record_timeout:g} s twice; "
+                    "its worker was stopped each time.",
+                )
+            else:
+                error = (
+                    WORKER_DIED,
+                    "The worker process died twice while coding this record (crash or out of memory).",
+                )
+            self._write([error_outcome(record.id, *error, record.input_warnings)])
         elif death.chunk:
             suspects.extend(death.chunk)
             self.stats.retried_records += len(death.chunk)
-        self.progress.note("a worker process died; it is replaced and the records it held are retried")
+        self.progress.note(
+            "a worker ran past the record timeout and was stopped; the records it held are retried"
+            if death.timed_out
+            else "a worker process died; it is replaced and the records it held are retried"
+        )
         if death.was_ready:
             return
         self.failed_starts += 1

@@ -77,6 +77,7 @@ class RunStats:
     skipped_done: int = 0
     repaired_torn_line: bool = False
     worker_deaths: int = 0
+    timed_out_chunks: int = 0
     retried_records: int = 0
     recycled_pools: int = 0
     seconds: float = 0.0
@@ -109,6 +110,7 @@ def summary_dict(
             "skipped_already_done": stats.skipped_done,
             "repaired_torn_line": stats.repaired_torn_line,
             "worker_deaths": stats.worker_deaths,
+            "timed_out_chunks": stats.timed_out_chunks,
             "retried_records": stats.retried_records,
             "recycled_pools": stats.recycled_pools,
             "seconds": round(stats.seconds, 3),
@@ -125,9 +127,10 @@ def render_summary(summary: dict[str, Any]) -> str:
         f"({run['notes_per_second']:.1f} notes/s), {run['skipped_already_done']} already done; "
         f"output holds {summary['records']} ({summary['coded']} coded, {summary['errors']} errors)",
     ]
-    if run["worker_deaths"]:
+    if run["worker_deaths"] or run["timed_out_chunks"]:
         out.append(
-            f"worker processes died: {run['worker_deaths']} (records retried: {run['retried_records']})"
+            f"worker processes died: {run['worker_deaths']}, stopped past the record timeout: "
+            f"{run['timed_out_chunks']} (records retried: {run['retried_records']})"
         )
     for title, key in (
         ("claim lines per code", "lines_per_code"),

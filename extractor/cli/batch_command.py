@@ -40,6 +40,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="start fresh workers after N records, keeping memory bounded (0: never; default 20000)",
     )
+    parser.add_argument(
+        "--record-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="stop a worker still coding after SECONDS per record and retry its records one by one; "
+        "a record that runs over again gets a TIMEOUT line (0: no limit; default 60)",
+    )
     parser.add_argument("--coder", default=None, help=argparse.SUPPRESS)  # module:function, for tests
     parser.set_defaults(run=run)
 
@@ -70,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         chunk_size=args.chunk_size,
         recycle_after=args.recycle_after or None,
+        record_timeout=args.record_timeout or None,
         resume=args.resume,
         overwrite=args.overwrite,
         id_field=args.id_field,

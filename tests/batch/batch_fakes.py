@@ -2,7 +2,8 @@
 
 It codes one claim line per ``L<n>`` level it finds and obeys markers in the text:
 ``DIE_ALWAYS`` (the worker exits at once), ``DIE_ONCE <path>`` (exits the first time, creating
-``path``), ``SIGKILL_SELF``, ``RAISE``. ``BATCH_FAKE_DELAY`` (seconds) slows every note down.
+``path``), ``SIGKILL_SELF``, ``RAISE``, ``HANG`` (never returns). ``BATCH_FAKE_DELAY`` (seconds)
+slows every note down.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def fake_code_note(text: str, payer: str = "medicare") -> CodingResult:
     if once and not Path(once.group(1)).exists():
         Path(once.group(1)).write_text("died")
         os._exit(3)
+    if "HANG" in text:
+        time.sleep(3600)
     if "RAISE" in text:
         raise RuntimeError("the fake coder was told to fail")
     lines = [

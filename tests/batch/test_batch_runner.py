@@ -209,3 +209,22 @@ def test_workers_are_recycled_after_a_number_of_records_without_losing_any(tmp_p
     assert Counter(line["id"] for line in read_output(out)) == Counter(record["id"] for record in records)
     assert summary["this_run"]["recycled_pools"] == 2  # pools of 12, 12 and 6 records
     assert summary["this_run"]["worker_deaths"] == 0 and summary["errors"] == 0
+
+
+def test_a_record_that_never_finishes_gets_a_timeout_line_and_the_rest_are_coded(tmp_path: Path) -> None:
+    records = [{"id": f"n{i}", "text": f"L{i % 5 + 1} note"} for i in range(10)]
+    records[6] = {"id": "hang", "text": "HANG at L2"}
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    out = tmp_path / "out.jsonl"
+    summary = run_batch(source, out, options(record_timeout=0.5))
+    lines = {line["id"]: line for line in read_output(out)}
+    assert sorted(lines) == sorted(record["id"] for record in records)
+    assert lines["hang"]["error"]["type"] == "TIMEOUT"
+    for record in records:
+        if record["id"] != "hang":
+            codes = [claim["code"] for claim in lines[record["id"]]["result"]["lines"]]
+            assert codes == expected_codes(record["text"])
+    # its chunk of four ran over once, then the record alone ran over again
+    assert summary["this_run"]["timed_out_chunks"] == 2
+    assert summary["this_run"]["worker_deaths"] == 0
+    assert summary["errors_per_type"] == {"TIMEOUT": 1}
