@@ -103,6 +103,8 @@ def _chosen_options(match: re.Match[str]) -> str:
 
 
 def _unsay_changed_levels(text: str) -> str:
+    """The level each 'change X to Y' replaces, as blanks up to the correction: what the
+    dictation said first is not what was done."""
     for change in _CHANGED_LEVEL.finditer(text):
         old = change.group("old")
         said = change.end("old")  # (the correction's own mention of it too)

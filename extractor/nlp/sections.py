@@ -17,7 +17,6 @@ from functools import cache
 from .note_view import TODAY_ROLES
 from .rule_data import SectionRuleData, section_rule_data, section_rule_patterns
 from .rule_scan import RuleScanner
-from .rule_text import rule_text
 from .sentences import bracket_aside_end
 
 _CHECKBOX = re.compile(r"\[\s*[xX\u2713\u2714]?\s*\]")
@@ -153,16 +152,6 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     return carried_forward(text, split_procedure_paragraphs(text, timestamped_log(text, sections)))
 
 
-# an SBAR handoff from the procedure room: the situation is the procedure just done, the
-# background its history, the assessment the patient now, the recommendation the plan
-_SBAR_LABELS = {
-    "S": ("description", "description"),
-    "B": ("history", "history"),
-    "A": ("findings", "other_today"),
-    "R": ("plan", "plan"),
-}
-
-
 # a fixed-width table's column underlines ('---------- ---------------- ------ ------')
 _COLUMN_RULES = re.compile(r"-{3,}(?:[ \t]+-{3,})+")
 # a full-width rule across the page, or a blank line: where such a table ends
@@ -200,6 +189,16 @@ def history_tables(text: str, sections: list[dict]) -> list[dict]:
     return out
 
 
+# an SBAR handoff from the procedure room: the situation is the procedure just done, the
+# background its history, the assessment the patient now, the recommendation the plan
+_SBAR_LABELS = {
+    "S": ("description", "description"),
+    "B": ("history", "history"),
+    "A": ("findings", "other_today"),
+    "R": ("plan", "plan"),
+}
+
+
 _SBAR_LINE = re.compile(r"(?m)^([SBAR])[ \t]*:")
 
 
@@ -215,7 +214,7 @@ def is_sbar(text: str) -> bool:
 def sbar_sections(text: str, sections: list[dict]) -> list[dict]:
     """'S: s/p R L4/5 MBB ...' / 'B: hx LBP ...' / 'A: VSS, pain 7->2' / 'R: d/c home': read by
     what the letters mean in a handoff, not in a SOAP note ('S:' subjective, 'A:' assessment)."""
-    if not is_sbar(rule_text(text)):
+    if not is_sbar(text):
         return sections
     out = []
     for section in sections:
@@ -238,17 +237,32 @@ _DICTATED_EDIT = re.compile(
 def dictated_edits(text: str, sections: list[dict]) -> list[dict]:
     """A paragraph that opens with a dictated edit to the procedure ('Go back to the procedure
     section and add ...') is today's text, wherever the paragraph before it left off (a plan)."""
+    return _carve_paragraphs(
+        text, sections, lambda role: role not in TODAY_ROLES, _DICTATED_EDIT, "comment", "untitled"
+    )
+
+
+def _carve_paragraphs(
+    text: str,
+    sections: list[dict],
+    applies: Callable[[str], bool],
+    opener: re.Pattern[str],
+    category: str,
+    role: str,
+) -> list[dict]:
+    """Each paragraph that ``opener`` matches at its start, in a section whose role ``applies``,
+    cut out as a section of its own (``category``, ``role``) to the paragraph's end."""
     out: list[dict] = []
     for section in sections:
-        if section["role"] in TODAY_ROLES:
+        if not applies(section["role"]):
             out.append(section)
             continue
         current = section
         for match in _PARAGRAPH_BREAK.finditer(text, section["header_end"], section["end"]):
-            if match.start() < current["start"] or not _DICTATED_EDIT.match(text, match.end()):
+            if match.start() < current["start"] or not opener.match(text, match.end()):
                 continue
             stop = _paragraph_end(text, match.end(), section["end"])
-            pieces, current = _carve(current, match.end(), stop, "comment", "untitled")
+            pieces, current = _carve(current, match.end(), stop, category, role)
             out += pieces
         if current["end"] > current["start"]:
             out.append(current)
@@ -266,21 +280,9 @@ def plan_paragraphs(text: str, sections: list[dict]) -> list[dict]:
     """'I will bring him back in two weeks to complete the left C4-5 and C5-6 neurotomy, with
     light sedation ...': a paragraph of coded text that opens with what will be done next is a
     plan, to its end (a letter-style note has no 'Plan:' header)."""
-    out: list[dict] = []
-    for section in sections:
-        if section["role"] not in ("untitled", "description"):
-            out.append(section)
-            continue
-        current = section
-        for match in _PARAGRAPH_BREAK.finditer(text, section["header_end"], section["end"]):
-            if match.start() < current["start"] or not _PLAN_PARAGRAPH.match(text, match.end()):
-                continue
-            stop = _paragraph_end(text, match.end(), section["end"])
-            pieces, current = _carve(current, match.end(), stop, "plan", "plan")
-            out += pieces
-        if current["end"] > current["start"]:
-            out.append(current)
-    return out
+    return _carve_paragraphs(
+        text, sections, lambda role: role in ("untitled", "description"), _PLAN_PARAGRAPH, "plan", "plan"
+    )
 
 
 # ' 1. Dx MBB #1 bilat T12-L1 + L1-L2 today' under 'P:', its steps indented below it
