@@ -603,8 +603,9 @@ def _title_sides(view: NoteView) -> set[str]:
 _NEVER_ORDERED = re.compile(r"(?i)\bnot\s+ordered\b|\btemplate\s+default\b")
 
 
-def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
-    """('completed' | 'incomplete' | 'cancelled', what was not done, evidence)."""
+def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], list[Evidence]]:
+    """('completed' | 'incomplete' | 'cancelled', what was not done, evidence); ``corrected``: the
+    side a correction states (``_corrected_side``), which is then all that was planned."""
     # (a pain field's 'score deferred' or 'not obtained' is about the score, not the procedure)
     cues = [m for m in view.of("ABORTED") if m.today and not m.negated and m.role != "pain"]
     done = parts_done(view) if cues else set()  # (the parts of the spine treated today, read once)
@@ -689,7 +690,7 @@ def _abort(view: NoteView) -> tuple[str, list[Removal], list[Evidence]]:
     # L needle' in the same note does not stop the whole left side too
     specific = {r.side for r in removals if r.joints}
     removals = [r for r in removals if r.joints or r.side not in specific]
-    corrected = _corrected_side(view)  # 'Correction: all needles were on the right ... not done on the left'
+    # ('Correction: all needles were on the right ... not done on the left')
     planned = _title_sides(view) if corrected is None else _SIDES_OF.get(corrected, set())
     if planned and removals and all(r.side is not None and r.side not in planned for r in removals):
         return "completed", removals, []  # a right-sided block's 'nothing was done on the left'
@@ -763,16 +764,11 @@ _SIDE_CORRECTED = re.compile(
     # 'Addendum. In the procedure paragraph I believe I said right-sided. That is incorrect.'
     r"|\bI\s+(?:believe\s+|think\s+)?(?:I\s+)?(?:said|dictated|stated)\s+(?:left|right)(?:-sided)?\b[^.\n]{0,40}"
     r"[.;,]\s{0,3}(?:that|this)\s+(?:is|was)\s+(?:incorrect|wrong|in\s+error)\b"
-)
-
-
-# an attending's attestation correcting the resident ('Correction: all needles were on the right'),
-# or a dictated correction by reference ('in the second paragraph, change left to right')
-_ATTESTED_SIDE = re.compile(
-    r"(?i)\bcorrection\s*[:,-]\s*(?=(?:all\s+(?:the\s+)?(?:needles|injections|targets|levels|joints|lesions)"
+    # an attending's attestation correcting the resident ('Correction: all needles were on the right')
+    r"|\bcorrection\s*[:,-]\s*(?=(?:all\s+(?:the\s+)?(?:needles|injections|targets|levels|joints|lesions)"
     r"\s+were|the\s+(?:procedure|block|injection|ablation)s?\s+(?:was|were))\s+(?:(?:done|performed|placed)\s+)?"
     r"on\s+the\s+(?:left|right)\b)"
-    # a correction by reference: 'in the second paragraph, change left to right'
+    # a dictated correction by reference ('in the second paragraph, change left to right')
     r"|\bchange\s+(?:the\s+)?(?:left|right)(?:[- ]sided)?\s+to\s+(?=(?:the\s+)?(?:left|right)\b)"
 )
 
@@ -786,15 +782,17 @@ def _repeated_group(groups: Sequence[KindGroup], repeat: Mention) -> KindGroup |
     return max(before, key=lambda pair: pair[0])[1] if before else None
 
 
+_CORRECTION_WORDS = ("error", "incorrect", "wrong", "orrection", "change")
+"""A cheap test before ``_SIDE_CORRECTED``: a note with none of these is not searched."""
+
+
 def _corrected_side(view: NoteView) -> str | None:
     """An addendum that takes the side back ('Laterality was dictated in error ... performed
     on the LEFT L3-4 and L4-5 joints', 'Correction: all needles were on the right'): the first
     side it states applies to every joint."""
-    correction = None
-    if "error" in view.text or "incorrect" in view.text or "wrong" in view.text:
-        correction = _SIDE_CORRECTED.search(view.text)
-    if correction is None and ("orrection" in view.text or "change" in view.text):
-        correction = _ATTESTED_SIDE.search(view.text)
+    if not any(word in view.text for word in _CORRECTION_WORDS):
+        return None
+    correction = _SIDE_CORRECTED.search(view.text)
     if correction is None:
         return None
     after = [m for m in _stated_sides(view) if m.start >= correction.end()]
@@ -946,7 +944,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
                 continue
         facet_phrases.append(phrase)
 
-    status, removals, abort_evidence = _abort(view)
+    corrected_side = _corrected_side(view)
+    status, removals, abort_evidence = _abort(view, corrected_side)
     if not facet_kinds and not other_kinds:
         facet_kinds = _implied_block(view, facet_phrases)
     specific = [
@@ -977,7 +976,6 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     if fallback_side is None and any(r.side for r in removals):
         fallback_side = _planned_both_sides(view)
     repeats = [m for m in view.of("SIDE_REPEAT") if m.today and _repeats_other_side(view, m)]
-    corrected_side = _corrected_side(view)
     if corrected_side is not None:
         # the side the correction states holds for every level, so nerves map on that side alone
         # ('C6 row: side entered as L, incorrect. All three targets were on the RIGHT.')

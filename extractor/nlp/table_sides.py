@@ -322,9 +322,8 @@ _VOIDED_ROW = re.compile(r"(?i)\(\s*voided\s*\)|\bvoided\b|\bnot\s+(?:performed|
 
 def _voided_row(text: str, phrase: Mention) -> bool:
     """``phrase`` begins a '|' row that says it was voided or not performed."""
-    start = text.rfind("\n", 0, phrase.start) + 1
-    end = text.find("\n", phrase.end)
-    line = text[start : end if end != -1 else len(text)]
+    start, end = _line_bounds(text, phrase.start)
+    line = text[start:end]
     if line.count("|") < 2 or text[start : phrase.start].strip():
         return False
     return _VOIDED_ROW.search(line) is not None
@@ -333,9 +332,8 @@ def _voided_row(text: str, phrase: Mention) -> bool:
 def in_level_row(view: NoteView, offset: int) -> bool:
     """``offset`` is on a '|' grid row that a level opens ('C4 MB | R | -- | NOT PERFORMED'): what
     the row says is about that level alone."""
-    start = view.text.rfind("\n", 0, offset) + 1
-    end = view.text.find("\n", offset)
-    if view.text.count("|", start, end if end != -1 else len(view.text)) < 2:
+    start, end = _line_bounds(view.text, offset)
+    if view.text.count("|", start, end) < 2:
         return False
     lead = start + len(view.text[start:offset]) - len(view.text[start:offset].lstrip())
     return any(p.start == lead for p in view.of("LEVEL_PHRASE"))
