@@ -37,7 +37,7 @@ _STARRED_CHOICE = re.compile(r"[\[/][ \t]*\*[^*/\[\]\n]{1,120}\*[ \t]*[/\]]")
 _SPELLED_IV = re.compile(r"(?<![\w-])I V(?![\w-])")  # a speech engine's 'without I V sedation'
 _STOP_AND_BLANKS = ".      "
 # a form's dot leader before a colon ('SEDATION GIVEN.........: N', 'PAIN PRE (NRS 0-10)....: 7')
-_DOT_LEADER = re.compile(r"(?<=[\w)#])\.{3,}(?=:)")
+_DOT_LEADER = re.compile(r"(?<=[\w)#])\.{2,}(?=:)")
 # a dictated correction by reference to a level ('In the first paragraph, change T ten eleven to
 # T eleven twelve'): the level it replaces, wherever it was said before, is read as blanks
 _CHANGED_LEVEL = re.compile(
@@ -139,7 +139,7 @@ def rule_text(text: str) -> str:
     text = plain_typography(text)
     if "&" in text or "<" in text:
         text = _MARKUP.sub(_markup_blank, text)
-    if "...:" in text:
+    if "..:" in text:
         text = _DOT_LEADER.sub(lambda m: " " * len(m.group(0)), text)
     if "change" in text or "Change" in text:
         text = _unsay_changed_levels(text)
