@@ -31,12 +31,14 @@ _WORD_NUMBERS = {
 }  # fmt: skip
 _NUM = r"(?:1[0-2]|[1-9]|one|two|three|four|for|five|six|seven|eight|nine|ten|eleven|twelve)"
 _ITEM = re.compile(
-    rf"(?P<seg>[CTLS]|\b(?:el|ell|es|ess|tee|tea)(?=\s))\s?-?\s?(?P<num>{_NUM})(?!(?![CTLS][0-9])[a-z])"
+    rf"(?P<seg>[CTLS]|\b(?:el|ell|es|ess|tee|tea|see|sea)(?=\s))\s?-?\s?(?P<num>{_NUM})(?!(?![CTLS][0-9])[a-z])"
     rf"|(?P<bare>{_NUM})(?!(?![CTLS][0-9])[a-z])",
     re.IGNORECASE,
 )
-# letters as a speech engine spells them out: 'el five es one' is L5-S1
-_SPOKEN_LETTERS = {"EL": "L", "ELL": "L", "ES": "S", "ESS": "S", "TEE": "T", "TEA": "T"}
+# letters as a speech engine spells them out: 'el five es one' is L5-S1, 'see five six' C5-6
+_SPOKEN_LETTERS = {
+    "EL": "L", "ELL": "L", "ES": "S", "ESS": "S", "TEE": "T", "TEA": "T", "SEE": "C", "SEA": "C",
+}  # fmt: skip
 _RANGE_WORDS = re.compile(r"\b(?:to|through|thru)\b", re.IGNORECASE)
 _PAIR_MARKS = re.compile(r"[-\u2013\u2014/]|\bdash\b|\bon\b", re.IGNORECASE)  # 'L4 on 5': dictated
 _SEGMENT_MAX = {"C": 8, "T": 12, "L": 5, "S": 1}

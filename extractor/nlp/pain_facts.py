@@ -53,6 +53,7 @@ _ATTACH_AFTER = re.compile(
 _TODAY_PAIN = re.compile(
     r"\b(?:today|this\s+morning|on\s+arrival|at\s+arrival|check-?in|currently|(?<!the\s)right\s+now|presently|(?<!to\s)baseline|"
     r"pre(?:-|\s)?(?:procedure|procedural|op|injection|block)?\b|post(?:-|\s)?(?:procedure|procedural|op|injection|block)|"
+    r"post[ \t:]{1,3}(?:10|[0-9])[ \t]?/[ \t]?10\b|"  # a SOAP note's 'O: post 1/10 at 30 min'
     r"(?:before|after|prior\s+to|following)\s+the\s+(?:procedure|injection|block)s?|pain\s+(?:before|after)|(?:before|after)\s*:)",
     re.I,
 )

@@ -1,20 +1,19 @@
 """The note text as the rules read it.
 
-An EHR export's snake_case keys ('sedation_type: none', 'pain_pre: 7/10', 'skin_local:
-lidocaine 1%') hold words the rules look for, but ``\\b`` finds no word boundary at an
-underscore; a dictation service that types the punctuation it hears ('she came in at an
-eight comma') hides the comma a rule looks for; a migrated record keeps HTML entities and tags
-('Sterile prep &amp; drape', 'L4-5<br>') and typographic dashes and blanks ('T12\u2011L1',
-'L4\u20135', a no-break space). The rules read the text with underscores as blanks, a spoken
-' comma' as ',' and a spoken ' period.' as '.', each padded with blanks, a spelled-out 'I V' as
-'IV ', text an amendment struck out ('~~C5-C6,~~', '[deleted: and C5]'), a transcriptionist's
-'(sic)', a dictation app's time stamp ('[01:30]') and a level a dictated correction changes
-('change T ten eleven to T eleven twelve', where said before it) as blanks, a picklist as its
-starred options ('[left/*right*/bilateral]' as 'right'), an entity or a line-break tag as its
-character padded with blanks, a form's dot leader before a colon as blanks, every dash as
-'-', every blank as a space and every arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10') as
-'\u2192': the same length, so every offset found in it is an offset into the note, and evidence
-is still cut from the note itself.
+An EHR export's snake_case keys ('sedation_type: none', 'pain_pre: 7/10', 'skin_local: lidocaine
+1%') hold words the rules look for, but ``\\b`` finds no word boundary at an underscore; a dictation
+service that types the punctuation it hears ('she came in at an eight comma') hides the comma a rule
+looks for; a migrated record keeps HTML entities and tags ('Sterile prep &amp; drape', 'L4-5<br>')
+and typographic dashes and blanks ('T12\u2011L1', 'L4\u20135', a no-break space). The rules read the
+text with underscores as blanks, a spoken ' comma' as ',' and a spoken ' period.' as '.', each
+padded with blanks, a spelled-out 'I V' as 'IV ', text an amendment struck out ('~~C5-C6,~~',
+'[deleted: and C5]'), a transcriptionist's '(sic)', a dictation app's time stamp ('[01:30]') and a
+level a dictated correction changes ('change T ten eleven to T eleven twelve', where said before it)
+as blanks, a picklist as its starred options ('[left/*right*/bilateral]' as 'right'), an entity or a
+line-break tag as its character padded with blanks, a form's dot leader before a colon as blanks, an
+export's 'FIELD = value' as 'FIELD: value', every dash as '-', every blank as a space and every
+arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10') as '\u2192': the same length, so every offset
+found in it is an offset into the note, and evidence is still cut from the note itself.
 """
 
 from __future__ import annotations
@@ -38,6 +37,9 @@ _SPELLED_IV = re.compile(r"(?<![\w-])I V(?![\w-])")  # a speech engine's 'withou
 _STOP_AND_BLANKS = ".      "
 # a form's dot leader before a colon ('SEDATION GIVEN.........: N', 'PAIN PRE (NRS 0-10)....: 7')
 _DOT_LEADER = re.compile(r"(?<=[\w)#])\.{2,}(?=:)")
+# an export's capitalised 'FIELD NAME = value' line ('CONSENT = The nature of ...', 'LEFT LEVELS = L3 MEDIAL
+# BRANCH'): the ' = ' after the name is read as ':  ', so the name is a header like 'CONSENT:'
+_FIELD_EQUALS = re.compile(r"(?m)^[A-Z][A-Z0-9 /()#&'.,%-]{0,48}?( = )(?=\S)")
 # a dictated correction by reference to a level ('In the first paragraph, change T ten eleven to
 # T eleven twelve'): the level it replaces, wherever it was said before, is read as blanks
 _CHANGED_LEVEL = re.compile(
@@ -119,6 +121,10 @@ def plain_typography(text: str) -> str:
     return text.translate(_TYPOGRAPHY)
 
 
+def _field_colon(match: re.Match[str]) -> str:
+    return match.group(0)[: match.start(1) - match.start(0)] + ":  "
+
+
 def rule_text(text: str) -> str:
     if "_" in text:
         text = text.replace("_", " ")
@@ -139,6 +145,8 @@ def rule_text(text: str) -> str:
     text = plain_typography(text)
     if "&" in text or "<" in text:
         text = _MARKUP.sub(_markup_blank, text)
+    if " = " in text:
+        text = _FIELD_EQUALS.sub(_field_colon, text)
     if "..:" in text:
         text = _DOT_LEADER.sub(lambda m: " " * len(m.group(0)), text)
     if "change" in text or "Change" in text:

@@ -35,7 +35,10 @@ _TODAY_OPENER = re.compile(
     r"(?i)(?:(?:he|she|they|the\s+patient|patient)\s+(?:received|was\s+given|got|declined|was\s+(?:placed|positioned|brought))\b|"
     r"(?:moderate|conscious|iv|no)\s+sedation\b|(?:he|she|they|the\s+patient|patient)\s+(?:lay|laid)\s+prone\b|"
     r"local\s+(?:anesthesia|anesthetic)\s+only\b|(?:(?:done|performed)\s+)?under\s+(?:local|fluoro\w*|ct|ultrasound)\b|"
-    r"pre-?(?:procedure|procedural|op(?:erative)?|injection|block)\s+(?:pain|NRS|NPRS|VAS|score)\b)"
+    r"pre-?(?:procedure|procedural|op(?:erative)?|injection|block)\s+(?:pain|NRS|NPRS|VAS|score)\b|"
+    # 'Anesthesia was provided by the anesthesia team, monitored anesthesia care with propofol'
+    r"(?:anesthesia|monitored\s+anesthesia\s+care|MAC|(?:IV|moderate|conscious)\s+sedation)\s+was\s+"
+    r"(?:provided|given|administered)\b)"
 )
 _FIELD_ROLES = frozenset({"anesthesia", "medications"})
 _NOT_TODAY_ROLES = frozenset({"history", "indication", "exam", "imaging", "diagnosis"})
