@@ -499,7 +499,7 @@ def read_phrase(
     ):
         mode = "nerve"
     if mode is None:
-        mode = default_mode
+        mode = default_mode or phrase.meta.get("read_as")
     reading.mode = mode
     # (a picklist's 'L3-4/*L4-5*/*L5-S1*' is read as its starred options, 'L4-5 , L5-S1')
     text = phrase.text if "*" not in phrase.text else view.rule_text()[phrase.start : phrase.end]

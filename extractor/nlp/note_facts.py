@@ -128,7 +128,8 @@ def _in_column_names(view: NoteView, mention: Mention) -> bool:
 
 # ' / ', ' // ' and ' | ' part a shorthand line's fields; the cells of a table row ('| Lidocaine 1% |
 # 8 mL | skin |', a line that starts with a pipe) are one clause
-_CLAUSE_BREAK_BEFORE = re.compile(r"[;,]|\s//?\s|\n\s*\n|\n\s*[-*\u2022]")
+# ('skin lido 1% then 0.5cc 0.5% bupi ea nerve': 'then' and a dose start the next agent's clause)
+_CLAUSE_BREAK_BEFORE = re.compile(r"[;,]|\s//?\s|\n\s*\n|\n\s*[-*\u2022]|\bthen(?=[ \t]+[0-9.])")
 # ('bupi 0.5% 0.5cc ea. skin lido 1%': a shorthand line's full stop before a lower-case word ends
 # the clause, where the sentence splitter read one sentence)
 # ('40 TA + 0.5cc 0.25% bupi into jt, skin lido': a comma before the skin's own agent)

@@ -830,9 +830,10 @@ def _struck_out(view: NoteView, sent: int) -> bool:
     return _STRIKE_LAST.match(view.text, start, min(end, start + 60)) is not None
 
 
-_ADDENDUM = re.compile(r"(?im)^(?:late[ \t]+entry[ \t]+)?(?:addendum|correction)\b")
+_ADDENDUM = re.compile(r"(?im)^(?:late[ \t]+entry[ \t]+|oops[ \t,!-]{1,3})?(?:addendum|correction)\b")
 _LEVEL_CORRECTION = re.compile(
     r"(?i)\b(?:therefore|in\s+error|incorrect(?:ly)?|corrected|should\s+(?:read|be|have\s+read)|rather\s+than|instead\s+of)\b"
+    r"|\b(?:it|they|levels?)\s+(?:was|were)\b[^.\n]{0,40}\bnot\b"  # 'it was C4 C5 C6 not C5 C6 C7'
 )
 _LEVELS_IN_ERROR = re.compile(
     r"(?i)\b(?:levels?|joints?)\b[^.]{0,120}?\b(?:in\s+error|incorrect(?:ly)?|wrong)\b"
@@ -851,6 +852,13 @@ def _addendum_joints(view: NoteView, phrases: list[Mention]) -> list[Mention] | 
     if addendum is None:
         return None
     in_error = _LEVELS_IN_ERROR.search(view.text, addendum.start())
+    # 'bilat C5 C6 C7 mb pulsed rf' then 'oops correction - it was C4 C5 C6 not C5 C6 C7': nerves
+    # named before, so the correction names nerves too
+    by_nerves = all(
+        not any(is_consecutive_pair(unit) for unit in parse_level_phrase(p.text))
+        for p in phrases
+        if p.start < addendum.start()
+    )
     corrected = [
         p
         for p in phrases
@@ -862,11 +870,43 @@ def _addendum_joints(view: NoteView, phrases: list[Mention]) -> list[Mention] | 
             or (in_error is not None and in_error.end() <= p.start)
         )
         and not _NOT_THESE.search(view.text[max(0, p.start - 20) : p.start])
-        and any(is_consecutive_pair(unit) for unit in parse_level_phrase(p.text))
+        and (by_nerves or any(is_consecutive_pair(unit) for unit in parse_level_phrase(p.text)))
     ]
     if not corrected:
         return None
+    if by_nerves:  # (read as nerves even with no 'medial branch' beside them)
+        corrected = [Mention(**{**p.__dict__, "meta": {**p.meta, "read_as": "nerve"}}) for p in corrected]
     return [p for p in phrases if p.role == "header" and p.start < addendum.start()] + corrected
+
+
+# 'bilat L4-5 + lt L5-S1 ... oops L5-S1 was rt not lt. everything else same': a later line gives
+# one level another side
+_LEVEL_RESIDED = re.compile(
+    r"(?i)[ \t]{1,3}(?:was|were|is|should[ \t]+(?:be|read|have[ \t]+been))[ \t]+(?:on[ \t]+the[ \t]+)?"
+    r"(?:rt|right|lt|left|R|L)\b[ \t,]{1,3}not[ \t]+(?:the[ \t]+)?(?:rt|right|lt|left|R|L|bilat\w*)\b"
+)
+
+
+def _pair_joints(phrase: Mention) -> set[str]:
+    return {j for u in parse_level_phrase(phrase.text) if is_consecutive_pair(u) for j in unit_joints(u)}
+
+
+def _resided_levels(
+    view: NoteView, phrases: list[Mention], sides_by_phrase: dict[int, list[Mention]]
+) -> list[Mention]:
+    """A level said again with the side it really had ('L5-S1 was rt not lt'): that phrase takes
+    the first side after it alone, and the earlier phrases of the same joints are dropped."""
+    kept = phrases
+    for phrase in phrases:
+        said = _LEVEL_RESIDED.match(view.text, phrase.end, phrase.end + 60)
+        joints = _pair_joints(phrase) if said else set()
+        if not joints:
+            continue
+        stated = [m for m in sides_by_phrase.get(phrase.index, []) if phrase.end <= m.start < said.end()]
+        if stated:
+            sides_by_phrase[phrase.index] = stated[:1]
+        kept = [p for p in kept if p.start >= phrase.start or _pair_joints(p) != joints]
+    return kept
 
 
 # '... the tenderness at the lumbosacral junction matched, and ..., the left L5-S1 facet joint was
@@ -969,6 +1009,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         written = sides_by_phrase.get(phrase.index)
         if (not written or ticked_row(view, phrase)) and (side := table_side(view, phrase)) is not None:
             sides_by_phrase[phrase.index] = [side]
+    facet_phrases = _resided_levels(view, facet_phrases, sides_by_phrase)
     extras = [m for m in view.of("SACRAL_ALA") if m.today]
     if (corrected_phrases := _addendum_joints(view, facet_phrases)) is not None:
         facet_phrases, extras = corrected_phrases, []
