@@ -80,7 +80,9 @@ _WHOLE_CANCEL = re.compile(
     r"\b(?:resched\w*|cancell?ed|postponed|deferred|before\s+(?:any|the\s+(?:first\s+)?needle|needle|starting|"
     r"prep\w*|the\s+procedure\s+(?:began|started))|prior\s+to\s+(?:any|needle|starting)|not\s+(?:started|begun)|"
     r"no\s+needles?\s+(?:was|were)\s+(?:placed|inserted)|did\s+not\s+proceed|never\s+(?:started|began|went)|"
-    r"not\s+started|cx'?d|cancell?ed|called\s+off|declined)\b",
+    r"not\s+started|cx'?d|cancell?ed|called\s+off|declined)\b"
+    # an export's field for the whole procedure: 'FACET PROCEDURE = NOT PERFORMED - MBB #1 RESPONSE 50%'
+    r"|\bprocedure[ \t]{0,2}[=:][ \t]{0,2}not[ \t]+(?:performed|done)\b",
     re.I,
 )
 _STRONG_ABORT = re.compile(
@@ -423,6 +425,12 @@ _SIDE_NOT_DONE = re.compile(
     r"(?:was|were)\s+not\s+(?:performed|done|treated|lesioned|injected|blocked))\s+(?:on|to)\s+(?:the\s+)?$"
 )
 _NO_BEFORE = re.compile(r"(?i)\bno\s$")
+# 'LEFT C7-T1 = NOT PERFORMED - VASOVAGAL ... AFTER LEFT C7 MB INJECTION': the side a level not done
+# is named with
+_LEVEL_NOT_DONE_AFTER = re.compile(
+    r"(?i)[ \t]{0,2}[CTLS][0-9]{1,2}(?:[ \t]?[-/][ \t]?[CTLS]?[0-9]{1,2})?[ \t]{0,2}"
+    r"(?:=|:|-|was|were)?[ \t]{0,2}not[ \t]+(?:performed|done|injected|treated|blocked|lesioned)\b"
+)
 _AFTER_SIDE = re.compile(r"(?i)\bafter\s+(?:the\s+)?$")
 # 'Procedure stopped, right side only completed': the side that was done is not the one stopped
 _SIDE_DONE = re.compile(
@@ -661,7 +669,7 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
         if not stated and in_clause and (row_side := table_side(view, in_clause[0])) is not None:
             stated = sides = [row_side]  # '| L4-L5 | L | ... | NO - aborted': the row's side
         # ('... and no lesioning was performed on the left side', '... and no left-sided needle was placed')
-        declared = [
+        declared = [s for s in stated if _LEVEL_NOT_DONE_AFTER.match(view.text, s.end, s.end + 40)] or [
             s
             for s in sides
             if _SIDE_NOT_DONE.search(view.text[max(0, s.start - 60) : s.start])
