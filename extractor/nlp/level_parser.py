@@ -35,6 +35,9 @@ _ITEM = re.compile(
     rf"|(?P<bare>{_NUM})(?!(?![CTLS][0-9])[a-z])",
     re.IGNORECASE,
 )
+# 'T one one' dictated digit by digit is T11 ('L one two' stays the L1-2 joint)
+_T_DIGITS = re.compile(r"(?i)\b(?:T|tee|tea)[ \t]+one[ \t]+(zero|one|two)\b")
+_T_NUMBER = {"zero": "T10", "one": "T11", "two": "T12"}
 # letters as a speech engine spells them out: 'el five es one' is L5-S1, 'see five six' C5-6
 _SPOKEN_LETTERS = {
     "EL": "L", "ELL": "L", "ES": "S", "ESS": "S", "TEE": "T", "TEA": "T", "SEE": "C", "SEA": "C",
@@ -184,7 +187,10 @@ _CHAIN_DASH = re.compile(r"[ \t]?-[ \t]?")
 def parse_level_phrase(text: str) -> list[LevelUnit]:
     """Split a level phrase into units: 'L4-5 and L5-S1' -> two pairs; 'L3 through L5' -> a
     range; 'C5, C6, C7' -> three singles; 'L2-3 to L4-5' -> one range L2..L5."""
-    items = _items(_region_letters(_ordinal_levels(plain_typography(text))))
+    text = plain_typography(text)
+    if "one" in text or "ONE" in text:
+        text = _T_DIGITS.sub(lambda m: _T_NUMBER[m.group(1).lower()], text)
+    items = _items(_region_letters(_ordinal_levels(text)))
     units: list[LevelUnit] = []
     i = 0
     while i < len(items):

@@ -486,7 +486,7 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
             block_context = _earlier_block_just_named(view, m.sent - 1, start)
         if not block_context:
             continue
-        value = percent_value(m.text)
+        value = percent_value(view.rule_text()[m.start : m.end])  # ('nine zero percent')
         if value is not None:
             candidates.append((value, m, bool(_DIAGNOSTIC_BLOCK.search(clause))))
     if not candidates:

@@ -699,8 +699,15 @@ _PRE_POST_ROW = re.compile(
 )
 
 
+# 'Q10. Pain score (NRS 0-10) pre / post?' over 'A10. 7 / 1' (read as '... pre / post:' over '7 / 1')
+_PRE_POST_ABOVE = re.compile(
+    r"(?im)^[ \t]{0,8}(?:pain|NRS|VAS|NPRS)\b[^\n:]{0,40}?\bpre[ \t]*/[ \t]*post[ \t]*:[ \t]*\n"
+    r"[ \t]{0,8}(?P<pre>10|[0-9])[ \t]*/[ \t]*(?P<post>10|[0-9])[ \t]*$"
+)
+
+
 def _pre_post_row(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
-    row = _PRE_POST_ROW.search(view.text)
+    row = _PRE_POST_ROW.search(view.text) or _PRE_POST_ABOVE.search(view.rule_text())
     if row is None or view.role_at(row.start()) in ("plan", "excluded", "history"):
         return
     pain.pre = float(row.group("pre"))
@@ -792,7 +799,7 @@ def _percent_relief(view: NoteView, pain: Pain, evidence: list[Evidence]) -> Non
             continue
         if _TAKEN_BACK.match(view.text, mention.end, mention.end + 30):
             continue  # 'seventy five percent, scratch that, eighty percent relief'
-        value = percent_value(mention.text)
+        value = percent_value(view.rule_text()[mention.start : mention.end])  # ('nine zero percent')
         if value is not None:
             pain.percent_relief = value
             evidence.append(mention.evidence())

@@ -180,7 +180,7 @@ def _temperature(view: NoteView) -> tuple[float | None, list[Evidence]]:
         lesioned_today = m.role in ("description", "untitled", "other_today", "header") and lesioned[m.sent]
         if not (_usable(m) or (lesioned_today and not m.negated and not m.hypothetical)):
             continue
-        digits = re.match(r"\d+", m.text)
+        digits = re.match(r"\d+", view.rule_text()[m.start : m.end])  # ('eight zero degrees')
         if digits:
             values.append((float(digits.group()), m))
             continue
@@ -424,7 +424,7 @@ _SIDE_NOT_DONE = re.compile(
     r"(?i)\b(?:no\s+\w+(?:\s+\w+)?\s+(?:was|were)\s+(?:performed|done|made|carried\s+out|placed|given)|"
     r"(?:was|were)\s+not\s+(?:performed|done|treated|lesioned|injected|blocked))\s+(?:on|to)\s+(?:the\s+)?$"
 )
-_NO_BEFORE = re.compile(r"(?i)\bno\s$")
+_NO_BEFORE = re.compile(r"(?i)\b(?:no|before\s+any)\s$")  # ('before any left sided needle went in')
 # 'LEFT C7-T1 = NOT PERFORMED - VASOVAGAL ... AFTER LEFT C7 MB INJECTION': the side a level not done
 # is named with
 _LEVEL_NOT_DONE_AFTER = re.compile(
@@ -607,6 +607,18 @@ def _title_sides(view: NoteView) -> set[str]:
     return values & {"left", "right"}
 
 
+# 'Left side deferred - pt to return in 2-4 weeks for the same nerves on the left' under a title that
+# names the right: the other side is staged for another day, not a part of today's procedure stopped
+_SIDE_DEFERRED = re.compile(
+    r"(?i)[ \t]{0,4}(left|right|lt|rt)\.?[ \t]+side[ \t]+(?:was[ \t]+|is[ \t]+)?(?:deferred|postponed)\b"
+)
+
+
+def _other_side_deferred(view: NoteView, cue: Mention, title: set[str]) -> bool:
+    deferred = _SIDE_DEFERRED.match(view.sentence_text(cue.sent))
+    return bool(title) and deferred is not None and deferred.group(1)[0].lower() not in {t[0] for t in title}
+
+
 # 'C4 row is a template default, not ordered, not performed': never part of today's plan
 _NEVER_ORDERED = re.compile(r"(?i)\bnot\s+ordered\b|\btemplate\s+default\b")
 
@@ -617,6 +629,7 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
     # (a pain field's 'score deferred' or 'not obtained' is about the score, not the procedure)
     cues = [m for m in view.of("ABORTED") if m.today and not m.negated and m.role != "pain"]
     done = parts_done(view) if cues else set()  # (the parts of the spine treated today, read once)
+    title = _title_sides(view) if cues else set()
     cues = [
         c
         for c in cues
@@ -628,6 +641,7 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
         and not _STEP_NOT_DONE.match(view.sentence_text(c.sent).lstrip())
         and not in_level_row(view, c.start)  # ('C4 MB | R | -- | NOT PERFORMED': that row's level)
         and not _NEVER_ORDERED.search(_cue_context(view, c))
+        and not _other_side_deferred(view, c, title)
     ]
     if not cues:
         # 'Levels done vs consented: L3-L4 was NOT injected on either side': not a stop, but
@@ -673,7 +687,7 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
             s
             for s in sides
             if _SIDE_NOT_DONE.search(view.text[max(0, s.start - 60) : s.start])
-            or _NO_BEFORE.search(view.text[max(0, s.start - 4) : s.start])
+            or _NO_BEFORE.search(view.text[max(0, s.start - 12) : s.start])
         ]
         if declared:
             # 'Given the vasovagal episode, ..., and no lesioning was performed on the left side'

@@ -11,9 +11,11 @@ padded with blanks, a spelled-out 'I V' as 'IV ', text an amendment struck out (
 level a dictated correction changes ('change T ten eleven to T eleven twelve', where said before it)
 as blanks, a picklist as its starred options ('[left/*right*/bilateral]' as 'right'), an entity or a
 line-break tag as its character padded with blanks, a form's dot leader before a colon as blanks, an
-export's 'FIELD = value' as 'FIELD: value', every dash as '-', every blank as a space and every
-arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10') as '\u2192': the same length, so every offset
-found in it is an offset into the note, and evidence is still cut from the note itself.
+export's 'FIELD = value' as 'FIELD: value', a number dictated digit by digit before its unit ('nine
+zero percent') as its digits, a form's 'Q7. Sedation?' and 'A7. ' as ' Sedation:' and blanks, every
+dash as '-', every blank as a space and every arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10')
+as '\u2192': the same length, so every offset found in it is an offset into the note, and evidence
+is still cut from the note itself.
 """
 
 from __future__ import annotations
@@ -121,6 +123,41 @@ def plain_typography(text: str) -> str:
     return text.translate(_TYPOGRAPHY)
 
 
+# a number dictated digit by digit before its unit ('nine zero percent better', 'eight zero degrees',
+# 'four zero milligrams'; not 'point five zero percent', a concentration): its digits, then blanks
+_DIGIT_WORDS = re.compile(
+    r"(?i)(?<!point )\b(one|two|three|four|five|six|seven|eight|nine) "
+    r"(zero|one|two|three|four|five|six|seven|eight|nine)(?= (?:percent|per cent|degrees|milligrams|gauge)\b)"
+)
+_DIGIT = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+
+
+def _digits(match: re.Match[str]) -> str:
+    number = _DIGIT[match.group(1).lower()] + _DIGIT[match.group(2).lower()]
+    return number + " " * (len(match.group(0)) - 2)
+
+
+# a form exported as numbered questions and answers ('Q7. Sedation?' over 'A7. None - pt declined'):
+# the question reads as a header ('    Sedation:'), the answer's number as blanks
+_QUESTION = re.compile(r"(?m)^Q[0-9]{1,2}[.):][ \t]?(?=[^\n?]{1,80}\?[ \t]*$)")
+_ANSWER = re.compile(r"(?m)^A[0-9]{1,2}[.):][ \t]?")
+
+
+def _questions_as_headers(text: str) -> str:
+    out = []
+    for line in text.split("\n"):
+        if _QUESTION.match(line):
+            line = _QUESTION.sub(lambda m: " " * len(m.group(0)), line, count=1)
+            line = line[: line.rstrip(" \t").rfind("?")] + ":" + line[line.rstrip(" \t").rfind("?") + 1 :]
+        elif _ANSWER.match(line):
+            line = _ANSWER.sub(lambda m: " " * len(m.group(0)), line, count=1)
+        out.append(line)
+    return "\n".join(out)
+
+
 def _field_colon(match: re.Match[str]) -> str:
     return match.group(0)[: match.start(1) - match.start(0)] + ":  "
 
@@ -145,6 +182,10 @@ def rule_text(text: str) -> str:
     text = plain_typography(text)
     if "&" in text or "<" in text:
         text = _MARKUP.sub(_markup_blank, text)
+    if "zero " in text or "ZERO " in text or " five " in text:
+        text = _DIGIT_WORDS.sub(_digits, text)
+    if "Q1" in text and "A1" in text:
+        text = _questions_as_headers(text)
     if " = " in text:
         text = _FIELD_EQUALS.sub(_field_colon, text)
     if "..:" in text:

@@ -45,7 +45,8 @@ _NOT_TODAY_ROLES = frozenset({"history", "indication", "exam", "imaging", "diagn
 _NARRATION_START = re.compile(
     r"(?i)(?:the\s+patient|patient|he|she)\s+(?:was\s+)?(?:placed|positioned|brought|taken|lay|laid|identified|"
     r"seen|interviewed|consented|met|greeted|escorted|wheeled)\b|prone\b|"
-    r"after\s+(?:informed\s+)?consent\b|(?:informed\s+|written\s+)?consent\s+was\s+obtained\b"
+    r"after\s+(?:informed\s+)?consent\b|(?:informed\s+|written\s+)?consent\s+(?:was\s+obtained|(?:was\s+)?signed)\b|"
+    r"consent\s*(?:and|,|/)\s*time[- ]?out\b"
 )
 _DICTATED_TITLE = re.compile(
     r"(?i)(?:(?:okay|ok)[ ,]{1,3})?(?:this\s+is\s+)?(?:an?\s+)?(?:procedure|operative|op)\s+note\s+for\b|"
@@ -1073,17 +1074,31 @@ def _opens_today(paragraph: str) -> bool:
     )
 
 
+def _dictated_plan(text: str, section: dict) -> bool:
+    """'Plan, repeat therapeutic ... injections ... today, and we will see her back ...' said first
+    in a dictation: a plan header with no colon, a paragraph long."""
+    if section["role"] != "plan":
+        return False
+    header = text[section["start"] : section["header_end"]]
+    line_end = text.find("\n", section["header_end"])
+    said_on = text[section["header_end"] : line_end if line_end != -1 else len(text)].strip()
+    return ":" not in header and "colon" not in said_on[:6].lower() and bool(said_on)
+
+
 def history_paragraph_ends(text: str, sections: list[dict]) -> list[dict]:
     """'HISTORY: ... gave 14 months of relief ...' over several lines, a blank line, then
     'Pre-procedure pain 6/10. She declined IV sedation.': the history ends at the paragraph
-    that opens on today (untitled, coded text from there to the next header)."""
+    that opens on today (untitled, coded text from there to the next header); a dictated 'Plan,
+    ...' said before the procedure ends at its paragraph's end."""
     out: list[dict] = []
     for section in sections:
         out.append(section)
-        if section["role"] not in _NOT_TODAY_ROLES:
+        dictated_plan = _dictated_plan(text, section)
+        if section["role"] not in _NOT_TODAY_ROLES and not dictated_plan:
             continue
         for gap in _PARAGRAPH_BREAK.finditer(text, section["header_end"], section["end"]):
-            if gap.end() < section["end"] and _opens_today(text[gap.end() : gap.end() + 200]):
+            opens_today = dictated_plan or _opens_today(text[gap.end() : gap.end() + 200])
+            if gap.end() < section["end"] and opens_today:
                 out.append(_untitled(gap.end(), section["end"]))
                 section["end"] = gap.start() + 1
                 break
