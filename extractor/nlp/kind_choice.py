@@ -80,6 +80,8 @@ def dominant_kind(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
             len(named) == 1
         ):  # a loose 'facet injection' never outweighs a neurotomy named outright, or vice versa
             scores = {k: v for k, v in scores.items() if family(k) in named}
+    if len({family(k) for k in scores}) == 2 and _block_only_titled(view, kinds):
+        scores = {k: v for k, v in scores.items() if family(k) == "neurotomy"}
     best_family = family(max(scores, key=scores.__getitem__))
     candidates = {k: v for k, v in scores.items() if family(k) == best_family}
     specific = {
@@ -102,6 +104,20 @@ def dominant_kind(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
         if special:
             return max(special, key=pool.__getitem__)
     return max(pool, key=pool.__getitem__)
+
+
+def _block_only_titled(view: NoteView, kinds: list[Mention]) -> bool:
+    """'Procedure: LEFT C6-C8 MEDIAL BRANCH BLOCK' over a description that lesions at 85 C through
+    RF cannulae: an injection named only in the title (or the assessment) of a note whose body
+    names a neurotomy and a lesion temperature is that neurotomy, not a second procedure."""
+    injection_roles = {m.role for m in kinds if family(m.meta["kind"]) == "injection"}
+    body_neurotomy = any(
+        family(m.meta["kind"]) == "neurotomy" and m.role in ("description", "untitled") for m in kinds
+    )
+    lesioned_at = any(
+        m.today and not m.negated and m.role in ("description", "untitled") for m in view.of("TEMPERATURE")
+    )
+    return bool(injection_roles) and injection_roles <= {"header", "plan"} and body_neurotomy and lesioned_at
 
 
 def _joint_denied(view: NoteView) -> bool:
@@ -177,7 +193,7 @@ def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
         owner = min(owners, key=lambda k: abs(k.start - phrase.start)) if owners else None
         kind = owner.meta["kind"] if owner is not None else None
         if kind is not None and kind != main and kind not in separate:
-            separate[kind] = _separate_kind(view, kind, main)
+            separate[kind] = _separate_kind(view, kind, main, kinds)
         owned.append((phrase, kind if kind is None or kind == main or separate[kind] else main))
     by_region = _kind_by_region(owned)
     for phrase, kind in owned:
@@ -212,10 +228,12 @@ def _kind_by_region(owned: list[tuple[Mention, str | None]]) -> dict[str | None,
     return {next(iter(r)): kind for kind, r in regions.items()}
 
 
-def _separate_kind(view: NoteView, kind: str, main: str) -> bool:
+def _separate_kind(view: NoteView, kind: str, main: str, kinds: list[Mention]) -> bool:
     """A second kind stands on its own unless it is a neurotomy without lesioning evidence, an
     intra-articular injection the note says was not made, or both are neurotomies."""
     if family(kind) == "neurotomy" and not _has_lesion_evidence(view):
+        return False
+    if family(kind) == "injection" and family(main) == "neurotomy" and _block_only_titled(view, kinds):
         return False
     if kind == "intra_articular" and main == "medial_branch_block" and _joint_denied(view):
         return False  # an 'INTRA-ARTICULAR' title over 'no intra-articular injection was made today'

@@ -447,6 +447,11 @@ def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
         between = view.text[low:high]
         if "|" in between:
             continue  # another table cell ('| L4/L5 | R + L | L3 MB, L4 MB |')
+        if cue.start >= phrase.end and "corresponding" in between:
+            # ('... transverse processes of ... left T8 and T9, the course of the corresponding medial
+            # branches': the branches the targets lead to, not a nerve list)
+            continue
+
         # blanks do not count: a wrapped, indented line ('... (left T11, T12 and L1' /
         # '       medial branches)') keeps the cue right beside the phrase
         distance = len(" ".join(between.split()))

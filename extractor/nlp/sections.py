@@ -46,7 +46,8 @@ _NARRATION_START = re.compile(
     r"(?i)(?:the\s+patient|patient|he|she)\s+(?:was\s+)?(?:placed|positioned|brought|taken|lay|laid|identified|"
     r"seen|interviewed|consented|met|greeted|escorted|wheeled)\b|prone\b|"
     r"after\s+(?:informed\s+)?consent\b|(?:informed\s+|written\s+)?consent\s+(?:was\s+obtained|(?:was\s+)?signed)\b|"
-    r"consent\s*(?:and|,|/)\s*time[- ]?out\b"
+    r"consent\s*(?:and|,|/)\s*time[- ]?out\b|"
+    r"(?:informed\s+|written\s+)?consent\s+obtained\.[ \t]+(?:performed|prone|time-?out|(?:the\s+)?patient)\b"
 )
 _DICTATED_TITLE = re.compile(
     r"(?i)(?:(?:okay|ok)[ ,]{1,3})?(?:this\s+is\s+)?(?:an?\s+)?(?:procedure|operative|op)\s+note\s+for\b|"
