@@ -57,7 +57,7 @@ _KIND_CALLED_OFF = re.compile(
     r"[ \t]{0,3}(?:[-:\u2013][ \t]{0,3})?(?:was[ \t]+|were[ \t]+|is[ \t]+)?"
     r"(?:cancell?ed|deferred|postponed|called[ \t]+off|resched(?:uled)?)\b"
     # '*** MBB #2 NOT PERFORMED TODAY - fields above carried over from the order. ***'
-    r"|\b(?:facet|intra-?articular|medial[ \t]+branch|MBB|RFA|radiofrequency|neurotomy)"
+    r"|\b(?:facet|intra-?articular|medial[ \t]+branch|MBBs?|RFAs?|radiofrequency|neurotomy)"
     r"(?:[ \t]+(?:joint|nerve))?(?:[ \t]+(?:injections?|blocks?|ablations?|neurotom(?:y|ies)))?"
     r"(?:[ \t]*#[ \t]?[0-9])?[ \t]+(?:was[ \t]+|were[ \t]+)?not[ \t]+(?:performed|done)[ \t]+today\b"
     # '... new L leg numbness ... -> held mbb, mri ordered, resched after'
@@ -99,7 +99,7 @@ _OTHER_ACTION = re.compile(
 _PROCEDURE_CONTEXT = re.compile(
     r"\b(?:procedure|block\w*|injection\w*|inject\w*|side(?!\s+effects?)|level\w*|needle\w*|cannula\w*|"
     r"lesion\w*|ablation|radio\s?frequency|RF|neurotomy|"
-    r"attempt\w*|joint\w*|MBB|RFA|left|right|bilateral|[CTL][0-9])\b",
+    r"attempt\w*|joint\w*|MBBs?|RFAs?|left|right|bilateral|[CTL][0-9])\b",
     re.I,
 )
 _RESUMED = re.compile(

@@ -143,6 +143,7 @@ def _digits(match: re.Match[str]) -> str:
 # a form exported as numbered questions and answers ('Q7. Sedation?' over 'A7. None - pt declined'):
 # the question reads as a header ('    Sedation:'), the answer's number as blanks
 _QUESTION = re.compile(r"(?m)^Q[0-9]{1,2}[.):][ \t]?(?=[^\n?]{1,80}\?[ \t]*$)")
+_OPTIONS = re.compile(r"\([^()\n/]{1,30}/[^()\n]{1,30}\)")
 _ANSWER = re.compile(r"(?m)^A[0-9]{1,2}[.):][ \t]?")
 
 
@@ -151,6 +152,7 @@ def _questions_as_headers(text: str) -> str:
     for line in text.split("\n"):
         if _QUESTION.match(line):
             line = _QUESTION.sub(lambda m: " " * len(m.group(0)), line, count=1)
+            line = _OPTIONS.sub(lambda m: " " * len(m.group(0)), line)  # ('Block number (#1 / #2)?')
             line = line[: line.rstrip(" \t").rfind("?")] + ":" + line[line.rstrip(" \t").rfind("?") + 1 :]
         elif _ANSWER.match(line):
             line = _ANSWER.sub(lambda m: " " * len(m.group(0)), line, count=1)

@@ -154,9 +154,17 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
             or _after_word(text, starts, ends, index - 1, previous)
         )
     ):
-        return previous not in ABBREVIATIONS
+        return previous not in ABBREVIATIONS and not _abbreviation_before_number(text, starts, ends, index)
     # ("a period of", "for a period the ..." are words; "... period The first block" is a stop)
     return previous.lower() in ("period", "paragraph") and token not in ("of", "the", "was")
+
+
+def _abbreviation_before_number(text: str, starts: list[int], ends: list[int], index: int) -> bool:
+    """'he reported approx. 75% relief': the tokenizer split the stop from 'approx'."""
+    if index < 2 or text[starts[index - 1] : ends[index - 1]] != "." or ends[index - 2] != starts[index - 1]:
+        return False
+    word = text[starts[index - 2] : ends[index - 2]].lower()
+    return word + "." in ABBREVIATIONS and text[starts[index] : starts[index] + 1].isdigit()
 
 
 def _is_leader(previous: str, token: str) -> bool:

@@ -115,7 +115,13 @@ def token_attribute_splitter(doc) -> list[list[int]]:
                     or after_word(previous)
                 )
             ):
-                boundary = previous.text not in ABBREVIATIONS
+                boundary = previous.text not in ABBREVIATIONS and not (
+                    previous.text == "."
+                    and previous.i > 0
+                    and not doc[previous.i - 1].whitespace_
+                    and doc[previous.i - 1].lower_ + "." in ABBREVIATIONS
+                    and token.text[:1].isdigit()
+                )  # 'approx. 75%'
             elif previous.lower_ in ("period", "paragraph") and token.text not in ("of", "the", "was"):
                 boundary = True
             if boundary:
