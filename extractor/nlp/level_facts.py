@@ -132,10 +132,13 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
             if not _REPLACING_SIDE.search(view.text, max(0, replacing.start - 40), replacing.start):
                 continue
             # 'left L4-5 and L5-S1, make that the right side': the side said before it is the slip
+            # ('bilateral L5-S1 and right L for five, I mean right L four five': the side said again is
+            # the slip's own, so nothing before it is taken back)
             j = k - 1
             while j >= 0 and replacing.start - sides[j].end <= _REPLACED_REACH:
-                if sides[j].value != replacing.value:
-                    taken_back.add(sides[j].start)
+                if sides[j].value == replacing.value:
+                    break
+                taken_back.add(sides[j].start)
                 j -= 1
         own: dict[int, list[Mention]] = {}
         last: tuple[Mention, int] | None = None
