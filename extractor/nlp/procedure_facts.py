@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import FACET_KINDS, Evidence, JointFact, LevelDiscrepancy, Procedure
+from .implied_side import referenced_side
 from .kind_choice import KindGroup, group_phrases
 from .level_facts import (
     Discrepancy,
@@ -1038,6 +1039,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     fallback_side, field_side = default_side(view), side_field(view)
     if fallback_side is None and any(r.side for r in removals):
         fallback_side = _planned_both_sides(view)
+    if fallback_side is None:
+        fallback_side = referenced_side(view)  # 'the symptomatic side', 'same side as last time'
     repeats = [m for m in view.of("SIDE_REPEAT") if m.today and _repeats_other_side(view, m)]
     if corrected_side is not None:
         # the side the correction states holds for every level, so nerves map on that side alone

@@ -12,7 +12,8 @@ level a dictated correction changes ('change T ten eleven to T eleven twelve', w
 as blanks, a picklist as its starred options ('[left/*right*/bilateral]' as 'right'), an entity or a
 line-break tag as its character padded with blanks, a form's dot leader before a colon as blanks, an
 export's 'FIELD = value' as 'FIELD: value', a number dictated digit by digit before its unit ('nine
-zero percent') as its digits, a form's 'Q7. Sedation?' and 'A7. ' as ' Sedation:' and blanks, every
+zero percent') as its digits, a form's 'Q7. Sedation?' and 'A7. ' as ' Sedation:' and blanks, an
+ultrasound probe's model ('probe (L15-4)') as blanks, every
 dash as '-', every blank as a space and every arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10')
 as '\u2192': the same length, so every offset found in it is an offset into the note, and evidence
 is still cut from the note itself.
@@ -160,6 +161,13 @@ def _questions_as_headers(text: str) -> str:
     return "\n".join(out)
 
 
+# an ultrasound probe's model ('linear probe (L15-4)', 'C5-1 curvilinear transducer'), not a level
+_PROBE_MODEL = re.compile(
+    r"(?i)(?<=probe \()[LC][0-9]{1,2}-[0-9]{1,2}(?=\))|(?<=transducer \()[LC][0-9]{1,2}-[0-9]{1,2}(?=\))"
+    r"|\b[LC][0-9]{1,2}-[0-9]{1,2}(?=[ \t]+(?:linear|curvilinear|probe|transducer)\b)"
+)
+
+
 def _field_colon(match: re.Match[str]) -> str:
     return match.group(0)[: match.start(1) - match.start(0)] + ":  "
 
@@ -188,6 +196,8 @@ def rule_text(text: str) -> str:
         text = _DIGIT_WORDS.sub(_digits, text)
     if "Q1" in text and "A1" in text:
         text = _questions_as_headers(text)
+    if "probe" in text or "transducer" in text:
+        text = _PROBE_MODEL.sub(lambda m: " " * len(m.group(0)), text)
     if " = " in text:
         text = _FIELD_EQUALS.sub(_field_colon, text)
     if "..:" in text:

@@ -38,7 +38,9 @@ _TODAY_OPENER = re.compile(
     r"pre-?(?:procedure|procedural|op(?:erative)?|injection|block)\s+(?:pain|NRS|NPRS|VAS|score)\b|"
     # 'Anesthesia was provided by the anesthesia team, monitored anesthesia care with propofol'
     r"(?:anesthesia|monitored\s+anesthesia\s+care|MAC|(?:IV|moderate|conscious)\s+sedation)\s+was\s+"
-    r"(?:provided|given|administered)\b)"
+    r"(?:provided|given|administered)\b|"
+    # a checklist of today's steps: '✓ consent, ✓ TO, ✓ L marked'
+    r"[\u2713\u2714\u2611\u2705][ \t]*(?:consent|TO\b|time[- ]?out|prone|prep|sed))"
 )
 _FIELD_ROLES = frozenset({"anesthesia", "medications"})
 _NOT_TODAY_ROLES = frozenset({"history", "indication", "exam", "imaging", "diagnosis"})

@@ -1,0 +1,59 @@
+"""The side a note gives only by reference: 'the symptomatic side', 'ipsilateral to the pain',
+'same side as last time', an image's "R" marker.
+
+A coder reads the side off the history then ('Pain sits on the right ... denies any pain on the
+left'; 'MBB #1 03/13/2025 - right C5, C6 and C7 medial branches'), so the procedure is not left
+without one. Only a single side counts: a note whose history names both sides gives none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .note_view import NoteView
+
+# today's procedure points at a side it does not name
+_BY_REFERENCE = re.compile(
+    r"(?i)\b(?:symptomatic|painful|affected|treatment)\s+side\b|\bside\s+of\s+(?:the\s+|her\s+|his\s+)?pain\b"
+    r"|\bipsilateral\s+(?:to\s+the\s+(?:pain|headache|symptoms?)|oblique\s+views?\s+of\s+the\s+painful\s+side)"
+)
+_SAME_AS_BEFORE = re.compile(
+    r"(?i)\bsame\s+side\s+as\s+(?:last\s+time|before|previously|the\s+(?:first|prior|previous|last)\s+"
+    r"(?:block|ablation|procedure|one))\b"
+)
+# 'the "R" lead marker', '"L" marker is taped to the drape on the treatment side'
+_MARKER = re.compile(r"[\"\u201c]([RL])[\"\u201d]\s+(?:lead\s+)?(?:marker|tag)\b")
+# 'Patient denies any pain on the left': the side without pain
+_NO_PAIN_BEFORE = re.compile(
+    r"(?i)\b(?:denies|denied|no|without)\s+(?:any\s+)?(?:pain|symptoms?)\s+(?:on|in|over|at)\s+(?:the\s+)?\Z"
+)
+_TODAY_ROLES = frozenset({"header", "description", "untitled", "other_today", "anesthesia"})
+_HISTORY_ROLES = frozenset({"history", "indication", "exam", "diagnosis"})
+
+
+def _today(view: NoteView, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """Matches in today's text (a title may say 'same side as last time', a history may not)."""
+    return (m for m in pattern.finditer(view.text) if view.role_at(m.start()) in _TODAY_ROLES)
+
+
+def referenced_side(view: NoteView) -> str | None:
+    """'left' or 'right' when today's text refers to a side the history (or an image marker)
+    names alone; None otherwise."""
+    text = view.text
+    same_as_before = next(_today(view, _SAME_AS_BEFORE), None)
+    if same_as_before is None and next(_today(view, _BY_REFERENCE), None) is None:
+        return None
+    markers = {m.group(1) for m in _MARKER.finditer(text)}
+    if len(markers) == 1:
+        return "right" if markers == {"R"} else "left"
+    values = {
+        m.value
+        for m in view.of("SIDE")
+        if m.value in ("left", "right")
+        and not m.negated
+        and not m.hypothetical
+        and (m.role in _HISTORY_ROLES or (same_as_before is not None and m.historical))
+        and not _NO_PAIN_BEFORE.search(text, max(0, m.start - 40), m.start)
+    }
+    return values.pop() if len(values) == 1 else None
