@@ -60,7 +60,8 @@ _KIND_CALLED_OFF = re.compile(
     # '*** MBB #2 NOT PERFORMED TODAY - fields above carried over from the order. ***'
     r"|\b(?:facet|intra-?articular|medial[ \t]+branch|MBBs?|RFAs?|radiofrequency|neurotomy)"
     r"(?:[ \t]+(?:joint|nerve))?(?:[ \t]+(?:injections?|blocks?|ablations?|neurotom(?:y|ies)))?"
-    r"(?:[ \t]*#[ \t]?[0-9])?[ \t]+(?:was[ \t]+|were[ \t]+)?not[ \t]+(?:performed|done)[ \t]+today\b"
+    r"(?:[ \t]*#[ \t]?[0-9])?[ \t]+(?:was[ \t]+|were[ \t]+)?not[ \t]+(?:performed|done)"
+    r"(?:[ \t]+today\b|(?=[ \t]*(?:\n|$)))"  # ('... - MBB NOT PERFORMED' ending a title line)
     # '... new L leg numbness ... -> held mbb, mri ordered, resched after'
     r"|\b(?:held|cancell?ed|deferred|postponed)[ \t]+(?:the[ \t]+)?"
     r"(?:facet|medial[ \t]+branch|MBB|RFA|radiofrequency)\b"
