@@ -878,10 +878,9 @@ def _addendum_joints(view: NoteView, phrases: list[Mention]) -> list[Mention] | 
     in_error = _LEVELS_IN_ERROR.search(view.text, addendum.start())
     # 'bilat C5 C6 C7 mb pulsed rf' then 'oops correction - it was C4 C5 C6 not C5 C6 C7': nerves
     # named before, so the correction names nerves too
-    by_nerves = all(
-        not any(is_consecutive_pair(unit) for unit in parse_level_phrase(p.text))
-        for p in phrases
-        if p.start < addendum.start()
+    earlier = [p for p in phrases if p.start < addendum.start()]
+    by_nerves = bool(earlier) and all(
+        not any(is_consecutive_pair(unit) for unit in parse_level_phrase(p.text)) for p in earlier
     )
     corrected = [
         p
