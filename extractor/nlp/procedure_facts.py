@@ -106,7 +106,9 @@ _PROCEDURE_CONTEXT = re.compile(
 )
 _RESUMED = re.compile(
     r"\b(?:resum\w*|reset|continued|restarted|lowered|reduced|re-?positioned|redirected|then\s+(?:done|performed|"
-    r"completed)|successfully\s+completed|was\s+completed)\b",
+    r"completed)|successfully\s+completed|was\s+completed"
+    # 'abandon the MBB and convert to a diagnostic intra-articular injection': the other kind was done
+    r"|convert(?:ed)?\s+(?:it\s+)?(?:in)?to\s+(?:an?\s+)?(?:(?:diagnostic|therapeutic)\s+)?(?:intra-?articular|facet|medial|MBB|IA))\b",
     re.I,
 )
 # 'Attempt 1: ... vasovagal episode ... Attempt 2 (0950): ... re-prepped and draped ...': the
