@@ -488,7 +488,7 @@ def _repeats_other_side(view: NoteView, repeat: Mention) -> bool:
     )
 
 
-_NERVE_NOT_DONE = re.compile(r"(?i)\b(?:MBs?|medial[ \t]+branch(?:es)?)\b")
+_NERVE_NOT_DONE = re.compile(r"(?i)\b(?:MBs?|medial[ \t]+branch(?:es)?|DR|dorsal[ \t]+ram(?:us|i))\b")
 
 
 def _levels_not_done(view: NoteView) -> list[Removal]:
