@@ -504,6 +504,8 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
             if is_consecutive_pair(unit)
             for j in unit_joints(unit)
         )
+        if not joints and "sacral ala" in mention.text.lower():
+            joints = frozenset({"L5-S1"})  # 'The left sacral ala was not targeted': the L5 dorsal ramus
         if not joints and _NERVE_NOT_DONE.search(mention.text):
             # 'Left C7 MB was NOT injected': the joints that nerve supplies were not done
             joints = frozenset(
