@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .note_view import NoteView
+from .note_view import TODAY_ROLES, NoteView
 
 # today's procedure points at a side it does not name
 _BY_REFERENCE = re.compile(
@@ -28,13 +28,12 @@ _MARKER = re.compile(r"[\"\u201c]([RL])[\"\u201d]\s+(?:lead\s+)?(?:marker|tag)\b
 _NO_PAIN_BEFORE = re.compile(
     r"(?i)\b(?:denies|denied|no|without)\s+(?:any\s+)?(?:pain|symptoms?)\s+(?:on|in|over|at)\s+(?:the\s+)?\Z"
 )
-_TODAY_ROLES = frozenset({"header", "description", "untitled", "other_today", "anesthesia"})
 _HISTORY_ROLES = frozenset({"history", "indication", "exam", "diagnosis"})
 
 
 def _today(view: NoteView, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
     """Matches in today's text (a title may say 'same side as last time', a history may not)."""
-    return (m for m in pattern.finditer(view.text) if view.role_at(m.start()) in _TODAY_ROLES)
+    return (m for m in pattern.finditer(view.text) if view.role_at(m.start()) in TODAY_ROLES)
 
 
 def referenced_side(view: NoteView) -> str | None:

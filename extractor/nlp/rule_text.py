@@ -130,6 +130,7 @@ _DIGIT_WORDS = re.compile(
     r"(?i)(?<!point )\b(one|two|three|four|five|six|seven|eight|nine) "
     r"(zero|one|two|three|four|five|six|seven|eight|nine)(?= (?:percent|per cent|degrees|milligrams|gauge)\b)"
 )
+_DIGIT_UNITS = ("percent", "per cent", "degrees", "milligrams", "gauge")
 _DIGIT = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4",
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
@@ -192,7 +193,7 @@ def rule_text(text: str) -> str:
     text = plain_typography(text)
     if "&" in text or "<" in text:
         text = _MARKUP.sub(_markup_blank, text)
-    if "zero " in text or "ZERO " in text or " five " in text:
+    if any(unit in text for unit in _DIGIT_UNITS):
         text = _DIGIT_WORDS.sub(_digits, text)
     if "Q1" in text and "A1" in text:
         text = _questions_as_headers(text)
