@@ -454,7 +454,6 @@ def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
             # ('... transverse processes of ... left T8 and T9, the course of the corresponding medial
             # branches': the branches the targets lead to, not a nerve list)
             continue
-
         # blanks do not count: a wrapped, indented line ('... (left T11, T12 and L1' /
         # '       medial branches)') keeps the cue right beside the phrase
         distance = len(" ".join(between.split()))
