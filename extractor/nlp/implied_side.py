@@ -15,7 +15,7 @@ from .note_view import TODAY_ROLES, NoteView
 
 # today's procedure points at a side it does not name
 _BY_REFERENCE = re.compile(
-    r"(?i)\b(?:symptomatic|painful|affected|treatment)\s+side\b|\bside\s+of\s+(?:the\s+|her\s+|his\s+)?pain\b"
+    r"(?i)\b(?:symptomatic|painful|affected|treatment|worse)\s+side\b|\bside\s+of\s+(?:the\s+|her\s+|his\s+)?pain\b"
     r"|\bipsilateral\s+(?:to\s+the\s+(?:pain|headache|symptoms?)|oblique\s+views?\s+of\s+the\s+painful\s+side)"
 )
 _SAME_AS_BEFORE = re.compile(

@@ -435,6 +435,7 @@ _LEVEL_NOT_DONE_AFTER = re.compile(
     r"(?i)[ \t]{0,2}[CTLS][0-9]{1,2}(?:[ \t]?[-/][ \t]?[CTLS]?[0-9]{1,2})?[ \t]{0,2}"
     r"(?:=|:|-|was|were)?[ \t]{0,2}not[ \t]+(?:performed|done|injected|treated|blocked|lesioned)\b"
 )
+_CONTRALATERAL = re.compile(r"(?i)\bcontralateral\b")
 _AFTER_SIDE = re.compile(r"(?i)\bafter\s+(?:the\s+)?$")
 # 'Procedure stopped, right side only completed': the side that was done is not the one stopped
 _SIDE_DONE = re.compile(
@@ -707,6 +708,10 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
         elif len(done) == 1 and strong:
             # 'planned bilat -> R only (aborted)': the other side was stopped
             removals.append(Removal("left" if done == {"right"} else "right", joints or None))
+        elif not stated and _CONTRALATERAL.search(sentence) and (treated := referenced_side(view)):
+            # 'Side 1 (the worse side; "R" marker) ... Side 2 (contralateral): ... vasovagal ...
+            # contralateral block not completed': the side opposite the one the note points at
+            removals.append(Removal("left" if treated == "right" else "right", joints or None))
         elif joints and strong:
             removals.append(Removal(None, joints))
         elif _WHOLE_CANCEL.search(sentence):
