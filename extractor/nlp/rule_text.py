@@ -124,10 +124,13 @@ def plain_typography(text: str) -> str:
 
 
 # a number dictated digit by digit before its unit ('nine zero percent better', 'eight zero degrees',
-# 'four zero milligrams'; not 'point five zero percent', a concentration): its digits, then blanks
-_DIGIT_WORDS = re.compile(
+# 'four zero milligrams'; not 'point five zero percent', a concentration): its digits, then blanks.
+# The units are found first and the two words before each are read: running one regex for the
+# words over the whole note, four times a note, cost 0.5 ms.
+_DIGIT_UNIT = re.compile(r"(?i)(?<= )(?:percent|per cent|degrees|milligrams|gauge)\b")
+_DIGIT_PAIR_BEFORE = re.compile(
     r"(?i)(?<!point )\b(one|two|three|four|five|six|seven|eight|nine) "
-    r"(zero|one|two|three|four|five|six|seven|eight|nine)(?= (?:percent|per cent|degrees|milligrams|gauge)\b)"
+    r"(zero|one|two|three|four|five|six|seven|eight|nine) \Z"
 )
 _DIGIT_UNITS = ("percent", "per cent", "degrees", "milligrams", "gauge")
 _DIGIT = {
@@ -136,9 +139,18 @@ _DIGIT = {
 }  # fmt: skip
 
 
-def _digits(match: re.Match[str]) -> str:
-    number = _DIGIT[match.group(1).lower()] + _DIGIT[match.group(2).lower()]
-    return number + " " * (len(match.group(0)) - 2)
+def _digit_numbers(text: str) -> str:
+    pieces: list[str] = []
+    last = 0
+    for unit in _DIGIT_UNIT.finditer(text):
+        pair = _DIGIT_PAIR_BEFORE.search(text, max(0, unit.start() - 30), unit.start())
+        if pair is None or pair.start() < last:
+            continue
+        number = _DIGIT[pair.group(1).lower()] + _DIGIT[pair.group(2).lower()]
+        words_end = pair.end() - 1  # (the blank before the unit stays)
+        pieces += [text[last : pair.start()], number, " " * (words_end - pair.start() - 2)]
+        last = words_end
+    return "".join(pieces) + text[last:] if pieces else text
 
 
 # a form exported as numbered questions and answers ('Q7. Sedation?' over 'A7. None - pt declined'):
@@ -194,7 +206,7 @@ def rule_text(text: str) -> str:
     if "&" in text or "<" in text:
         text = _MARKUP.sub(_markup_blank, text)
     if any(unit in text for unit in _DIGIT_UNITS):
-        text = _DIGIT_WORDS.sub(_digits, text)
+        text = _digit_numbers(text)
     if "Q1" in text and "A1" in text:
         text = _questions_as_headers(text)
     if "probe" in text or "transducer" in text:
