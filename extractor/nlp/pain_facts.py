@@ -29,7 +29,7 @@ from .note_facts import (
 )
 from .note_view import Mention, NoteView
 from .rule_data import pain_patterns
-from .rule_text import plain_typography, rule_text
+from .rule_text import plain_typography
 from .sections import CLOCK, DISCHARGE_PAIN
 from .spine_parts import names_only_other_part, parts_done, parts_named
 
@@ -299,7 +299,7 @@ def build_pain(view: NoteView) -> Pain:
     evidence: list[Evidence] = []
     scores: list[tuple[int, int, float]] = []
     cues: list[tuple[int, int, str]] = []
-    text = _spoken_slash(rule_text(view.text))
+    text = _spoken_slash(view.rule_text())  # (the view's, made once a note)
     numbers, wordings = _note_prefilter(text)
     done: set[str] | None = None  # the parts of the spine treated today, when first needed
     for sent, (start, end) in enumerate(view.sentences):

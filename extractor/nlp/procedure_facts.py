@@ -489,6 +489,11 @@ def _repeats_other_side(view: NoteView, repeat: Mention) -> bool:
     )
 
 
+def _pair_joints(phrase: Mention) -> set[str]:
+    """The joints a level phrase names as pairs ('L4-5 and L5-S1'; not the vertebrae of a nerve list)."""
+    return {j for u in parse_level_phrase(phrase.text) if is_consecutive_pair(u) for j in unit_joints(u)}
+
+
 _NERVE_NOT_DONE = re.compile(r"(?i)\b(?:MBs?|medial[ \t]+branch(?:es)?|DR|dorsal[ \t]+ram(?:us|i))\b")
 
 
@@ -499,12 +504,7 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
     for mention in view.of("NOT_DONE_LEVEL"):
         if not mention.today:
             continue
-        joints = frozenset(
-            j
-            for unit in parse_level_phrase(mention.text)
-            if is_consecutive_pair(unit)
-            for j in unit_joints(unit)
-        )
+        joints = frozenset(_pair_joints(mention))
         if not joints and "sacral ala" in mention.text.lower():
             joints = frozenset({"L5-S1"})  # 'The left sacral ala was not targeted': the L5 dorsal ramus
         if not joints and _NERVE_NOT_DONE.search(mention.text):
@@ -531,9 +531,7 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
                 j
                 for phrase in view.in_sentence(mention.sent, "LEVEL_PHRASE")
                 if listed.start() <= phrase.start < listed.end()
-                for unit in parse_level_phrase(phrase.text)
-                if is_consecutive_pair(unit)
-                for j in unit_joints(unit)
+                for j in _pair_joints(phrase)
             }
         if side is None and mention.meta.get("needs_side"):
             continue  # an exam's 'L4-5 non-tender' says nothing of what was injected
@@ -679,13 +677,7 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
         phrases = list(view.in_sentence(cue.sent, "LEVEL_PHRASE"))
         low, high = _clause(view, cue)
         in_clause = [p for p in phrases if low <= p.start and p.end <= high]
-        joints = frozenset(
-            j
-            for phrase in in_clause or phrases
-            for unit in parse_level_phrase(phrase.text)
-            if is_consecutive_pair(unit)
-            for j in unit_joints(unit)
-        )
+        joints = frozenset(j for phrase in in_clause or phrases for j in _pair_joints(phrase))
         strong = _STRONG_ABORT.search(cue.text) is not None
         if not stated and in_clause and (row_side := table_side(view, in_clause[0])) is not None:
             stated = sides = [row_side]  # '| L4-L5 | L | ... | NO - aborted': the row's side
@@ -917,10 +909,6 @@ _LEVEL_RESIDED = re.compile(
     r"(?i)[ \t]{1,3}(?:was|were|is|should[ \t]+(?:be|read|have[ \t]+been))[ \t]+(?:on[ \t]+the[ \t]+)?"
     r"(?:rt|right|lt|left|R|L)\b[ \t,]{1,3}not[ \t]+(?:the[ \t]+)?(?:rt|right|lt|left|R|L|bilat\w*)\b"
 )
-
-
-def _pair_joints(phrase: Mention) -> set[str]:
-    return {j for u in parse_level_phrase(phrase.text) if is_consecutive_pair(u) for j in unit_joints(u)}
 
 
 def _resided_levels(

@@ -127,12 +127,12 @@ def plain_typography(text: str) -> str:
 # 'four zero milligrams'; not 'point five zero percent', a concentration): its digits, then blanks.
 # The units are found first and the two words before each are read: running one regex for the
 # words over the whole note, four times a note, cost 0.5 ms.
-_DIGIT_UNIT = re.compile(r"(?i)(?<= )(?:percent|per cent|degrees|milligrams|gauge)\b")
 _DIGIT_PAIR_BEFORE = re.compile(
     r"(?i)(?<!point )\b(one|two|three|four|five|six|seven|eight|nine) "
     r"(zero|one|two|three|four|five|six|seven|eight|nine) \Z"
 )
 _DIGIT_UNITS = ("percent", "per cent", "degrees", "milligrams", "gauge")
+_DIGIT_UNIT = re.compile(r"(?i)(?<= )(?:" + "|".join(_DIGIT_UNITS) + r")\b")
 _DIGIT = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4",
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
