@@ -508,8 +508,9 @@ def read_phrase(
     if mode is None:
         mode = default_mode or phrase.meta.get("read_as")
     reading.mode = mode
-    # (a picklist's 'L3-4/*L4-5*/*L5-S1*' is read as its starred options, 'L4-5 , L5-S1')
-    text = phrase.text if "*" not in phrase.text else view.rule_text()[phrase.start : phrase.end]
+    # as the rules read it: a picklist's 'L3-4/*L4-5*/*L5-S1*' as its starred options ('L4-5 ,
+    # L5-S1'), an OCR'd card's 'LS-S1' as 'L5-S1'
+    text = view.rule_text()[phrase.start : phrase.end]
     if mode is not None and _LETTERED_SLASH.search(text):
         # "L2/L3/L4 MB" lists nerves; "L4/5" stays a joint, and so does "T7/T8" beside a joint
         # read out ("T7/T8 and T eight nine")

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from .ocr_digits import ocr_digits
+
 _SPOKEN_COMMA = re.compile(r"(?<=\w) comma\b(?=[ \t])")
 _SPOKEN_PERIOD = re.compile(r"(?<=\w) period(?=\.)")
 _COMMA_AND_BLANKS = ",     "
@@ -203,6 +205,7 @@ def rule_text(text: str) -> str:
     if " period." in text:
         text = _SPOKEN_PERIOD.sub(_STOP_AND_BLANKS, text)
     text = plain_typography(text)
+    text = ocr_digits(text)
     if "&" in text or "<" in text:
         text = _MARKUP.sub(_markup_blank, text)
     if any(unit in text for unit in _DIGIT_UNITS):
