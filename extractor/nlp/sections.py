@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import cache
 
+from .flowsheet_entries import flowsheet_entries
 from .note_view import TODAY_ROLES
 from .rule_data import SectionRuleData, section_rule_data, section_rule_patterns
 from .rule_scan import RuleScanner
@@ -156,7 +157,10 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
         sections = plan_items_done_today(text, sections)
     sections = dated_chronologies(text, bulleted_history_ends(text, sections))
     sections = discharge_scores(text, sections)
-    return carried_forward(text, split_procedure_paragraphs(text, timestamped_log(text, sections)))
+    sections = split_procedure_paragraphs(text, timestamped_log(text, sections))
+    # (a flowsheet's 'entries are copied forward' is about its entries, which carry their dates)
+    flowsheet = flowsheet_entries(text, sections)
+    return flowsheet if flowsheet is not sections else carried_forward(text, sections)
 
 
 # a fixed-width table's column underlines ('---------- ---------------- ------ ------')
