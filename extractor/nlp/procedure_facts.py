@@ -725,6 +725,20 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
     return "incomplete", removals, evidence
 
 
+# a procedure that never began ('CANCELLED - INR 3.1'), not one stopped part-way ('Will reschedule
+# the remaining nerves': what was done before the stop stays)
+_NEVER_BEGAN = re.compile(
+    r"(?i)\b(?:before|prior\s+to)\s+(?:any\s+needle|the\s+(?:first\s+)?needle|needle|start(?:ing)?\b|prep)"
+    r"|\b(?:not|never)\s+(?:started|begun|began)\b|\bno\s+needles?\s+(?:was|were)\s+(?:placed|inserted)\b"
+    r"|\bcancell?ed\b|\bcalled\s+off\b"
+)
+
+
+def _called_off(view: NoteView, cues: list[Evidence]) -> bool:
+    """A stop cue's sentence says the procedure never began ('CANCELLED prior to start.')."""
+    return any(_NEVER_BEGAN.search(view.text, *view.sentence_at(cue.start)) for cue in cues)
+
+
 def _after_not_done(discrepancy: Discrepancy | None, removals: list[Removal]) -> Discrepancy | None:
     """No discrepancy when the description's extra joints are the ones the note says were not
     done ('Consent ... for bilateral L3-L4, L4-L5 and L5-S1' and 'L3-L4 was NOT injected')."""
@@ -1100,10 +1114,16 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
             joints_by_region.setdefault(region_of(joint), []).append(
                 JointFact(joint=joint, side=side, evidence=joint_set.evidence.get(joint, []))
             )
-        if joint_set.sides and not joints_by_region and all(r.side is None for r in removals):
+        if (
+            joint_set.sides
+            and not joints_by_region
+            and (all(r.side is None for r in removals) or _called_off(view, abort_evidence))
+        ):
             # every joint named was taken back on both sides ('PROCEDURE SCHEDULED BUT NOT
-            # PERFORMED: Bilateral L4-L5 and L5-S1 medial branch block'): nothing of this kind
-            # was done (a side stopped is a procedure stopped part-way, not one never done)
+            # PERFORMED: Bilateral L4-L5 and L5-S1 medial branch block'), or the one side named
+            # was called off before it began ('R C3-4, C4-5 RF NEUROTOMY ** CANCELLED **' and
+            # 'CANCELLED prior to start'): nothing of this kind was done (a side stopped is a
+            # procedure stopped part-way, not one never done)
             continue
         regions: list[str | None] = sorted(joints_by_region) or [None]
         for region in regions:
