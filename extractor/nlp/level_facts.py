@@ -24,6 +24,7 @@ from .level_parser import (
     unit_vertebrae,
 )
 from .note_view import Mention, NoteView
+from .sections import SPOKEN_PLAN
 
 _POSTFIX_GAP = re.compile(
     r"^[\s,(|:]*(?:(?:(?:facet|faucet|fastest|fascet|facette)\s+)?(?:joints?|jts?|levels?|facets?|faucets?|fascets?|medial\s+branch(?:es)?(?:\s+(?:nerves?|targets?))?|MBs?|targets?(?=\s+on\b)|"
@@ -194,7 +195,16 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
             if postfix_ok and not tight_prefix and not prefixes_other:
                 own.setdefault(previous.index, []).append(side)  # type: ignore[union-attr]
                 last = (side, previous.index)  # type: ignore[union-attr]
-            elif following is not None and following.start - side.end <= _PREFIX_WINDOW:
+            elif (
+                following is not None
+                and following.start - side.end <= _PREFIX_WINDOW
+                # ('the left was never really the problem, ..., so we did the right side only, the
+                # right C6-7': a finding's side is no prefix past a side said nearer the level)
+                and not (
+                    "FINDING" in side.status
+                    and any(side.end <= o.start and o.end <= following.start for o in sides[k + 1 :])
+                )
+            ):
                 own.setdefault(following.index, []).append(side)
                 last = (side, following.index)
             else:
@@ -654,7 +664,8 @@ def resolve_joints(
         with_nerves = set(body_named) | set(mapped(body, body_extras)) if header_named else set()
         if partial and with_nerves == set(header_named):
             chosen = header_named  # stopped part-way, but the nerves blocked reach every header joint
-        if header_named and set(header_named) != set(body_named) and not partial:
+        spoken_plan = all(_in_spoken_plan(view, r) for rs in header_named.values() for r in rs)
+        if header_named and set(header_named) != set(body_named) and not partial and not spoken_plan:
             if with_nerves == set(header_named):
                 # the description names one joint and the nerves of the others ('3rd occipital n.:
                 # over the C2/3 joint; R C3 MB; R C4 MB' under 'C2/3 + C3/4'): no discrepancy
@@ -679,7 +690,12 @@ def resolve_joints(
     all_by_joint = {**header_named, **header_mapped}
     for joint, rs in {**body_named, **body_mapped}.items():
         all_by_joint[joint] = all_by_joint.get(joint, []) + rs
-    body_sides = {m.value for m in view.of("SIDE") if m.today and not m.negated and m.role != "header"}
+    # (not a finding's side: 'the left side was completely non tender ... so we did the right side only')
+    body_sides = {
+        m.value
+        for m in view.of("SIDE")
+        if m.today and not m.negated and m.role != "header" and "FINDING" not in m.status
+    }
     if any(m.today for m in view.of("SIDE_REPEAT")):
         body_sides |= {"left", "right"}  # '... The same was done on the left L4-L5'
     header_sided = chosen is header_named and all(_side_value(r.sides) for rs in chosen.values() for r in rs)
@@ -713,6 +729,11 @@ def resolve_joints(
         evidence[joint] = _dedupe(spans)
     nerves = sorted({n for r in readings for n in r.nerves})
     return JointSet(sides, evidence, from_nerves, nerves, discrepancy)
+
+
+def _in_spoken_plan(view: NoteView, reading: PhraseReading) -> bool:
+    section = view.section_at(reading.phrase.start)
+    return section is not None and section["category"] == SPOKEN_PLAN
 
 
 def _with_mapped(

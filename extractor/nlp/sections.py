@@ -150,6 +150,7 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     if "|" in text:
         sections = pipe_field_sections(text, sections)
     sections = inline_today(text, inline_plans(text, dictated_title(text, sections)))
+    sections = spoken_plan_for_today(text, sections)
     sections = history_asides(text, plan_paragraphs(text, sections))
     if "back to the" in text or "Back to the" in text:
         sections = dictated_edits(text, sections)
@@ -548,6 +549,39 @@ def inline_today(text: str, sections: list[dict]) -> list[dict]:
         lambda role: role in _NOT_TODAY_ROLES,
         lambda after, end: _paragraph_end(text, after, end),
         "today",
+        "header",
+    )
+
+
+SPOKEN_PLAN = "spoken_plan"
+"""The category of a dictated 'Plan for today is ...': a title for the description to override,
+but no header to find a level discrepancy with (what was planned may change)."""
+_SPOKEN_PLAN_FOR_TODAY = re.compile(
+    r"(?i)(?:(?<=[.!?] )|(?<=\n)|(?<=^))(?:so\s+|and\s+)?(?:the\s+)?(?:plan\s+for\s+today|plan\s+today|"
+    r"today'?s\s+plan)\s+(?:is|was)\b"
+)
+_SPOKEN_SENTENCE_END = re.compile(r"\.(?=\s)|\n[ \t]*\n")
+
+
+def spoken_plan_for_today(text: str, sections: list[dict]) -> list[dict]:
+    """'Plan for today is right L4-5 and L5-S1 radiofrequency ablation ...' said before the
+    procedure, in a dictation that then tells what was done ('Change from the plan ... so what we
+    did was left L4-5 and left L5-S1'): the plan is a title, to the end of its sentence, which the
+    description overrides as a 'PROCEDURE PLANNED:' header is (``SPOKEN_PLAN``)."""
+    if "lan" not in text:
+        return sections
+
+    def sentence_end(after: int, end: int) -> int:
+        stop = _SPOKEN_SENTENCE_END.search(text, after, end)
+        return stop.end() if stop else end
+
+    return _inline_fields(
+        text,
+        sections,
+        _SPOKEN_PLAN_FOR_TODAY,
+        lambda role: role in ("untitled", "description"),
+        sentence_end,
+        SPOKEN_PLAN,
         "header",
     )
 
