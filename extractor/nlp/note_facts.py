@@ -151,9 +151,10 @@ def _near_skin(view: NoteView, mention: Mention) -> bool:
     """A skin word in the agent's own clause ('1% lidocaine for the skin; bupivacaine at each');
     in a medication table row ('lidocaine 1% / 30 mg / 3 mL / skin infiltration', or columns
     parted by blanks) the whole row is the clause."""
-    row = _medication_row(view.text, mention.start, mention.end)
+    # (as the rules read the note: an HL7 segment's pipes and escaped line breaks are no table)
+    row = _medication_row(view.rule_text(), mention.start, mention.end)
     if row is not None:
-        return _SKIN.search(rule_text(row)) is not None
+        return _SKIN.search(row) is not None
     start, end = view.sentence_bounds(mention.sent)
     # prose wrapped at a width ('Skin anesthetized with' / '1% lidocaine.', '1% lidocaine' / 'was
     # infiltrated at each skin entry site'): a long line, then the next in lower case, is one

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from .hl7_fields import hl7_fields
 from .ocr_digits import ocr_digits
 
 _SPOKEN_COMMA = re.compile(r"(?<=\w) comma\b(?=[ \t])")
@@ -206,6 +207,7 @@ def rule_text(text: str) -> str:
         text = _SPOKEN_PERIOD.sub(_STOP_AND_BLANKS, text)
     text = plain_typography(text)
     text = ocr_digits(text)
+    text = hl7_fields(text)
     if "&" in text or "<" in text:
         text = _MARKUP.sub(_markup_blank, text)
     if any(unit in text for unit in _DIGIT_UNITS):
