@@ -40,7 +40,8 @@ _PREFIX_WINDOW = 100
 _POSTFIX_WINDOW = 40
 _CUE_WINDOW = 40
 _LEVEL_AHEAD = re.compile(r"[ \t]{1,2}(?:[CTL][0-9]|S1\b)")
-_TIGHT_GAP = re.compile(r"^\s{0,2}(?:(?:at|@|for|of)\s+(?:the\s+)?)?$", re.I)
+# ('right L4-5', 'left at L5-S1', 'left only at L1-L2')
+_TIGHT_GAP = re.compile(r"^\s{0,2}(?:(?:only\s+)?(?:at|@|for|of)\s+(?:the\s+)?)?$", re.I)
 _JOINTS_AFTER = re.compile(
     r"(?:\(\w+\)\s*)?(?:facet\s+)?(?:joints?|jts?|facets?|zygapophys\w*|levels?|segments?)\b", re.I
 )
