@@ -990,6 +990,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
             procedures.append(Procedure(kind="other", description=description, evidence=[m.evidence()]))
 
     kind_sentences = {k.sent for k in facet_kinds}
+    not_done = [n for n in view.of("NOT_DONE_LEVEL") if n.today]
     phrases = [
         m
         for m in view.of("LEVEL_PHRASE", "LEVEL_WORD", "NERVE_TON")
@@ -998,6 +999,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         and not _struck_out(view, m.sent)
         and not unticked_row(view, m)
         and not row_marked_not_done(view, m)
+        and not any(n.start <= m.start and m.end <= n.end for n in not_done)  # ('Left L4-5 not completed.')
         and (
             "FINDING" not in m.status
             or (m.sent in kind_sentences and not _surgical_site(view, m))
