@@ -27,3 +27,10 @@ def test_segments_read_as_label_and_value() -> None:
 def test_a_note_without_segments_is_unchanged() -> None:
     note = "Procedure: L4-5 MBB | fluoro | 7 -> 1\nnot at a line start: x OBX|1|ST|A^B||v||F\n"
     assert hl7_fields(note) == note
+
+
+def test_the_orders_requested_procedure_reads_as_a_title() -> None:
+    order = "OBR|1|PO4|PF4|CT7721^CT GUIDED LEFT C6-7 AND C7-T1 FACET INJ^L|||20250228151000||RAD|F"
+    read = hl7_fields(order)
+    assert read.strip() == "Title: CT GUIDED LEFT C6-7 AND C7-T1 FACET INJ"
+    assert len(read) == len(order)
