@@ -651,7 +651,7 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
     if not cues:
         # 'Levels done vs consented: L3-L4 was NOT injected on either side': not a stop, but
         # that level is not part of what was done
-        return "completed", _levels_not_done(view), []
+        return "completed", _side_less_after_sided(_levels_not_done(view)), []
     removals: list[Removal] = []
     cancelled = False
     for cue in cues:
@@ -708,7 +708,7 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
             removals.append(Removal(None, joints))
         elif _WHOLE_CANCEL.search(sentence):
             cancelled = True
-    removals += _levels_not_done(view)
+    removals += _side_less_after_sided(_levels_not_done(view))
     if not any(r.side for r in removals):
         removals += _sides_not_done(view)
     # 'L L5/S1 NOT done' names what was stopped on the left; a vague 'vasovagal while placing the
@@ -732,6 +732,13 @@ _NEVER_BEGAN = re.compile(
     r"|\b(?:not|never)\s+(?:started|begun|began)\b|\bno\s+needles?\s+(?:was|were)\s+(?:placed|inserted)\b"
     r"|\bcancell?ed\b|\bcalled\s+off\b"
 )
+
+
+def _side_less_after_sided(removals: list[Removal]) -> list[Removal]:
+    """'L L4-5 NOT injected' and later '(L side still sore, L4-5 not done)': a joint said not done
+    without a side, where another such statement says which side of it was not done, is that side."""
+    sided = {j for r in removals if r.side is not None and r.joints for j in r.joints}
+    return [r for r in removals if r.side is not None or not r.joints or not r.joints <= sided]
 
 
 def _called_off(view: NoteView, cues: list[Evidence]) -> bool:
