@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..models import Evidence
+from .flowsheet_entries import FLOWSHEET_ENTRY
 from .rule_text import rule_text
 
 # Section roles whose text describes what was done today.
@@ -101,7 +102,9 @@ class NoteView:
                 text=raw["text"],
                 meta=raw["meta"],
                 sent=raw["sent"],
-                status=list(raw["status"]),
+                # (a flowsheet's entry of another date is history, whatever field it fills)
+                status=list(raw["status"])
+                + (["HISTORICAL_FLOWSHEET"] if section and section["category"] == FLOWSHEET_ENTRY else []),
                 role=section["role"] if section else "untitled",
                 section=section["category"] if section else None,
             )
