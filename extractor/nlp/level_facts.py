@@ -245,7 +245,32 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
         # 'Joint - L4/L5 facet' / 'Side - Right': a block's side field names the level above it
         for phrase in level_line_above(view, side, ordered, starts):
             attached.setdefault(phrase.index, [side])
+        for phrase in _list_under_side(view.text, side, ordered, starts):
+            attached.setdefault(phrase.index, [side])
     return attached
+
+
+_ENDS_LINE_WITH_COLON = re.compile(r"[ \t]{0,3}(?:sides?)?[ \t]{0,3}:[ \t]*\n")
+_LIST_LINE = re.compile(r"[ \t]+\S|[-*\u2022][ \t]|[0-9]{1,2}[.)][ \t]")
+
+
+def _list_under_side(text: str, side: Mention, ordered: list[Mention], starts: list[int]) -> list[Mention]:
+    """'... to the lateral articular pillar targets, right side:' over indented lines ('   C6-C7
+    level - C6 and C7 medial branches'): the side a line ends on governs the list below it (up to
+    the first line back at the margin)."""
+    opener = _ENDS_LINE_WITH_COLON.match(text, side.end)
+    if opener is None:
+        return []
+    position = opener.end()
+    blank_end = text.find("\n", position)
+    if blank_end != -1 and not text[position:blank_end].strip():
+        position = blank_end + 1  # (one blank line between the side and its list)
+    end = position
+    while end < len(text) and _LIST_LINE.match(text, end):
+        line_end = text.find("\n", end)
+        end = len(text) if line_end == -1 else line_end + 1
+    first = bisect_left(starts, position)
+    return [p for p in ordered[first:] if p.start < end] if end > position else []
 
 
 # a side as a field label: at the start of its line or of a column ('LEFT SIDE: L4-5   RIGHT SIDE: --')
