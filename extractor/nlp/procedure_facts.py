@@ -497,6 +497,9 @@ def _pair_joints(phrase: Mention) -> set[str]:
 _NERVE_NOT_DONE = re.compile(r"(?i)\b(?:MBs?|medial[ \t]+branch(?:es)?|DR|dorsal[ \t]+ram(?:us|i))\b")
 
 
+_WRITTEN_LEVELS = re.compile(r"\b[CTLS][0-9]{1,2}\b(?:[^.;\n]{0,40}\b[CTLS][0-9]{1,2}\b)?")
+
+
 def _levels_not_done(view: NoteView) -> list[Removal]:
     """'L L5/S1 NOT done', 'right C4/5 non-tender on exam and not treated': that side of that
     joint was not done (in a procedure stopped part-way or not)."""
@@ -507,11 +510,13 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
         joints = frozenset(_pair_joints(mention))
         if not joints and "sacral ala" in mention.text.lower():
             joints = frozenset({"L5-S1"})  # 'The left sacral ala was not targeted': the L5 dorsal ramus
-        if not joints and _NERVE_NOT_DONE.search(mention.text):
-            # 'Left C7 MB was NOT injected': the joints that nerve supplies were not done
+        if not joints and (_NERVE_NOT_DONE.search(mention.text) or mention.meta.get("single_is_nerve")):
+            # 'Left C7 MB was NOT injected', 'we leave the right L5 alone': the joints that nerve
+            # supplies were not done
+            named = _WRITTEN_LEVELS.search(mention.text)  # (not the 'lone' of 'alone' as 'L one')
             joints = frozenset(
                 j
-                for unit in parse_level_phrase(mention.text)
+                for unit in parse_level_phrase(named.group() if named else "")
                 if unit.kind == "single"
                 for j in joints_of_nerve(unit.first)
             )
