@@ -500,6 +500,24 @@ _NERVE_NOT_DONE = re.compile(r"(?i)\b(?:MBs?|medial[ \t]+branch(?:es)?|DR|dorsal
 _WRITTEN_LEVELS = re.compile(r"\b[CTLS][0-9]{1,2}\b(?:[^.;\n]{0,40}\b[CTLS][0-9]{1,2}\b)?")
 
 
+_DONE_BEFORE_STOP = re.compile(r"(?i)\b(?:after|following)\s+(?:the\s+)?$")
+
+
+def _single_nerve_joints(text: str) -> list[str]:
+    """The joints the single levels written in ``text`` supply as nerves ('L5' -> L5-S1)."""
+    named = _WRITTEN_LEVELS.search(text)  # (not the 'lone' of 'alone' as 'L one')
+    units = parse_level_phrase(named.group()) if named else []
+    return [j for unit in units if unit.kind == "single" for j in joints_of_nerve(unit.first)]
+
+
+def _nerve_joints(view: NoteView, text: str) -> list[str]:
+    """``_single_nerve_joints`` in a note whose procedure names its nerves today ('right C3
+    medial branch ... right C4 ...'): a bare 'C5' there is the C5 nerve."""
+    if not any(m.today for m in view.of("NERVE_CUE", "NERVE_DR")):
+        return []
+    return _single_nerve_joints(text)
+
+
 def _levels_not_done(view: NoteView) -> list[Removal]:
     """'L L5/S1 NOT done', 'right C4/5 non-tender on exam and not treated': that side of that
     joint was not done (in a procedure stopped part-way or not)."""
@@ -513,13 +531,9 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
         if not joints and (_NERVE_NOT_DONE.search(mention.text) or mention.meta.get("single_is_nerve")):
             # 'Left C7 MB was NOT injected', 'we leave the right L5 alone': the joints that nerve
             # supplies were not done
-            named = _WRITTEN_LEVELS.search(mention.text)  # (not the 'lone' of 'alone' as 'L one')
-            joints = frozenset(
-                j
-                for unit in parse_level_phrase(named.group() if named else "")
-                if unit.kind == "single"
-                for j in joints_of_nerve(unit.first)
-            )
+            joints = frozenset(_single_nerve_joints(mention.text))
+        if not joints:
+            joints = frozenset(_nerve_joints(view, mention.text))  # ('left C5 not done' among named nerves)
         if not joints:
             continue
         # 'L L5/S1 NOT done', or the side inside: 'Nothing on the left at L four five'
@@ -683,6 +697,19 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
         low, high = _clause(view, cue)
         in_clause = [p for p in phrases if low <= p.start and p.end <= high]
         joints = frozenset(j for phrase in in_clause or phrases for j in _pair_joints(phrase))
+        if not joints:
+            # 'nothing injected at left C5' in a block of named nerves: the joints that sided nerve
+            # supplies (not 'an L5 radiculopathy')
+            joints = frozenset(
+                j
+                for phrase in in_clause
+                if any(
+                    0 <= phrase.start - s.end <= 2
+                    and not _DONE_BEFORE_STOP.search(view.text, max(0, s.start - 12), s.start)
+                    for s in stated
+                )  # (not 'after left C7 MB injection, procedure halted': what was done first)
+                for j in _nerve_joints(view, phrase.text)
+            )
         strong = _STRONG_ABORT.search(cue.text) is not None
         if not stated and in_clause and (row_side := table_side(view, in_clause[0])) is not None:
             stated = sides = [row_side]  # '| L4-L5 | L | ... | NO - aborted': the row's side
