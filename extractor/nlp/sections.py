@@ -779,6 +779,9 @@ _ABOUT_THE_LINE_ABOVE = re.compile(
     r"(?i)\([ \t]*(?:the[ \t]+)?(?:header|title|heading|procedure[ \t]+line|line[ \t]+above|above)\b"
     r"[^()\n]*\)[ \t]*$"
 )
+_TITLE_SUBJECT = re.compile(
+    r"(?i)\bthe\s+(?:procedure\s+)?(?:header|title|heading)\s+(?:appears|seems|was|had|has)\b"
+)
 _UPDATED_TODAY = re.compile(
     r"(?i)\b(?:updated|changed|edited|revised)\s+(?:for\s+)?today\b|\[\s*(?:UPD|updated?)\b|\btoday'?s\s+(?:changes|updates)\b"
 )
@@ -796,6 +799,10 @@ def carried_forward(text: str, sections: list[dict]) -> list[dict]:
         return sections  # a copied-forward note updated for today is today's note
     if _ABOUT_THE_LINE_ABOVE.match(marker.group(0).lstrip(" \t")):
         return sections  # '(header carried forward from prior encounter template)': about the title only
+    if _TITLE_SUBJECT.search(text, text.rfind(".", 0, marker.start()) + 1, marker.start() + 40):
+        # 'It is observed that the header appears to' / 'have been carried forward from an earlier
+        # order set': a reviewer's remark about the title, not a paste
+        return sections
 
     end_marker = _PASTED_END.search(text, marker.end())
     stop = end_marker.end() if end_marker else _pasted_header_end(text, sections, marker.start())
