@@ -34,7 +34,7 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 from .context_engine import ContextEngine, ContextRule
 from .rule_data import context_rule_dicts, rule_body, target_files
 from .rule_scan import RuleScanner
-from .rule_text import rule_text
+from .rule_text import note_rule_text
 from .sections import find_sections, header_matches, section_scanner
 from .sentences import sentence_bounds, token_offsets
 
@@ -156,7 +156,7 @@ class FacetSectionizer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = note_text(doc)
-        doc._.facet_sections = find_sections(text, header_matches(rule_text(text)))
+        doc._.facet_sections = find_sections(text, header_matches(note_rule_text(text)))
         return doc
 
 
@@ -176,7 +176,7 @@ class FacetTargetMatcher:
     def __call__(self, doc: Doc) -> Doc:
         text = note_text(doc)
         sentence_starts = [start for start, _ in (doc._.facet_sentences or [[0, len(text)]])]
-        targets_text = rule_text(text)
+        targets_text = note_rule_text(text)
         if targets_text == text:
             found = self.scanner.scan(text)
         else:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..models import Evidence
 from .flowsheet_entries import FLOWSHEET_ENTRY
-from .rule_text import rule_text
+from .rule_text import note_rule_text
 
 # Section roles whose text describes what was done today.
 TODAY_ROLES = frozenset(
@@ -82,7 +82,7 @@ class NoteView:
     def rule_text(self) -> str:
         """The note as the rules read it (``rule_text``), made on first use."""
         if self._rule_text is None:
-            self._rule_text = rule_text(self.text)
+            self._rule_text = note_rule_text(self.text)
         return self._rule_text
 
     @classmethod
