@@ -251,7 +251,7 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
 
 
 _ENDS_LINE_WITH_COLON = re.compile(r"[ \t]{0,3}(?:sides?)?[ \t]{0,3}:[ \t]*\n")
-_LIST_LINE = re.compile(r"[ \t]+\S|[-*\u2022][ \t]|[0-9]{1,2}[.)][ \t]")
+_LIST_LINE = re.compile(r"[ \t]{1,40}\S|[-*\u2022][ \t]|[0-9]{1,2}[.)][ \t]")
 
 
 def _list_under_side(text: str, side: Mention, ordered: list[Mention], starts: list[int]) -> list[Mention]:
