@@ -35,7 +35,8 @@ _ENTRY_END = re.compile(
     r"|(?:plan|assessment|impression|signed|signature|attestation|addendum)\b)"
 )
 FLOWSHEET_ENTRY = "flowsheet_entry"
-"""The category of an entry of another date (its scores are that visit's)."""
+"""The category of an entry of another date (its scores are that visit's); its sections keep where
+the entry opens in ``entry_start`` (its date line names the procedure its fields are about)."""
 
 
 def _day(match: re.Match[str]) -> tuple[int, int, int | None]:
@@ -99,7 +100,7 @@ def flowsheet_entries(text: str, sections: list[dict]) -> list[dict]:
             for piece in _pieces(section, start, end):
                 inside = start <= piece["start"] < end
                 if inside and not today:
-                    piece = {**piece, "category": FLOWSHEET_ENTRY, "role": "history"}
+                    piece = {**piece, "category": FLOWSHEET_ENTRY, "role": "history", "entry_start": start}
                 elif inside and piece["start"] == start and section["start"] < start:
                     # today's opening line, under the header the entry above ended with
                     piece = {**piece, "category": None, "role": "untitled", "header_end": start}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from ..models import Agent, Dose, Evidence, PriorResponse
-from .flowsheet_entries import FLOWSHEET_ENTRY
 from .note_view import Mention, NoteView, evidence_of
 from .rule_text import rule_text
 from .sentences import in_table_row
@@ -484,10 +483,10 @@ def build_prior_response(view: NoteView) -> PriorResponse | None:
             item_text = view.text[item.start() : m.start] if item else ""
             if item and not _OTHER_PROCEDURE.search(item_text):
                 block_context = _BLOCK_WORDS.search(item_text)
-        if not block_context and (entry := view.section_at(m.start)) and entry["category"] == FLOWSHEET_ENTRY:
+        if not block_context and view.in_flowsheet_entry(m.start):
             # '### 2025-06-03  LEFT L3-4, L4-5 MBB -- diagnostic #2' over '... diary: ~75% relief x 2 h':
             # a flowsheet entry's relief is its procedure's
-            heading = view.text[entry["start"] : m.start]
+            heading = view.text[view.section_at(m.start)["entry_start"] : m.start]  # type: ignore[index]
             block_context = None if _OTHER_PROCEDURE.search(heading) else _BLOCK_WORDS.search(heading)
         if not block_context and m.sent > 0 and _REPORTED.search(clause):
             block_context = _earlier_block_just_named(view, m.sent - 1, start)

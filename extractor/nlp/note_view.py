@@ -178,6 +178,11 @@ class NoteView:
         first_after = bisect.bisect_right(reach, offset)
         return self.sections[first_after - 1] if first_after else None
 
+    def in_flowsheet_entry(self, offset: int) -> bool:
+        """In a flowsheet's entry of another date (``flowsheet_entries``): that visit's facts."""
+        section = self.section_at(offset)
+        return section is not None and section["category"] == FLOWSHEET_ENTRY
+
     def role_at(self, offset: int) -> str:
         section = self.section_at(offset)
         return section["role"] if section is not None else "untitled"

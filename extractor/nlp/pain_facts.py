@@ -16,7 +16,6 @@ from bisect import bisect_left
 
 from ..models import Evidence, Pain
 from .first_chars import with_first_char_lookahead
-from .flowsheet_entries import FLOWSHEET_ENTRY
 from .note_facts import (
     TODAY_CONTEXT,
     TODAY_WORD,
@@ -185,8 +184,7 @@ def _soap_subjective(view: NoteView, sent: int) -> bool:
 
 def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
     sentence = view.sentence_text(sent)
-    section = view.section_at(view.sentence_bounds(sent)[0])
-    if section is not None and section["category"] == FLOWSHEET_ENTRY:
+    if view.in_flowsheet_entry(view.sentence_bounds(sent)[0]):
         return False  # a flowsheet's entry of another visit
     if _in_dated_item(view.text, view.sentence_bounds(sent)[0]) and not TODAY_WORD.search(sentence):
         return False
