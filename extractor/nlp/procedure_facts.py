@@ -704,7 +704,7 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
                 j
                 for phrase in in_clause
                 if any(
-                    0 <= phrase.start - s.end <= 2
+                    view.text[s.end : phrase.start] == " "  # ('at left C5'; not a 'LEFT: C4 and C5' field)
                     and not _DONE_BEFORE_STOP.search(view.text, max(0, s.start - 12), s.start)
                     for s in stated
                 )  # (not 'after left C7 MB injection, procedure halted': what was done first)
