@@ -13,9 +13,11 @@ as blanks, a picklist as its starred options ('[left/*right*/bilateral]' as 'rig
 line-break tag as its character padded with blanks, a form's dot leader before a colon as blanks, an
 export's 'FIELD = value' as 'FIELD: value', a number dictated digit by digit before its unit ('nine
 zero percent') as its digits, a form's 'Q7. Sedation?' and 'A7. ' as ' Sedation:' and blanks, an
-ultrasound probe's model ('probe (L15-4)') as blanks, every dash as '-', every blank as a space and
-every arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10') as '\u2192': the same length, so every
-offset found in it is an offset into the note, and evidence is still cut from the note itself.
+ultrasound probe's model ('probe (L15-4)') as blanks, an OCR'd card's letters where digits belong as
+the digits ('2O25', 'LS-S1': ``ocr_digits``), an HL7 message's segments as 'label: value' lines
+(``hl7_fields``), every dash as '-', every blank as a space and every arrow ('7 \u279d 4', '8 \u21d2 2',
+'7/10 \u25b6 3/10') as '\u2192': the same length, so every offset found in it is an offset into the
+note, and evidence is still cut from the note itself.
 """
 
 from __future__ import annotations

@@ -560,6 +560,8 @@ _SPOKEN_PLAN_FOR_TODAY = re.compile(
     r"(?i)(?:(?<=[.!?] )|(?<=\n)|(?<=^))(?:so\s+|and\s+)?(?:the\s+)?(?:plan\s+for\s+today|plan\s+today|"
     r"today'?s\s+plan)\s+(?:is|was)\b"
 )
+# (on the lower-cased note, each starting on a literal word, so ``re`` skips ahead in C)
+_SPOKEN_PLAN_WORDS = (re.compile(r"plan\s+(?:for\s+)?today"), re.compile(r"today'?s\s+plan"))
 _SPOKEN_SENTENCE_END = re.compile(r"\.(?=\s)|\n[ \t]*\n")
 
 
@@ -568,8 +570,9 @@ def spoken_plan_for_today(text: str, sections: list[dict]) -> list[dict]:
     procedure, in a dictation that then tells what was done ('Change from the plan ... so what we
     did was left L4-5 and left L5-S1'): the plan is a title, to the end of its sentence, which the
     description overrides as a 'PROCEDURE PLANNED:' header is (``SPOKEN_PLAN``)."""
-    if "lan" not in text:
-        return sections
+    lowered = text.lower()
+    if not any(words.search(lowered) for words in _SPOKEN_PLAN_WORDS):
+        return sections  # (the regex starts on look-behinds: most notes never need it run)
 
     def sentence_end(after: int, end: int) -> int:
         stop = _SPOKEN_SENTENCE_END.search(text, after, end)
