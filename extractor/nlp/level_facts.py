@@ -748,6 +748,10 @@ def resolve_joints(
                 side = done  # 'BILATERAL L4-5 AND L5-S1' over a description that works on the right only
             elif title == "bilateral" and done in ("left", "right") and one_side_each:
                 side = done  # 'Bilateral ... L3-4 and L4-5' over 'RIGHT L3-4 and LEFT L4-5 only'
+            elif done in ("left", "right") and _mixed_title_sides(header_named[joint]):
+                # 'right T seven eight, and T eight nine on both sides' read as one list: the
+                # title's sides belong to different joints; the description's own side stands
+                side = done
 
         sides[joint] = side
         spans = [r.phrase.evidence() for r in rs]
@@ -755,6 +759,12 @@ def resolve_joints(
         evidence[joint] = _dedupe(spans)
     nerves = sorted({n for r in readings for n in r.nerves})
     return JointSet(sides, evidence, from_nerves, nerves, discrepancy)
+
+
+def _mixed_title_sides(readings: list[PhraseReading]) -> bool:
+    """A title list whose sides are 'bilateral' and one side at once gives each joint its own side."""
+    values = {s.value for r in readings for s in r.sides}
+    return "bilateral" in values and bool(values & {"left", "right"})
 
 
 def _in_spoken_plan(view: NoteView, reading: PhraseReading) -> bool:
