@@ -9,9 +9,10 @@ from .note_view import Mention, NoteView, evidence_of
 from .rule_text import rule_text
 from .sentences import in_table_row
 
+# (and the German 'Hautquaddel' or 'Quaddel', a skin wheal, and 'Haut...', skin)
 _SKIN = re.compile(
     r"(?<!no\s)\b(?:numb\w*|entry\s+(?:sites?|points?)|skin|subcut\w*|subq|sub-q|sq|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
-    r"needle\s+tracts?|local\s+infiltration|infiltrat\w*|(?<!under\s)local\s+anesthesia|local\s+anesthetic\s+for\s+the\s+skin)\b",
+    r"needle\s+tracts?|quaddel|haut\w*|local\s+infiltration|infiltrat\w*|(?<!under\s)local\s+anesthesia|local\s+anesthetic\s+for\s+the\s+skin)\b",
     re.I,
 )
 _TOTALS = re.compile(r"[^\w\n]{0,5}(?:totals?|summary|in\s+all|overall)\b", re.I)  # a line that starts so

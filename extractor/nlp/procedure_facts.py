@@ -95,7 +95,7 @@ _STRONG_ABORT = re.compile(
 # a non-facet procedure is done today only where the sentence speaks of doing something
 _OTHER_ACTION = re.compile(
     r"\b(?:inject\w*|inj\b|block\w*|ablat\w*|RFA|RF\b|radio\s?frequency|neurotomy|denervation|procedure|performed|"
-    r"ESI|TFESI|steroid|epidurogram|arthrogram|needle|lesion\w*|TPIs?|dry\s+needling)",
+    r"ESI|TFESI|steroid|epidurogram|arthrogram|needle|lesion\w*|TPIs?|dry\s+needling|infiltration\w*)",
     re.I,
 )
 _PROCEDURE_CONTEXT = re.compile(
@@ -152,7 +152,35 @@ def _facet_kind_mentions(view: NoteView) -> list[Mention]:
     }
     if elsewhere:
         kinds = [m for m, p in zip(kinds, planned, strict=True) if m.meta["kind"] in elsewhere or not p]
+    # 'Planned: MBB #2 (confirmatory) L4-5 and L5-S1 bilat.' over 'so MBB #2 was NOT performed
+    # today': the planned kind was called off as a whole (a sentence that names no level or side)
+    called_off = {m.meta["kind"] for m in view.of("KIND") if _called_off_kind(view, m)}
+    if called_off:
+        kinds = [
+            m
+            for m in kinds
+            if m.meta["kind"] not in called_off
+            or (view.section_at(m.start) or {}).get("category") != "procedure_planned"
+        ]
     return kinds
+
+
+def _called_off_kind(view: NoteView, mention: Mention) -> bool:
+    """(a negated kind may also read as an earlier block's result: 'MBB #1 gave 30% relief only, so
+    MBB #2 was NOT performed today')"""
+    return (
+        mention.negated
+        and mention.meta.get("kind") in FACET_KINDS
+        and (view.section_at(mention.start) or {}).get("category") != "procedure_planned"
+        and next(view.in_sentence(mention.sent, "LEVEL_PHRASE", "LEVEL_WORD", "SIDE"), None) is None
+        and _CALLED_OFF_WORDS.search(view.sentence_text(mention.sent)) is not None
+    )
+
+
+# (not any negation: 'Anatomy - intra-articular, not nerves, today' is a heading)
+_CALLED_OFF_WORDS = re.compile(
+    r"\b(?:not\s+(?:performed|done|carried\s+out)|cancell?ed|called\s+off|deferred|postponed)\b", re.I
+)
 
 
 def _implied_block(view: NoteView, phrases: list[Mention]) -> list[Mention]:

@@ -50,6 +50,8 @@ ABBREVIATIONS = frozenset(
         "Sr.",
     }
 )
+# the Latin nerve names shortened ('R. med. L III', 'R. dors. L V'): the stop is not a sentence's end
+_NERVE_ABBREVIATIONS = frozenset({"med", "dors"})
 # Short words a dictated sentence ends on ('... the confirmatory one. first block on ...',
 # '... eight out of ten. after ...'); other short words before a stop may be abbreviations ('inj.').
 SHORT_SENTENCE_END_WORDS = frozenset(
@@ -154,7 +156,11 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
             or _after_word(text, starts, ends, index - 1, previous)
         )
     ):
-        return previous not in ABBREVIATIONS and not _abbreviation_before_number(text, starts, ends, index)
+        return (
+            previous not in ABBREVIATIONS
+            and not _abbreviation_before_number(text, starts, ends, index)
+            and not _nerve_abbreviation(text, starts, ends, index)
+        )
     # ("a period of", "for a period the ..." are words; "... period The first block" is a stop)
     return previous.lower() in ("period", "paragraph") and token not in ("of", "the", "was")
 
@@ -165,6 +171,12 @@ def _abbreviation_before_number(text: str, starts: list[int], ends: list[int], i
         return False
     word = text[starts[index - 2] : ends[index - 2]].lower()
     return word + "." in ABBREVIATIONS and text[starts[index] : starts[index] + 1].isdigit()
+
+
+def _nerve_abbreviation(text: str, starts: list[int], ends: list[int], index: int) -> bool:
+    if index < 2 or text[starts[index - 1] : ends[index - 1]] != "." or ends[index - 2] != starts[index - 1]:
+        return False
+    return text[starts[index - 2] : ends[index - 2]].lower() in _NERVE_ABBREVIATIONS
 
 
 def _is_leader(previous: str, token: str) -> bool:
