@@ -35,15 +35,20 @@ def _value(number: str) -> int:
     return _ROMAN[number] if number in _ROMAN else int(number)
 
 
+def level_in_width(letter: str, digits: str, width: int) -> str | None:
+    """A level as the level rules read it ('L4', 'L 4', 'L  4', 'L - 4') filling ``width``
+    characters, so the level's evidence is the whole of what was written; None when it cannot."""
+    filler = _FILLER.get(width - 1 - len(digits))
+    return None if filler is None else letter + filler + digits
+
+
 def _level(match: re.Match[str]) -> str | None:
-    """'L IV' as 'L  4', 'Th12' as 'T 12': the letter, blanks, the digits; None when it cannot fit."""
+    """'L IV' as 'L  4', 'Th12' as 'T 12'."""
     if match.group("name"):
         letter, number = _LETTER[match.group("name")], match.group("number")
     else:
         letter, number = match.group("letter")[0], match.group("roman")
-    digits = str(_value(number))
-    filler = _FILLER.get(len(match.group(0)) - 1 - len(digits))
-    return None if filler is None else letter + filler + digits
+    return level_in_width(letter, str(_value(number)), len(match.group(0)))
 
 
 def continental_levels(text: str) -> str:

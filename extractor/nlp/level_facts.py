@@ -18,6 +18,7 @@ from .level_parser import (
     is_consecutive_pair,
     joint_index,
     nerves_to_joints,
+    ordinal_vertebrae,
     parse_level_phrase,
     target_to_nerve,
     unit_joints,
@@ -26,10 +27,12 @@ from .level_parser import (
 from .note_view import Mention, NoteView
 from .sections import SPOKEN_PLAN
 
+# (and 'the third and fourth lumbar on the patient's left', 'L4-5 on her right', 'the joint below
+# the twelfth thoracic vertebra on both sides')
 _POSTFIX_GAP = re.compile(
     r"^[\s,(|:]*(?:(?:(?:facet|faucet|fastest|fascet|facette)\s+)?(?:joints?|jts?|levels?|facets?|faucets?|fascets?|medial\s+branch(?:es)?(?:\s+(?:nerves?|targets?))?|MBs?|targets?(?=\s+on\b)|"
-    r"dorsal\s+ram(?:us|i|os)|nerves?|(?:were|was)\s+(?:blocked|injected|treated|lesioned|targeted|performed))\s*)*"
-    r"(?:,\s*)?(?:on\s+the|on|at\s+the|,|:)?[\s(|:]*$",
+    r"dorsal\s+ram(?:us|i|os)|nerves?|vertebra[es]?|(?:were|was)\s+(?:blocked|injected|treated|lesioned|targeted|performed))\s*)*"
+    r"(?:,\s*)?(?:on\s+the(?:\s+patient'?s)?|on\s+(?:his|her|their)|on|at\s+the|,|:)?[\s(|:]*$",
     re.IGNORECASE,
 )
 _SIDE_CHAIN = re.compile(
@@ -563,6 +566,10 @@ def read_phrase(
         # 'L2/3/4 MBs' lists three nerves; so does 'L3/4 MB + L5 DR' (a joint has no dorsal ramus
         # listed after its medial branches)
         text = text.replace("/", ", ")
+    listed = ordinal_vertebrae(text) if mode in ("nerve", "target") else None
+    if listed is not None:
+        # 'the medial branches of the third and fourth lumbar': two nerves, not the joint between
+        text = ", ".join(listed)
     units = parse_level_phrase(text)
     joints_named = any(is_consecutive_pair(u) for u in units)
     for unit in units:

@@ -159,12 +159,32 @@ _ORDINAL_CROSS = re.compile(
 )
 
 
+_ORDINAL_LIST = re.compile(
+    rf"(?i)^(?:the\s+)?{_ORDINAL}((?:\s*,\s*(?:the\s+)?{_ORDINAL})*)(?:,?\s+and\s+(?:the\s+)?)({_ORDINAL})\s+{_REGION}$"
+)
+_ORDINAL_WORD = re.compile(rf"(?i)\b{_ORDINAL}\b")
+
+
+def ordinal_vertebrae(text: str) -> list[str] | None:
+    """'the third and fourth lumbar' -> ['L3', 'L4']; 'sixth, seventh and eighth thoracic' -> ['T6',
+    'T7', 'T8']: vertebrae (or nerves) listed by ordinal; None when the text is no such list."""
+    match = _ORDINAL_LIST.match(text.strip())
+    if match is None:
+        return None
+    letter = match.group(match.lastindex or 0)[0].upper()
+    return [f"{letter}{_ORDINALS[word.lower()]}" for word in _ORDINAL_WORD.findall(text)]
+
+
 def _ordinal_levels(text: str) -> str:
     """'fourth and fifth lumbar' -> 'L4-5'; 'fifth lumbar-first sacral' -> 'L5-S1'; '4th and 5th
-    lumbar' -> 'L4-5'."""
+    lumbar' -> 'L4-5'; three or more ordinals listed ('sixth, seventh and eighth thoracic') are
+    vertebrae: 'T6, T7, T8'."""
     lowered = text.lower()
     if not any(suffix in lowered for suffix in ("th", "first", "1st", "2nd", "3rd")):
         return text
+    listed = ordinal_vertebrae(text)
+    if listed is not None and len(listed) > 2:
+        return ", ".join(listed)
 
     def letter(region: str) -> str:
         return region[0].upper()
