@@ -133,12 +133,18 @@ def _usable(mention: Mention) -> bool:
 def _facet_kind_mentions(view: NoteView) -> list[Mention]:
     """Facet procedure names of today; a neurotomy named beside why RFA is unsuitable is not one."""
     reason_sentences = {m.sent for m in view.of("RFA_REASON")}
+    # ('22 g needle into the inferior third of the right SI joint; intra-articular position
+    # confirmed': the SI joint's, where the sentence names no spinal level)
+    sacroiliac_sentences = {
+        m.sent for m in view.of("KIND") if m.meta.get("description") == "sacroiliac joint injection"
+    } - {m.sent for m in view.of("LEVEL_PHRASE", "LEVEL_WORD", "NERVE_TON")}
     kinds = [
         m
         for m in view.of("KIND")
         if _usable(m)
         and m.meta.get("kind") in FACET_KINDS
         and not (m.sent in reason_sentences and m.meta["kind"] == "rf_ablation_thermal")
+        and not (m.sent in sacroiliac_sentences and m.meta["kind"] == "intra_articular")
         and not row_marked_not_done(view, m)
     ]
     # 'PLANNED: first diagnostic medial branch block ...' over 'PERFORMED: ... intra-articular
