@@ -82,14 +82,15 @@ _WHOLE_CANCEL = re.compile(
     r"\b(?:resched\w*|cancell?ed|postponed|deferred|before\s+(?:any|the\s+(?:first\s+)?needle|needle|starting|"
     r"prep\w*|the\s+procedure\s+(?:began|started))|prior\s+to\s+(?:any|needle|starting)|not\s+(?:started|begun)|"
     r"no\s+needles?\s+(?:was|were)\s+(?:placed|inserted)|did\s+not\s+proceed|never\s+(?:started|began|went)|"
-    r"not\s+started|cx'?d|cancell?ed|called\s+off|declined)\b"
+    r"not\s+started|cx'?d|cxl|canx|cancell?ed|called\s+off|declined|"
+    r"no\s+needles?\s+placed(?![ \t]+(?:at|for|in|on|to|into|over)\b))\b"
     # an export's field for the whole procedure: 'FACET PROCEDURE = NOT PERFORMED - MBB #1 RESPONSE 50%'
     r"|\bprocedure[ \t]{0,2}[=:][ \t]{0,2}not[ \t]+(?:performed|done)\b",
     re.I,
 )
 _STRONG_ABORT = re.compile(
     r"\b(?:nothing|abort|abandon|halt|terminat|discontinu|stopp|unable|could\s+not|not\s+(?:performed|completed|done)|did\s+not|"
-    r"incomplete|cancel)",
+    r"incomplete|cancel|cxl\b|canx\b)",
     re.I,
 )
 # a non-facet procedure is done today only where the sentence speaks of doing something
@@ -796,7 +797,8 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
 _NEVER_BEGAN = re.compile(
     r"(?i)\b(?:before|prior\s+to)\s+(?:any\s+needle|the\s+(?:first\s+)?needle|needle|start(?:ing)?\b|prep)"
     r"|\b(?:not|never)\s+(?:started|begun|began)\b|\bno\s+needles?\s+(?:was|were)\s+(?:placed|inserted)\b"
-    r"|\bcancell?ed\b|\bcalled\s+off\b"
+    r"|\bno\s+needles?\s+(?:placed|inserted)\b(?![ \t]+(?:at|for|in|on|to|into|over)\b)"
+    r"|\bcancell?ed\b|\bcalled\s+off\b|\b(?:cxl|canx)\b"
 )
 
 
