@@ -9,10 +9,11 @@ text with underscores as blanks, a spoken ' comma' as ',' and a spoken ' period.
 padded with blanks, a spelled-out 'I V' as 'IV ', text an amendment struck out ('~~C5-C6,~~',
 '[deleted: and C5]'), a transcriptionist's '(sic)', a dictation app's time stamp ('[01:30]') and a
 level a dictated correction changes ('change T ten eleven to T eleven twelve', where said before it)
-as blanks, a picklist as its starred options ('[left/*right*/bilateral]' as 'right'), an entity or a
-line-break tag as its character padded with blanks, a form's dot leader before a colon as blanks, an
-export's 'FIELD = value' as 'FIELD: value', a number dictated digit by digit before its unit ('nine
-zero percent') as its digits, a form's 'Q7. Sedation?' and 'A7. ' as ' Sedation:' and blanks, an
+as blanks, a picklist as its starred options ('[left/*right*/bilateral]' as 'right'), an entity (named
+or numeric, '&#176;') or a line-break tag as its character padded with blanks, the tags of XHTML or
+C-CDA markup pasted as-is as blanks (a table cell's as a pipe), a form's dot leader before a colon
+as blanks, an export's 'FIELD = value' as 'FIELD: value', a number dictated digit by digit before its
+unit ('nine zero percent') as its digits, a form's 'Q7. Sedation?' and 'A7. ' as ' Sedation:' and blanks, an
 ultrasound probe's model ('probe (L15-4)') as blanks, an OCR'd card's letters where digits belong as
 the digits ('2O25', 'LS-S1': ``ocr_digits``), a level in continental notation ('L IV/V',
 'Th12/L1', 'LWK 4/5') as the level rules know it (``continental_levels``), a level dictated by
@@ -80,7 +81,9 @@ _TYPOGRAPHY_MAP = {
 }
 _TYPOGRAPHY = str.maketrans(_TYPOGRAPHY_MAP)
 _TYPOGRAPHIC = frozenset(_TYPOGRAPHY_MAP)
-_MARKUP = re.compile(r"(?i)&(?:nbsp|amp|gt|lt|quot|apos|#39|deg);|<(?:br|p|/p|b|/b|i|/i)[ \t]?/?>")
+_MARKUP = re.compile(
+    r"(?i)&(?:nbsp|amp|gt|lt|quot|apos|#39|deg|#[0-9]{2,5});|<(?:br|p|/p|b|/b|i|/i)[ \t]?/?>"
+)
 _ENTITY_CHARACTER = {
     "&deg;": "\u00b0",
     "&amp;": "&",
@@ -92,10 +95,26 @@ _ENTITY_CHARACTER = {
 }
 
 
+# the tags of XHTML or C-CDA narrative markup pasted as-is ('<paragraph><content styleCode="Bold">
+# Sedation:</content> none</paragraph>', '<tr><td>L4-L5</td><td>Right</td></tr>'): blanks, so a
+# header opens its line; a table cell's tag as a pipe, so a row reads as a pipe table's row
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:]{0,20}(?:[ \t][^<>\n]{0,300})?/?>")
+_CELL_TAG = re.compile(r"<t[dh]\b|</tr\b", re.IGNORECASE)
+
+
+def _tag_blank(match: re.Match[str]) -> str:
+    found = match.group(0)
+    return ("|" if _CELL_TAG.match(found) else " ") + " " * (len(found) - 1)
+
+
 def _markup_blank(match: re.Match[str]) -> str:
     """An entity as its character, a tag as a blank, padded to the same length."""
     found = match.group(0)
-    character = _ENTITY_CHARACTER.get(found.lower(), " ")
+    if found.startswith("&#") and found != "&#39;":
+        code = int(found[2:-1])  # '&#176;' (the degree sign), '&#8805;' (>=)
+        character = chr(code) if 32 <= code <= 0xFFFF else " "
+    else:
+        character = _ENTITY_CHARACTER.get(found.lower(), " ")
     if character == "\u00b0":
         return " " * (len(found) - 1) + character  # '85&deg;C' -> '85    °C', the sign beside its unit
     return character + " " * (len(found) - 1)
@@ -220,6 +239,8 @@ def rule_text(text: str) -> str:
     text = hl7_fields(text)
     if "&" in text or "<" in text:
         text = _MARKUP.sub(_markup_blank, text)
+        if "</" in text:
+            text = _TAG.sub(_tag_blank, text)
     if any(unit in text for unit in _DIGIT_UNITS):
         text = _digit_numbers(text)
     if "Q1" in text and "A1" in text:
