@@ -51,8 +51,18 @@ def _level(match: re.Match[str]) -> str | None:
     return level_in_width(letter, str(_value(number)), len(match.group(0)))
 
 
+# a quick test for a note with none of them: two regexes that start on concrete characters
+_ROMAN_GATE = re.compile(r"[CTLS][ \t][IVX]")
+_TH_GATE = re.compile(r"Th(?:[ \t]?[0-9]|[ \t][IVX])")
+
+
 def continental_levels(text: str) -> str:
-    if not ("Th" in text or "WK" in text or "LV" in text or " I" in text or " V" in text or " X" in text):
+    if (
+        _ROMAN_GATE.search(text) is None
+        and _TH_GATE.search(text) is None
+        and "WK" not in text
+        and "LV" not in text
+    ):
         return text
     chars: list[str] | None = None
     for match in _LEVEL.finditer(text):
