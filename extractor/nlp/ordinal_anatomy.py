@@ -44,7 +44,7 @@ _BETWEEN_BARE = re.compile(
 )
 _ORDINAL_WORD = re.compile(rf"(?i)\b{_ORDINAL}\b")
 _REGION_WORD = re.compile(r"(?i)\b(cervical|thoracic|lumbar)\b")
-_REGION_REACH = 400
+_REGION_REACH = 1000
 
 
 def _joint_below(letter: str, number: int) -> tuple[str, str]:

@@ -383,9 +383,13 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
     confirmatory = [m for m in view.of("INTENT") if _session_number(m.text) is not None]
     assessed: list[tuple[int, Mention]] = []
     named_sentences = _facet_named_sentences(view)
+    # ('the joint between the fourth and fifth lumbar vertebrae': a level said by ordinals)
+    level_spans = [(p.start, p.end) for p in view.of("LEVEL_PHRASE")]
     for m in _scoped(sorted([*view.of("SESSION"), *confirmatory], key=lambda m: m.start), scope):
         if m.historical or m.hypothetical or UNTICKED_BOX in m.status:
             continue  # ('Diagnostic block #:  ( ) 1st   (X) 2nd / confirmatory')
+        if any(start <= m.start and m.end <= end for start, end in level_spans):
+            continue
         sentence = view.sentence_text(m.sent)
         if m.section == "assessment" and not m.today and m.sent in named_sentences:
             # 'Assessment: incomplete first diagnostic MBB - right L4/5 and L5/S1 only': today's
@@ -563,6 +567,8 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
         joints = frozenset(_pair_joints(mention))
         if not joints and "sacral ala" in mention.text.lower():
             joints = frozenset({"L5-S1"})  # 'The left sacral ala was not targeted': the L5 dorsal ramus
+        if not joints and "lumbosacral" in mention.text.lower():
+            joints = frozenset({"L5-S1"})  # 'The left lumbosacral joint was not injected'
         if not joints and (_NERVE_NOT_DONE.search(mention.text) or mention.meta.get("single_is_nerve")):
             # 'Left C7 MB was NOT injected', 'we leave the right L5 alone': the joints that nerve
             # supplies were not done
