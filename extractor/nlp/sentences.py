@@ -51,7 +51,7 @@ ABBREVIATIONS = frozenset(
     }
 )
 # the Latin nerve names shortened ('R. med. L III', 'R. dors. L V'): the stop is not a sentence's end
-_NERVE_ABBREVIATIONS = frozenset({"med", "dors"})
+NERVE_ABBREVIATIONS = frozenset({"med", "dors"})
 # Short words a dictated sentence ends on ('... the confirmatory one. first block on ...',
 # '... eight out of ten. after ...'); other short words before a stop may be abbreviations ('inj.').
 SHORT_SENTENCE_END_WORDS = frozenset(
@@ -165,18 +165,22 @@ def is_boundary(text: str, starts: list[int], ends: list[int], index: int) -> bo
     return previous.lower() in ("period", "paragraph") and token not in ("of", "the", "was")
 
 
+def _word_before_split_stop(text: str, starts: list[int], ends: list[int], index: int) -> str | None:
+    """The word (lower case) the tokenizer split a stop from, right before token ``index``."""
+    if index < 2 or text[starts[index - 1] : ends[index - 1]] != "." or ends[index - 2] != starts[index - 1]:
+        return None
+    return text[starts[index - 2] : ends[index - 2]].lower()
+
+
 def _abbreviation_before_number(text: str, starts: list[int], ends: list[int], index: int) -> bool:
     """'he reported approx. 75% relief': the tokenizer split the stop from 'approx'."""
-    if index < 2 or text[starts[index - 1] : ends[index - 1]] != "." or ends[index - 2] != starts[index - 1]:
-        return False
-    word = text[starts[index - 2] : ends[index - 2]].lower()
-    return word + "." in ABBREVIATIONS and text[starts[index] : starts[index] + 1].isdigit()
+    word = _word_before_split_stop(text, starts, ends, index)
+    before_number = text[starts[index] : starts[index] + 1].isdigit()
+    return word is not None and word + "." in ABBREVIATIONS and before_number
 
 
 def _nerve_abbreviation(text: str, starts: list[int], ends: list[int], index: int) -> bool:
-    if index < 2 or text[starts[index - 1] : ends[index - 1]] != "." or ends[index - 2] != starts[index - 1]:
-        return False
-    return text[starts[index - 2] : ends[index - 2]].lower() in _NERVE_ABBREVIATIONS
+    return _word_before_split_stop(text, starts, ends, index) in NERVE_ABBREVIATIONS
 
 
 def _is_leader(previous: str, token: str) -> bool:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from extractor.nlp.pipeline import load_pipeline
 from extractor.nlp.sentences import (
     ABBREVIATIONS,
+    NERVE_ABBREVIATIONS,
     NEWLINE_JOIN_MIN_LINE,
     SENT_END,
     SHORT_SENTENCE_END_WORDS,
@@ -115,13 +116,20 @@ def token_attribute_splitter(doc) -> list[list[int]]:
                     or after_word(previous)
                 )
             ):
-                boundary = previous.text not in ABBREVIATIONS and not (
-                    previous.text == "."
-                    and previous.i > 0
-                    and not doc[previous.i - 1].whitespace_
-                    and doc[previous.i - 1].lower_ + "." in ABBREVIATIONS
-                    and token.text[:1].isdigit()
-                )  # 'approx. 75%'
+                split_from = (
+                    doc[previous.i - 1]
+                    if previous.text == "." and previous.i > 0 and not doc[previous.i - 1].whitespace_
+                    else None
+                )
+                boundary = (
+                    previous.text not in ABBREVIATIONS
+                    and not (
+                        split_from is not None
+                        and split_from.lower_ + "." in ABBREVIATIONS
+                        and token.text[:1].isdigit()
+                    )  # 'approx. 75%'
+                    and not (split_from is not None and split_from.lower_ in NERVE_ABBREVIATIONS)
+                )  # 'R. med. L III'
             elif previous.lower_ in ("period", "paragraph") and token.text not in ("of", "the", "was"):
                 boundary = True
             if boundary:
