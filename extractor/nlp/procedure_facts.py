@@ -151,7 +151,7 @@ def _facet_kind_mentions(view: NoteView) -> list[Mention]:
     # 'PLANNED: first diagnostic medial branch block ...' over 'PERFORMED: ... intra-articular
     # facet joint injection ... converted from the planned medial branch block': a kind named only
     # in the planned line gives way to the kinds named elsewhere
-    planned = [(view.section_at(m.start) or {}).get("category") == "procedure_planned" for m in kinds]
+    planned = [_in_planned_line(view, m) for m in kinds]
     elsewhere = {
         m.meta["kind"]
         for m, p in zip(kinds, planned, strict=True)
@@ -163,22 +163,22 @@ def _facet_kind_mentions(view: NoteView) -> list[Mention]:
     # today': the planned kind was called off as a whole (a sentence that names no level or side)
     called_off = {m.meta["kind"] for m in view.of("KIND") if _called_off_kind(view, m)}
     if called_off:
-        kinds = [
-            m
-            for m in kinds
-            if m.meta["kind"] not in called_off
-            or (view.section_at(m.start) or {}).get("category") != "procedure_planned"
-        ]
+        kinds = [m for m in kinds if m.meta["kind"] not in called_off or not _in_planned_line(view, m)]
     return kinds
 
 
+def _in_planned_line(view: NoteView, mention: Mention) -> bool:
+    return (view.section_at(mention.start) or {}).get("category") == "procedure_planned"
+
+
 def _called_off_kind(view: NoteView, mention: Mention) -> bool:
-    """(a negated kind may also read as an earlier block's result: 'MBB #1 gave 30% relief only, so
-    MBB #2 was NOT performed today')"""
+    """A facet kind said not done as a whole, outside the planned line ('so MBB #2 was NOT
+    performed today'); whether or not it is also read as history (the sentence may begin with an
+    earlier block's result: 'MBB #1 gave 30% relief only, so ...')."""
     return (
         mention.negated
         and mention.meta.get("kind") in FACET_KINDS
-        and (view.section_at(mention.start) or {}).get("category") != "procedure_planned"
+        and not _in_planned_line(view, mention)
         and next(view.in_sentence(mention.sent, "LEVEL_PHRASE", "LEVEL_WORD", "SIDE"), None) is None
         and _CALLED_OFF_WORDS.search(view.sentence_text(mention.sent)) is not None
     )

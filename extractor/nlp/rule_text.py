@@ -112,7 +112,7 @@ def _markup_blank(match: re.Match[str]) -> str:
     found = match.group(0)
     if found.startswith("&#") and found != "&#39;":
         code = int(found[2:-1])  # '&#176;' (the degree sign), '&#8805;' (>=)
-        character = chr(code) if 32 <= code <= 0xFFFF else " "
+        character = chr(code) if 32 <= code <= 0xFFFF and not 0xD800 <= code <= 0xDFFF else " "
     else:
         character = _ENTITY_CHARACTER.get(found.lower(), " ")
     if character == "\u00b0":
