@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .ordinal_words import ORDINALS
 from .rule_text import plain_typography
 
 VERTEBRAE: tuple[str, ...] = (
@@ -144,12 +145,7 @@ def _region_letters(text: str) -> str:
     )
 
 
-_ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
-    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9,
-    "10th": 10, "11th": 11, "12th": 12,
-}  # fmt: skip
+_ORDINALS = ORDINALS
 _ORDINAL = "(" + "|".join(_ORDINALS) + ")"
 _REGION = r"(lumbar|cervical|thoracic|sacral)"
 # 'the fourth and fifth lumbar', 'the fifth lumbar-first sacral', 'C seventh cervical to first thoracic'

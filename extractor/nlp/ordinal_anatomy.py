@@ -17,11 +17,9 @@ from __future__ import annotations
 import re
 
 from .continental_levels import level_in_width
+from .ordinal_words import SPELLED_ORDINALS
 
-_ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
-}  # fmt: skip
+_ORDINALS = SPELLED_ORDINALS
 _ORDINAL = "(?:" + "|".join(_ORDINALS) + ")"
 _REGION_LETTER = {"cervical": "C", "thoracic": "T", "lumbar": "L"}
 _LAST = {"C": 7, "T": 12, "L": 5}

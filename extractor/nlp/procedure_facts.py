@@ -564,11 +564,9 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
     for mention in view.of("NOT_DONE_LEVEL"):
         if not mention.today:
             continue
-        joints = frozenset(_pair_joints(mention))
-        if not joints and "sacral ala" in mention.text.lower():
-            joints = frozenset({"L5-S1"})  # 'The left sacral ala was not targeted': the L5 dorsal ramus
-        if not joints and "lumbosacral" in mention.text.lower():
-            joints = frozenset({"L5-S1"})  # 'The left lumbosacral joint was not injected'
+        # (or the joint its rule names: 'The left sacral ala was not targeted', the L5 dorsal ramus;
+        # 'The left lumbosacral joint was not injected')
+        joints = frozenset(_pair_joints(mention)) or frozenset(mention.meta.get("joints", ()))
         if not joints and (_NERVE_NOT_DONE.search(mention.text) or mention.meta.get("single_is_nerve")):
             # 'Left C7 MB was NOT injected', 'we leave the right L5 alone': the joints that nerve
             # supplies were not done
