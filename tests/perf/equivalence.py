@@ -28,13 +28,19 @@ def corpus_notes(*roots: Path) -> list[Path]:
 
 
 @contextmanager
-def reference_pipeline() -> Iterator[None]:
+def reference_pipeline(doc=None) -> Iterator[None]:
     """``code_note`` / ``extract_facts`` run the reference pipeline and ``ReferenceNoteView``
-    inside this block."""
+    inside this block; given ``doc`` (the reference pipeline's Doc of the note to be coded,
+    already made), they read it instead of running the slow pipeline a second time."""
     from extractor.nlp.reference import ReferenceNoteView
 
+    def made(text: str):
+        assert text == doc.text, "the Doc given is not of the note being coded"
+        return doc
+
     original = facts_module.load_pipeline, facts_module.NoteView
-    facts_module.load_pipeline = lambda: load_pipeline(reference=True)  # type: ignore[assignment]
+    pipeline = load_pipeline(reference=True) if doc is None else made
+    facts_module.load_pipeline = lambda: pipeline  # type: ignore[assignment]
     facts_module.NoteView = ReferenceNoteView  # type: ignore[misc]
     try:
         yield
@@ -51,8 +57,9 @@ def doc_view(doc) -> dict:
     }
 
 
-def results(text: str) -> tuple[str, str]:
-    """(fast, reference) ``code_note`` JSON, or the error each raised."""
+def results(text: str, reference_doc=None) -> tuple[str, str]:
+    """(fast, reference) ``code_note`` JSON, or the error each raised; ``reference_doc`` as
+    for ``reference_pipeline``."""
     from extractor import code_note
 
     def run() -> str:
@@ -62,7 +69,7 @@ def results(text: str) -> tuple[str, str]:
             return f"{type(error).__name__}: {error}"
 
     fast = run()
-    with reference_pipeline():
+    with reference_pipeline(reference_doc):
         reference = run()
     return fast, reference
 
