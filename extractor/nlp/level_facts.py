@@ -417,8 +417,11 @@ _SPOKEN_CORRECTION = re.compile(
 )
 
 
+# '... right C seven T one no wait comma that was the left comma left C seven T one': dictated
+# punctuation ('comma') may sit between the cue and the side said in its place
 _CORRECTED_LATER = re.compile(
-    r"[^.\n]{0,60}?\b(?:correction|scratch\s+that|strike\s+that)\b[,\s]{1,4}(?:that\s+should\s+(?:read|be)\s+|I\s+mean\s+)?"
+    r"[^.\n]{0,60}?\b(?:correction|scratch\s+that|strike\s+that|no\s+wait)\b[,\s]{1,4}(?:comma\s+)?"
+    r"(?:that\s+should\s+(?:read|be)\s+|I\s+mean\s+|that\s+was\s+(?:the\s+)?)?"
     r"(?:left|right|bilateral)\b|[^.\n]{0,60}?\bthat\s+should\s+(?:read|be)\s+(?:left|right|bilateral)\b",
     re.I,
 )
