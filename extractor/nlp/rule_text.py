@@ -18,7 +18,8 @@ ultrasound probe's model ('probe (L15-4)') as blanks, an OCR'd card's letters wh
 the digits ('2O25', 'LS-S1': ``ocr_digits``), a level in continental notation ('L IV/V',
 'Th12/L1', 'LWK 4/5') as the level rules know it (``continental_levels``), a level dictated by
 ordinal and place ('the joint below the twelfth thoracic vertebra') as a level (``ordinal_anatomy``),
-an HL7 message's segments as 'label: value' lines (``hl7_fields``), every dash as '-', every blank
+an HL7 message's segments as 'label: value' lines (``hl7_fields``), Markdown's emphasis, code,
+heading and block-quote marks as blanks (``markdown_marks``), every dash as '-', every blank
 as a space and every arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10') as '\u2192': the same
 length, so every offset found in it is an offset into the note, and evidence is still cut from the
 note itself.
@@ -31,6 +32,7 @@ from functools import lru_cache
 
 from .continental_levels import continental_levels
 from .hl7_fields import hl7_fields
+from .markdown_marks import markdown_marks
 from .ocr_digits import ocr_digits
 from .ordinal_anatomy import ordinal_anatomy
 
@@ -237,6 +239,7 @@ def rule_text(text: str) -> str:
     text = continental_levels(text)
     text = ordinal_anatomy(text)
     text = hl7_fields(text)
+    text = markdown_marks(text)
     if "&" in text or "<" in text:
         text = _MARKUP.sub(_markup_blank, text)
         if "</" in text:
