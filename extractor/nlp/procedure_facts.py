@@ -24,7 +24,15 @@ from .note_facts import TODAY_WORD, UNTICKED_BOX
 from .note_view import Mention, NoteView, evidence_of
 from .rule_text import rule_text
 from .spine_parts import names_only_other_part, parts_done, parts_of_levels
-from .table_sides import in_level_row, row_marked_not_done, table_side, ticked_row, unticked_row
+from .table_sides import (
+    grid_header_levels,
+    in_level_row,
+    in_side_row_grid,
+    row_marked_not_done,
+    table_side,
+    ticked_row,
+    unticked_row,
+)
 
 _SESSION_MARK = r"(?:#\s*[:=]?\s*|no\.?[ \t]*|number[ \t]*:?[ \t]*|block[ \t]+|session[ \t]+|\bdx)"
 """What numbers a session: '#2', '# = 2' (a key=value log), 'no. 2', 'number 2', 'block 2', 'dx2'."""
@@ -1072,7 +1080,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     not_done = [n for n in view.of("NOT_DONE_LEVEL") if n.today]
     phrases = [
         m
-        for m in view.of("LEVEL_PHRASE", "LEVEL_WORD", "NERVE_TON")
+        for found in view.of("LEVEL_PHRASE", "LEVEL_WORD", "NERVE_TON")
+        for m in grid_header_levels(view, found)
         if m.today
         and (not m.negated or ticked_row(view, m))
         and not _struck_out(view, m.sent)
@@ -1122,7 +1131,9 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     for phrase in facet_phrases:
         # (a grid row's ticks outrank a side its comment names: 'C7-T1   ✓   right side non-tender')
         written = sides_by_phrase.get(phrase.index)
-        if (not written or ticked_row(view, phrase)) and (side := table_side(view, phrase)) is not None:
+        if (not written or ticked_row(view, phrase) or in_side_row_grid(view, phrase)) and (
+            side := table_side(view, phrase)
+        ) is not None:
             sides_by_phrase[phrase.index] = [side]
     facet_phrases = _resided_levels(view, facet_phrases, sides_by_phrase)
     extras = [m for m in view.of("SACRAL_ALA") if m.today]

@@ -12,6 +12,7 @@ import re
 
 from .note_view import Mention, NoteView
 from .sentences import in_table_row
+from .side_row_grid import level_cells, side_marks
 
 _RULE_LINE = re.compile(r"[-=+|][-=+| \t]*$")  # '|---|---|', '---------+--------'
 _SIDE_HEADER = re.compile(r"(?i)^(?:sides?|laterality|lat\.?)$")
@@ -22,7 +23,8 @@ _TICKS = "\u2713\u2714\u2611\u2612\u2705"  # ✓ ✔ ☑ ☒ ✅
 _CHECKED = re.compile(
     rf"(?i)^\[\s*[x\u2713]\s*\]$|^[x{_TICKS}]$|^[0-9]{{0,2}}\.?[0-9]{{1,2}}[ \t]?(?:ml|cc)$"
 )
-_GRID_CHECKED = re.compile(rf"(?i)^(?:y|yes|[x{_TICKS}])$|^\[\s*[x\u2713]\s*\]$")  # 'Y', 'X', '[✓]', '☑'
+# 'Y', 'X', '+', '[✓]', '☑'
+_GRID_CHECKED = re.compile(rf"(?i)^(?:y|yes|\+|[x{_TICKS}])$|^\[\s*[x\u2713]\s*\]$")
 # a box left empty: that side of that row was not done ('L2-L3   ☐   ☐' under 'Right   Left')
 _UNCHECKED = re.compile(r"(?i)^(?:\u2610|\[\s?\]|\(\s?\)|n|no|-{1,2}|\*{3})$")  # '***': a blank field
 _GRID_GAP = re.compile(r"[ \t]{2,}|\t")
@@ -150,7 +152,7 @@ def _grid_side(view: NoteView, phrase: Mention, row_start: int, row_end: int) ->
     Y/N (or X) cell per side, under a header row that names the 'Left' and 'Right' columns."""
     row = _grid_row(view.text, phrase, row_start, row_end)
     if row is None:
-        return _grid_side_column(view, phrase)
+        return _grid_side_column(view, phrase) or _side_row_grid_side(view, phrase)
     checked = {side: span for side, span in row.items() if _GRID_CHECKED.match(view.text[span[0] : span[1]])}
     if len(checked) == 2:
         spans = checked.values()
@@ -244,7 +246,7 @@ def unticked_row(view: NoteView, phrase: Mention) -> bool:
     else:
         row = _grid_row(text, phrase, row_start, row_end)
         if row is None:
-            return False
+            return side_marks(text, phrase.start, phrase.end) == {}  # 'R  -  o' / 'L  -  -' under it
         return all(_UNCHECKED.match(text[a:b]) for a, b in row.values())
     return len(spans) == 2 and all(_UNCHECKED.match(text[a:b]) for a, b in spans)
 
@@ -365,3 +367,45 @@ def _grid_side_column(view: NoteView, phrase: Mention) -> Mention | None:
     span = under[0]
     value = _cell_side(view.text[span[0] : span[1]])
     return _side_mention(view, phrase, value, span) if value else None
+
+
+def _side_row_grid_side(view: NoteView, phrase: Mention) -> Mention | None:
+    """A level in the header of a grid with a row per side ('       L3/4  L4/5' over
+    'R       x     x' and 'L       -     x'): the sides whose rows mark it."""
+    marks = side_marks(view.text, phrase.start, phrase.end)
+    if not marks:
+        return None
+    if len(marks) == 2:
+        spans = marks.values()
+        return _side_mention(view, phrase, "bilateral", (min(a for a, _ in spans), max(b for _, b in spans)))
+    ((value, span),) = marks.items()
+    return _side_mention(view, phrase, value, span)
+
+
+_SPLIT_INDEX = 10_000_000
+"""Where the indexes of a grid header's per-column levels start (above any mention's own)."""
+
+
+def grid_header_levels(view: NoteView, phrase: Mention) -> list[Mention]:
+    """``phrase`` as one level per column when it is the header of a grid with a row per side
+    ('L3/4  L4/5  L5/S1' over 'R  x  x  x' and 'L  -  x  -'): each column has sides of its own."""
+    cells = level_cells(view.text, phrase.start, phrase.end)
+    if len(cells) < 2:
+        return [phrase]
+    return [
+        Mention(
+            **{
+                **phrase.__dict__,
+                "index": _SPLIT_INDEX + 64 * phrase.index + k,
+                "start": a,
+                "end": b,
+                "text": view.text[a:b],
+            }
+        )
+        for k, (a, b) in enumerate(cells[:64])
+    ]
+
+
+def in_side_row_grid(view: NoteView, phrase: Mention) -> bool:
+    """``phrase`` is one column of a grid with a row per side: the rows' marks give its sides."""
+    return side_marks(view.text, phrase.start, phrase.end) is not None
