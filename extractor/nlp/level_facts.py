@@ -505,6 +505,33 @@ def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
     return best[1] if best else None
 
 
+_BARE_VERTEBRA = re.compile(r"[CTL](?:1[0-2]|[1-9])\Z")
+_CAPTION_LINES = 5
+"""Lines above a grid cell searched for the grid's caption (a blank line ends the search)."""
+
+
+def _under_nerve_caption(view: NoteView, phrase: Mention) -> bool:
+    """A bare vertebra opening a grid row or heading a grid column ('T11     x    x' or '      C4
+    C5   C6' under 'Tgts (MB):'): the grid lists nerves when its caption names them."""
+    text = view.text
+    if not _BARE_VERTEBRA.match(phrase.text):
+        return False
+    end = text.rfind("\n", 0, phrase.start)
+    if text[end + 1 : phrase.start].strip() and text[phrase.start - 2 : phrase.start] != "  ":
+        return False  # neither the first cell of its line nor a column set apart by blanks
+    cues = view.of("NERVE_CUE", "NERVE_DR")
+    for _ in range(_CAPTION_LINES):
+        if end <= 0:
+            return False
+        start = text.rfind("\n", 0, end) + 1
+        if not text[start:end].strip():
+            return False
+        if any(start <= cue.start < end for cue in cues):
+            return True
+        end = start - 1
+    return False
+
+
 def follow_nerve_lists(view: NoteView, readings: list[PhraseReading]) -> list[PhraseReading]:
     """'on the right we blocked the T5, T6 and T7 medial branches, and on the left T6 and T7':
     bare vertebrae in the sentence of a nerve list are nerves too."""
@@ -546,6 +573,8 @@ def read_phrase(
         and _LETTERED_SLASH_CHAIN.fullmatch(phrase.text)
         and _NERVE_PROCEDURE_AFTER.match(view.text, phrase.end, phrase.end + 12)
     ):
+        mode = "nerve"
+    if mode is None and _under_nerve_caption(view, phrase):
         mode = "nerve"
     if mode is None:
         mode = default_mode or phrase.meta.get("read_as")
