@@ -1159,6 +1159,11 @@ def history_paragraph_ends(text: str, sections: list[dict]) -> list[dict]:
     return out
 
 
+def _opens_quote(line: str) -> bool:
+    """``line`` opens a quotation it does not close."""
+    return line.count('"') % 2 == 1 or line.count("\u201c") > line.count("\u201d")
+
+
 def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
     """A header with its content on the same line ('Hx: 1st MBB gave 85%') covers only that
     line when the next line starts a new statement; the rest is untitled (coded) text."""
@@ -1205,8 +1210,8 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
         bulleted = _LIST_MARK.match(text[section["start"] : section["header_end"]].lstrip()) is not None
         if not bulleted and (not stripped or wrapped or _LIST_MARK.match(stripped)):
             continue  # (a bulleted field, '* Hx: ...', always ends with its line)
-        if section["role"] in _NOT_TODAY_ROLES and _SUB_LABEL.match(stripped):
-            continue
+        if section["role"] in _NOT_TODAY_ROLES and (_SUB_LABEL.match(stripped) or _opens_quote(header_line)):
+            continue  # ('COMPARISON: MRI 10/20/2025: "T11-12: mild ...' quotes the report over lines)
         if section["role"] in _NOT_TODAY_ROLES | {"plan"} and _indented_under(
             text, section["start"], next_line
         ):
