@@ -155,6 +155,7 @@ def _facet_kind_mentions(view: NoteView) -> list[Mention]:
         and not (m.sent in reason_sentences and m.meta["kind"] == "rf_ablation_thermal")
         and not (m.sent in sacroiliac_sentences and m.meta["kind"] == "intra_articular")
         and not row_marked_not_done(view, m)
+        and not _struck_out(view, m.sent)  # ('... block number two period strike the last sentence')
     ]
     # 'PLANNED: first diagnostic medial branch block ...' over 'PERFORMED: ... intra-articular
     # facet joint injection ... converted from the planned medial branch block': a kind named only
