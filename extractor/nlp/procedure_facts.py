@@ -815,6 +815,43 @@ _NEVER_BEGAN = re.compile(
 )
 
 
+# the session went on with another procedure: 'pt elected a bedside intra-articular injection',
+# 'The procedure was converted: ...', '... the SI joint instead'
+_DONE_INSTEAD = re.compile(r"(?i)\b(?:instead|elected|opted|chose|converted)\b")
+_CLAUSE_MARK = re.compile(r"[,;:()]")
+
+
+def _kinds_done_instead(view: NoteView, kinds: list[Mention], cues: list[Evidence]) -> list[Mention]:
+    """'RF NOT STARTED: the C-arm failed ...' then '... pt elected a bedside intra-articular facet
+    injection ..., RF to be rescheduled': each stop names the kinds it stopped (those in its
+    clause); where the note says another was done instead, today's kinds of another sort, named
+    outside the planned line, were done. [] when a stop names no kind (the whole session was
+    called off)."""
+    if not any(_DONE_INSTEAD.search(view.sentence_text(k.sent)) for k in kinds):
+        return []
+    stopped: set[str] = set()
+    aborted = {m.start: m for m in view.of("ABORTED")}
+    for cue in cues:
+        mention = aborted.get(cue.start)
+        if mention is None:
+            return []
+        start, end = view.sentence_bounds(mention.sent)
+        marks = [m.start() for m in _CLAUSE_MARK.finditer(view.text, start, end)]
+        low = max([m for m in marks if m < cue.start], default=start)
+        high = min([m for m in marks if m >= cue.end], default=end)
+        named = [k for k in view.in_sentence(mention.sent, "KIND") if low <= k.start and k.end <= high]
+        if not named:
+            return []
+        stopped.update(k.meta.get("kind", "") for k in named)
+    return [
+        k
+        for k in kinds
+        if k.meta["kind"] not in stopped
+        and not _in_planned_line(view, k)
+        and k.meta.get("specificity", 0) >= 2
+    ]
+
+
 def _side_less_after_sided(removals: list[Removal]) -> list[Removal]:
     """'L L4-5 NOT injected' and later '(L side still sore, L4-5 not done)': a joint said not done
     without a side, where another such statement says which side of it was not done, is that side."""
@@ -1111,6 +1148,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
 
     corrected_side = _corrected_side(view)
     status, removals, abort_evidence = _abort(view, corrected_side)
+    if status == "cancelled" and (others := _kinds_done_instead(view, facet_kinds, abort_evidence)):
+        facet_kinds, status, abort_evidence = others, "completed", []
     if not facet_kinds and not other_kinds:
         facet_kinds = _implied_block(view, facet_phrases)
     specific = [
