@@ -219,6 +219,9 @@ def _nearest_kind(view: NoteView, phrase: Mention, kinds: list[Mention]) -> Ment
     return min(pool, key=lambda k: abs(k.start - phrase.start))
 
 
+_FAHRENHEIT = re.compile(r"[0-9°\s]F\b|Fahrenheit")
+
+
 def _temperature(view: NoteView) -> tuple[float | None, list[Evidence]]:
     values = []
     lesioned: dict[int, bool] = {}  # one search per sentence, however many temperatures it holds
@@ -230,7 +233,10 @@ def _temperature(view: NoteView) -> tuple[float | None, list[Evidence]]:
             continue
         digits = re.match(r"\d+", view.rule_text()[m.start : m.end])  # ('eight zero degrees')
         if digits:
-            values.append((float(digits.group()), m))
+            value = float(digits.group())
+            if _FAHRENHEIT.search(m.text):
+                value = round((value - 32) * 5 / 9)  # ('176 F x 90 s': a generator set in Fahrenheit)
+            values.append((value, m))
             continue
         words = re.findall(r"[a-z]+", m.text.lower())
         total = sum(_NUMBER_WORDS.get(w, 0) for w in words[:2])
