@@ -992,6 +992,21 @@ _STRIKE_LAST = re.compile(
 )
 
 
+# a checklist line left unticked: '- [ ] C2-C3 / TON', '☐ L5-S1'
+_UNTICKED_LINE = re.compile(r"[ \t]{0,8}(?:[-*+][ \t]{1,3})?(?:\[[ \t]?\]|\u2610|\u25a1)")
+
+
+_TICKED_BOX = re.compile(r"\[[ \t]?[xX\u2713\u2714][ \t]?\]|[\u2611\u2612\u2705]")
+
+
+def _on_unticked_line(view: NoteView, mention: Mention) -> bool:
+    """``mention`` sits on a checklist line whose box is left empty: nothing on it was done."""
+    line_start = view.text.rfind("\n", 0, mention.start) + 1
+    return _UNTICKED_LINE.match(view.text, line_start, mention.start) is not None and not _TICKED_BOX.search(
+        view.text, line_start, mention.start
+    )  # ('[ ] L3-4   [x] L4-5': the ticked box before it is its own)
+
+
 def _struck_out(view: NoteView, sent: int) -> bool:
     """A sentence the next one takes back by a dictated editing command."""
     if sent + 1 >= len(view.sentences):
@@ -1129,6 +1144,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         if m.today
         and (not m.negated or ticked_row(view, m))
         and not _struck_out(view, m.sent)
+        and not _on_unticked_line(view, m)
         and not unticked_row(view, m)
         and not row_marked_not_done(view, m)
         and not any(n.start <= m.start and m.end <= n.end for n in not_done)  # ('Left L4-5 not completed.')
