@@ -322,13 +322,36 @@ def _cells_under(row_start: int, cells: list[tuple[int, int]], columns: list[int
 _VOIDED_ROW = re.compile(r"(?i)\(\s*voided\s*\)|\bvoided\b|\bnot\s+(?:performed|done)\b")
 
 
-def _voided_row(text: str, phrase: Mention) -> bool:
-    """``phrase`` begins a '|' row that says it was voided or not performed."""
+def _voided_row(view: NoteView, phrase: Mention) -> bool:
+    """``phrase`` is on a '|' row a level opens that says it was voided or not performed, or
+    whose side is the template's placeholder (the row's nerves too: '| L5-S1 | _Select side_ |
+    L4 MB + L5 dorsal ramus |')."""
+    text = view.rule_text()  # ('| _not done_ |': an underscore is no word boundary)
     start, end = _line_bounds(text, phrase.start)
     line = text[start:end]
-    if line.count("|") < 2 or text[start : phrase.start].strip():
+    if line.count("|") < 2 or (
+        text[start : phrase.start].strip(" \t|") and not in_level_row(view, phrase.start)
+    ):
         return False
-    return _VOIDED_ROW.search(line) is not None
+    return _VOIDED_ROW.search(line) is not None or _placeholder_side(text, phrase, start, end)
+
+
+# a template's side cell never filled in ('| L5-S1 | _Select side_ | ... | _n/a_ |')
+_PLACEHOLDER = re.compile(r"(?i)select\b[^|]{0,20}$|\[[ \t]*side[ \t]*\]$")
+
+
+def _placeholder_side(text: str, phrase: Mention, start: int, end: int) -> bool:
+    """The '|' row ``phrase`` opens leaves its 'Side' cell as the template's placeholder."""
+    header = _header_cells(text, start)
+    if header is None:
+        return False
+    column = next((i for i, c in enumerate(header) if _SIDE_HEADER.match(c)), None)
+    cells = _cells(text, start, end)
+    return (
+        column is not None
+        and column < len(cells)
+        and _PLACEHOLDER.match(text[slice(*cells[column])]) is not None
+    )
 
 
 def in_level_row(view: NoteView, offset: int) -> bool:
@@ -337,7 +360,7 @@ def in_level_row(view: NoteView, offset: int) -> bool:
     start, end = _line_bounds(view.text, offset)
     if view.text.count("|", start, end) < 2:
         return False
-    lead = start + len(view.text[start:offset]) - len(view.text[start:offset].lstrip())
+    lead = start + len(view.text[start:offset]) - len(view.text[start:offset].lstrip(" \t|"))
     return any(p.start == lead for p in view.of("LEVEL_PHRASE"))
 
 
@@ -345,7 +368,7 @@ def row_marked_not_done(view: NoteView, phrase: Mention) -> bool:
     """``phrase`` sits in a grid row whose 'Performed' column says N ('L4-5 MBB   B   MB L3/L4
     ...   N' under '... Performed'), or in a '|' row that says '(voided)' or 'NOT PERFORMED':
     a level the template lists, not done today."""
-    if _voided_row(view.text, phrase):
+    if _voided_row(view, phrase):
         return True
     row = _row_under(view.text, phrase)
     if row is None:
