@@ -332,6 +332,7 @@ _FIELD_TAKEN_BACK = re.compile(
     r"(?i)\bno\s+(?:IV\s+)?sedation\s+(?:was\s+)?(?:given|administered|used)\b"
     r"|\b(?:defaulted|order\s+set|template\s+default)\b"
 )
+_OPENS_WITH_RETRACTION = re.compile(r"(?i)\W{0,3}(?:(?:scratch|strike|delete)[ \t]+that|correction)\b")
 _LEVEL_WORDS = {
     "moderate": "moderate", "conscious": "moderate", "iv": "moderate", "intravenous": "moderate",
     "mac": "mac", "general": "general",
@@ -367,6 +368,13 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
             kept = [m for m in found.get(denied, []) if m.start > denial.start]
             if denied in found and not kept:
                 del found[denied]
+        elif _OPENS_WITH_RETRACTION.match(view.sentence_text(denial.sent)):
+            # '... one milligram of Versed IV was given period scratch that comma no sedation was
+            # given': the dictated retraction takes back what the sentence before it said
+            for stated in ("moderate", "mac", "general", "local_only"):
+                kept = [m for m in found.get(stated, []) if m.start > denial.start]
+                if stated in found and not kept:
+                    del found[stated]
         elif _FIELD_TAKEN_BACK.search(view.sentence_text(denial.sent)):
             # 'Sedation: Moderate (conscious)' above, then 'Physician comment: Sedation field
             # defaulted from the order set - NO sedation given': the field's answer is taken back

@@ -1190,7 +1190,8 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
         wrapped = (
             len(header_line) >= _NEWLINE_JOIN_MIN_LINE
             and (
-                not header_line.rstrip().endswith((".", ":", ";", "!", "?"))
+                # (a dictated '... period new paragraph' ends its line as a stop does)
+                not header_line.rstrip().endswith((".", ":", ";", "!", "?", "new paragraph"))
                 # '... Block #1 on 03/30 with lidocaine:' / 'patient reports roughly 70% relief'
                 or (header_line.rstrip().endswith(":") and stripped[:1].islower())
             )
