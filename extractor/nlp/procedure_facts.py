@@ -768,15 +768,24 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
         if not stated and in_clause and (row_side := table_side(view, in_clause[0])) is not None:
             stated = sides = [row_side]  # '| L4-L5 | L | ... | NO - aborted': the row's side
         # ('... and no lesioning was performed on the left side', '... and no left-sided needle was placed')
-        declared = [s for s in stated if _LEVEL_NOT_DONE_AFTER.match(view.text, s.end, s.end + 40)] or [
+        level_not_done = [s for s in stated if _LEVEL_NOT_DONE_AFTER.match(view.text, s.end, s.end + 40)]
+        side_not_done = [
             s
             for s in sides
             if _SIDE_NOT_DONE.search(view.text[max(0, s.start - 60) : s.start])
             or _NO_BEFORE.search(view.text[max(0, s.start - 12) : s.start])
         ]
+        declared = level_not_done or side_not_done
         if declared:
             # 'Given the vasovagal episode, ..., and no lesioning was performed on the left side'
             removals.append(Removal(declared[0].value, joints or None))
+            # '... (so right L4-5 not done), and no left-sided cannulae were placed': the other
+            # side, said not done with no level of its own, was not done at all
+            removals += [
+                Removal(s.value, None)
+                for s in side_not_done
+                if level_not_done and s.value != declared[0].value and s.value in ("left", "right")
+            ]
         elif sides:
             nearest = min(sides, key=lambda s: abs(s.start - cue.start))
             between = view.text[min(nearest.end, cue.end) : max(nearest.start, cue.start)]
