@@ -676,6 +676,11 @@ def _clause(view: NoteView, cue: Mention) -> tuple[int, int]:
 _SIDES_OF = {"left": {"left"}, "right": {"right"}, "bilateral": {"left", "right"}}
 
 
+_PLANNED_BOTH = re.compile(
+    r"(?i)\bplanned[ \t]+(?:as[ \t]+)?(?:bilateral(?:ly)?|bilat|on[ \t]+both[ \t]+sides)\b"
+)
+
+
 def _title_sides(view: NoteView) -> set[str]:
     """The sides the title names ('Procedure: ... diagnostic #1, right'): left/right, both for
     bilateral; empty when the title names none."""
@@ -812,6 +817,8 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
     removals = [r for r in removals if r.joints or r.side not in specific]
     # ('Correction: all needles were on the right ... not done on the left')
     planned = _title_sides(view) if corrected is None else _SIDES_OF.get(corrected, set())
+    if corrected is None and _PLANNED_BOTH.search(view.text):
+        planned = {"left", "right"}  # 'RIGHT L3-4 AND L4-5 (PLANNED BILATERAL; LEFT SIDE NOT PERFORMED)'
     if planned and removals and all(r.side is not None and r.side not in planned for r in removals):
         return "completed", removals, []  # a right-sided block's 'nothing was done on the left'
     evidence = evidence_of(cues)
