@@ -28,7 +28,7 @@ _PRIOR_CONTEXT = re.compile(
     re.I,
 )
 TODAY_CONTEXT = re.compile(
-    r"\b(?:pre(?:-|\s)?(?:procedure|procedural)|post(?:-|\s)?(?:procedure|procedural|op|injection|block)|after\s+(?:the\s+)?(?:procedure|injection|block)s?\s*(?:today)?|"
+    r"\b(?:pre(?:-|\s)?(?:procedure|procedural)|post(?:-|\s)?(?:procedure|procedural|op|injection|block)|(?:after|before)\s+(?:the\s+)?(?:procedure|injection|block)s?\s*(?:today)?|"
     r"minutes|today|immediately|at\s+discharge|in\s+recovery|recovery\s+area|this\s+(?:block|procedure)|"
     r"this\s+morning|on\s+arrival|in\s+the\s+procedure\s+(?:unit|suite|room)|pre-?(?:block|injection)\s+pain)\b",
     re.I,
