@@ -18,7 +18,8 @@ import re
 _GAP = re.compile(r"[ \t]{2,}|\t")
 _RIGHT = re.compile(r"(?i)(?:r|rt|right)\Z")
 _LEFT = re.compile(r"(?i)(?:l|lt|left)\Z")
-_DONE_MARK = re.compile("(?i)(?:x|y|yes|\\+|[\u2713\u2714\u2611\u2705]|\\[[ \t]?[x\u2713][ \t]?\\])\\Z")
+# a mark that says done: 'x', 'Y', '+', a tick ('✓', '☑', '☒') or a ticked box ('[x]', '[✓]')
+DONE_MARK = re.compile("(?i)(?:y|yes|\\+|[x\u2713\u2714\u2611\u2612\u2705]|\\[\\s*[x\u2713]\\s*\\])\\Z")
 # 'x = MBB done', 'o = planned not done', 'C = cooled RF': one mark, '=', what it means
 _LEGEND_ENTRY = re.compile(
     r"(?<!\S)(\S{1,3})[ \t]?=[ \t]?(\S(?:[^=\n]*?\S)?)(?=[ \t]{2,}\S{1,3}[ \t]?=|[ \t]*$)"
@@ -111,7 +112,7 @@ def side_marks(text: str, start: int, end: int) -> dict[str, tuple[int, int]] | 
         if len(under) != 1:
             continue
         mark = text[row_start + under[0][0] : row_start + under[0][1]]
-        if legend[mark] if mark in legend else _DONE_MARK.match(mark) is not None:
+        if legend[mark] if mark in legend else DONE_MARK.match(mark) is not None:
             done[side] = (row_start + under[0][0], row_start + under[0][1])
     return done
 

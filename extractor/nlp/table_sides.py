@@ -12,7 +12,7 @@ import re
 
 from .note_view import Mention, NoteView
 from .sentences import in_table_row
-from .side_row_grid import level_cells, side_marks
+from .side_row_grid import DONE_MARK, level_cells, side_marks
 
 _RULE_LINE = re.compile(r"[-=+|][-=+| \t]*$")  # '|---|---|', '---------+--------'
 _SIDE_HEADER = re.compile(r"(?i)^(?:sides?|laterality|lat\.?)$")
@@ -23,8 +23,7 @@ _TICKS = "\u2713\u2714\u2611\u2612\u2705"  # ✓ ✔ ☑ ☒ ✅
 _CHECKED = re.compile(
     rf"(?i)^\[\s*[x\u2713]\s*\]$|^[x{_TICKS}]$|^[0-9]{{0,2}}\.?[0-9]{{1,2}}[ \t]?(?:ml|cc)$"
 )
-# 'Y', 'X', '+', '[✓]', '☑'
-_GRID_CHECKED = re.compile(rf"(?i)^(?:y|yes|\+|[x{_TICKS}])$|^\[\s*[x\u2713]\s*\]$")
+_GRID_CHECKED = DONE_MARK  # 'Y', 'X', '+', '[✓]', '☑'
 # a box left empty: that side of that row was not done ('L2-L3   ☐   ☐' under 'Right   Left')
 _UNCHECKED = re.compile(r"(?i)^(?:\u2610|\[\s?\]|\(\s?\)|n|no|-{1,2}|\*{3})$")  # '***': a blank field
 _GRID_GAP = re.compile(r"[ \t]{2,}|\t")
@@ -154,11 +153,16 @@ def _grid_side(view: NoteView, phrase: Mention, row_start: int, row_end: int) ->
     if row is None:
         return _grid_side_column(view, phrase) or _side_row_grid_side(view, phrase)
     checked = {side: span for side, span in row.items() if _GRID_CHECKED.match(view.text[span[0] : span[1]])}
-    if len(checked) == 2:
-        spans = checked.values()
+    return _marked_side(view, phrase, checked)
+
+
+def _marked_side(view: NoteView, phrase: Mention, marked: dict[str, tuple[int, int]]) -> Mention | None:
+    """The side the marked cells (side -> span) give: both sides, one, or None when none is."""
+    if len(marked) == 2:
+        spans = marked.values()
         return _side_mention(view, phrase, "bilateral", (min(a for a, _ in spans), max(b for _, b in spans)))
-    if len(checked) == 1:
-        ((value, span),) = checked.items()
+    if len(marked) == 1:
+        ((value, span),) = marked.items()
         return _side_mention(view, phrase, value, span)
     return None
 
@@ -395,14 +399,7 @@ def _grid_side_column(view: NoteView, phrase: Mention) -> Mention | None:
 def _side_row_grid_side(view: NoteView, phrase: Mention) -> Mention | None:
     """A level in the header of a grid with a row per side ('       L3/4  L4/5' over
     'R       x     x' and 'L       -     x'): the sides whose rows mark it."""
-    marks = side_marks(view.text, phrase.start, phrase.end)
-    if not marks:
-        return None
-    if len(marks) == 2:
-        spans = marks.values()
-        return _side_mention(view, phrase, "bilateral", (min(a for a, _ in spans), max(b for _, b in spans)))
-    ((value, span),) = marks.items()
-    return _side_mention(view, phrase, value, span)
+    return _marked_side(view, phrase, side_marks(view.text, phrase.start, phrase.end) or {})
 
 
 _SPLIT_INDEX = 10_000_000
