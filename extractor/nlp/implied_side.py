@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .note_view import TODAY_ROLES, NoteView
+from .note_view import TODAY_ROLES, Mention, NoteView
 
 # today's procedure points at a side it does not name
 _BY_REFERENCE = re.compile(
@@ -27,6 +27,12 @@ _MARKER = re.compile(r"[\"\u201c]([RL])[\"\u201d]\s+(?:lead\s+)?(?:marker|tag)\b
 # 'Patient denies any pain on the left': the side without pain
 _NO_PAIN_BEFORE = re.compile(
     r"(?i)\b(?:denies|denied|no|without)\s+(?:any\s+)?(?:pain|symptoms?)\s+(?:on|in|over|at)\s+(?:the\s+)?\Z"
+)
+# 'The right side is asymptomatic', 'left side quiet', 'The left has never bothered him': the side
+# without pain
+_QUIET_AFTER = re.compile(
+    r"(?i)[ \t]{0,2}(?:side[ \t]+)?(?:is[ \t]+|was[ \t]+|has[ \t]+(?:always[ \t]+)?)?"
+    r"(?:asymptomatic|quiet|pain-?free|not[ \t]+painful|never[ \t\n]+(?:bothered|hurt))\b"
 )
 _HISTORY_ROLES = frozenset({"history", "indication", "exam", "diagnosis"})
 
@@ -46,6 +52,19 @@ def referenced_side(view: NoteView) -> str | None:
     markers = {m.group(1) for m in _MARKER.finditer(text)}
     if len(markers) == 1:
         return "right" if markers == {"R"} else "left"
+    # 'Right-sided low back pain, the painful side, for 4 years; left side quiet.': the sentence
+    # that names the painful side defines it
+    defining = {view.sentence_at(m.start()) for m in _BY_REFERENCE.finditer(text)}
+    defined = {
+        m.value
+        for m in view.of("SIDE")
+        if view.sentence_bounds(m.sent) in defining
+        and m.value in ("left", "right")
+        and not m.negated
+        and _pained(text, m)
+    }
+    if len(defined) == 1:
+        return defined.pop()
     values = {
         m.value
         for m in view.of("SIDE")
@@ -53,6 +72,13 @@ def referenced_side(view: NoteView) -> str | None:
         and not m.negated
         and not m.hypothetical
         and (m.role in _HISTORY_ROLES or (same_as_before is not None and m.historical))
-        and not _NO_PAIN_BEFORE.search(text, max(0, m.start - 40), m.start)
+        and _pained(text, m)
     }
     return values.pop() if len(values) == 1 else None
+
+
+def _pained(text: str, side: Mention) -> bool:
+    """The side is not said to be without pain ('no pain on the left', 'left side quiet')."""
+    return not _NO_PAIN_BEFORE.search(text, max(0, side.start - 40), side.start) and not _QUIET_AFTER.match(
+        text, side.end, side.end + 40
+    )
