@@ -61,7 +61,7 @@ def referenced_side(view: NoteView) -> str | None:
         if view.sentence_bounds(m.sent) in defining
         and m.value in ("left", "right")
         and not m.negated
-        and _pained(text, m)
+        and not without_pain(text, m)
     }
     if len(defined) == 1:
         return defined.pop()
@@ -72,13 +72,14 @@ def referenced_side(view: NoteView) -> str | None:
         and not m.negated
         and not m.hypothetical
         and (m.role in _HISTORY_ROLES or (same_as_before is not None and m.historical))
-        and _pained(text, m)
+        and not without_pain(text, m)
     }
     return values.pop() if len(values) == 1 else None
 
 
-def _pained(text: str, side: Mention) -> bool:
-    """The side is not said to be without pain ('no pain on the left', 'left side quiet')."""
-    return not _NO_PAIN_BEFORE.search(text, max(0, side.start - 40), side.start) and not _QUIET_AFTER.match(
-        text, side.end, side.end + 40
+def without_pain(text: str, side: Mention) -> bool:
+    """The side is said to be without pain ('no pain on the left', 'left side quiet')."""
+    return bool(
+        _NO_PAIN_BEFORE.search(text, max(0, side.start - 40), side.start)
+        or _QUIET_AFTER.match(text, side.end, side.end + 40)
     )

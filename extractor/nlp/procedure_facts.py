@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import FACET_KINDS, Evidence, JointFact, LevelDiscrepancy, Procedure
-from .implied_side import referenced_side
+from .implied_side import referenced_side, without_pain
 from .kind_choice import KindGroup, group_phrases
 from .level_facts import (
     Discrepancy,
@@ -914,11 +914,16 @@ _SIDE_FIELD = re.compile(r"^\W*(?:sides?|laterality)\s*[:\-]", re.I)
 
 
 def _stated_sides(view: NoteView) -> list[Mention]:
-    """Today's sides of the procedure itself (not negated, not of a finding or another site)."""
+    """Today's sides of the procedure itself (not negated, not of a finding or another site, not
+    a side said to be without pain)."""
     return [
         m
         for m in view.of("SIDE")
-        if m.today and not m.negated and "FINDING" not in m.status and "OTHER_SITE" not in m.status
+        if m.today
+        and not m.negated
+        and "FINDING" not in m.status
+        and "OTHER_SITE" not in m.status
+        and not without_pain(view.text, m)  # ('Right-sided low back pain ...; left side quiet.')
     ]
 
 
