@@ -19,10 +19,11 @@ the digits ('2O25', 'LS-S1': ``ocr_digits``), a level in continental notation ('
 'Th12/L1', 'LWK 4/5') as the level rules know it (``continental_levels``), a level dictated by
 ordinal and place ('the joint below the twelfth thoracic vertebra') as a level (``ordinal_anatomy``),
 an HL7 message's segments as 'label: value' lines (``hl7_fields``), Markdown's emphasis, code,
-heading and block-quote marks as blanks (``markdown_marks``), every dash as '-', every blank
-as a space and every arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10') as '\u2192': the same
-length, so every offset found in it is an offset into the note, and evidence is still cut from the
-note itself.
+heading and block-quote marks as blanks (``markdown_marks``), a bilingual dictation's Spanish
+sides, scores, percents, temperatures and levels as English (``spanish_words``), every dash as
+'-', every blank as a space and every arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10') as
+'\u2192': the same length, so every offset found in it is an offset into the note, and evidence is
+still cut from the note itself.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from .hl7_fields import hl7_fields
 from .markdown_marks import markdown_marks
 from .ocr_digits import ocr_digits
 from .ordinal_anatomy import ordinal_anatomy
+from .spanish_words import spanish_words
 
 _SPOKEN_COMMA = re.compile(r"(?<=\w) comma\b(?=[ \t])")
 _SPOKEN_PERIOD = re.compile(r"(?<=\w) period(?=\.)")
@@ -240,6 +242,7 @@ def rule_text(text: str) -> str:
     text = ordinal_anatomy(text)
     text = hl7_fields(text)
     text = markdown_marks(text)
+    text = spanish_words(text)
     if "&" in text or "<" in text:
         text = _MARKUP.sub(_markup_blank, text)
         if "</" in text:
