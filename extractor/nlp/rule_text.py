@@ -18,7 +18,8 @@ ultrasound probe's model ('probe (L15-4)') as blanks, an OCR'd card's letters wh
 the digits ('2O25', 'LS-S1': ``ocr_digits``), a level in continental notation ('L IV/V',
 'Th12/L1', 'LWK 4/5') as the level rules know it (``continental_levels``), a level dictated by
 ordinal and place ('the joint below the twelfth thoracic vertebra') as a level (``ordinal_anatomy``),
-an HL7 message's segments as 'label: value' lines (``hl7_fields``), Markdown's emphasis, code,
+an HL7 message's segments as 'label: value' lines (``hl7_fields``), a pasted JSON record's quotes
+as blanks and its true / false / null as words (``json_fields``), Markdown's emphasis, code,
 heading and block-quote marks as blanks (``markdown_marks``), a bilingual dictation's Spanish
 sides, scores, percents, temperatures and levels as English (``spanish_words``), every dash as
 '-', every blank as a space and every arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10') as
@@ -33,6 +34,7 @@ from functools import lru_cache
 
 from .continental_levels import continental_levels
 from .hl7_fields import hl7_fields
+from .json_fields import json_fields
 from .markdown_marks import markdown_marks
 from .ocr_digits import ocr_digits
 from .ordinal_anatomy import ordinal_anatomy
@@ -241,6 +243,7 @@ def rule_text(text: str) -> str:
     text = continental_levels(text)
     text = ordinal_anatomy(text)
     text = hl7_fields(text)
+    text = json_fields(text)
     text = markdown_marks(text)
     text = spanish_words(text)
     if "&" in text or "<" in text:
