@@ -35,7 +35,7 @@ _WORDS = {
     "sedación": "sedation",
     "sedacion": "sedation",
     "sedasion": "sedation",
-}  # fmt: skip ('sin' alone is also continental Latin for left: 'L5/S1 sin.')
+}  # ('sin' alone is not read: it is also continental Latin for left, 'L5/S1 sin.')
 _WORD = re.compile(r"(?i)\b(?:" + "|".join(w.replace(" ", "[ \\t]+") for w in _WORDS) + r")\b")
 # (lower case: 'DOS 09/09' is a date of service)
 _SAID_NUMBER = re.compile(
