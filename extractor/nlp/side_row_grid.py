@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 
 _GAP = re.compile(r"[ \t]{2,}|\t")
-_RIGHT = re.compile(r"(?i)(?:r|rt|right)\Z")
-_LEFT = re.compile(r"(?i)(?:l|lt|left)\Z")
+RIGHT = re.compile(r"(?i)^(?:r|rt|right)$")  # a cell or a column header naming one side
+LEFT = re.compile(r"(?i)^(?:l|lt|left)$")
 # a mark that says done: 'x', 'Y', '+', a tick ('✓', '☑', '☒') or a ticked box ('[x]', '[✓]')
 DONE_MARK = re.compile("(?i)(?:y|yes|\\+|[x\u2713\u2714\u2611\u2612\u2705]|\\[\\s*[x\u2713]\\s*\\])\\Z")
 # 'x = MBB done', 'o = planned not done', 'C = cooled RF': one mark, '=', what it means
@@ -32,22 +32,28 @@ _SLACK = 2
 """How far (in characters) a mark may sit outside its level's column."""
 
 
-def _cells(line: str) -> list[tuple[int, int]]:
-    """(start, end) in ``line`` of each cell parted by two or more blanks (or a tab)."""
-    cells, start = [], 0
-    for gap in _GAP.finditer(line):
-        if gap.start() > start:
-            cells.append((start, gap.start()))
-        start = gap.end()
-    if start < len(line):
-        cells.append((start, len(line)))
-    stripped = []
-    for a, b in cells:
-        while a < b and line[a] in " ":
-            a += 1
-        if a < b:
-            stripped.append((a, b))
-    return stripped
+def grid_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of the cells of the line ``text[start:end]`` whose columns are parted by two
+    or more blanks (or a tab), each stripped of blanks; shared with ``table_sides``."""
+    bounds, cell_start = [], start
+    for gap in _GAP.finditer(text, start, end):
+        bounds.append((cell_start, gap.start()))
+        cell_start = gap.end()
+    bounds.append((cell_start, end))
+    cells = []
+    for cell_start, cell_end in bounds:
+        while cell_start < cell_end and text[cell_start] in " \t":
+            cell_start += 1
+        while cell_end > cell_start and text[cell_end - 1] in " \t":
+            cell_end -= 1
+        if cell_start < cell_end:
+            cells.append((cell_start, cell_end))
+    return cells
+
+
+def _line_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``grid_cells`` as offsets into the line."""
+    return [(a - start, b - start) for a, b in grid_cells(text, start, end)]
 
 
 def _grid(
@@ -59,7 +65,7 @@ def _grid(
     line_end = text.find("\n", offset)
     if line_end == -1 or line_end - line_start > _LINE_MAX:
         return None
-    header = _cells(text[line_start:line_end])
+    header = _line_cells(text, line_start, line_end)
     if len(header) < 2 or header[0][0] < 2:
         return None  # the header's first cell sits over the side names, so it is indented
     rows: dict[str, tuple[int, list[tuple[int, int]]]] = {}
@@ -70,9 +76,9 @@ def _grid(
         row = text[row_start:row_end]
         if not row.strip() or row_end - row_start > _LINE_MAX:
             break
-        cells = _cells(row)
+        cells = _line_cells(text, row_start, row_end)
         name = row[cells[0][0] : cells[0][1]]
-        side = "right" if _RIGHT.match(name) else "left" if _LEFT.match(name) else None
+        side = "right" if RIGHT.match(name) else "left" if LEFT.match(name) else None
         if side is None or cells[0][1] > header[0][0] or side in rows:
             break
         rows[side] = row_start, cells[1:]

@@ -13,11 +13,12 @@ import re
 from .note_view import Mention, NoteView
 from .sentences import in_table_row
 from .side_row_grid import DONE_MARK, level_cells, side_marks
+from .side_row_grid import LEFT as _LEFT
+from .side_row_grid import RIGHT as _RIGHT
+from .side_row_grid import grid_cells as _grid_cells
 
 _RULE_LINE = re.compile(r"[-=+|][-=+| \t]*$")  # '|---|---|', '---------+--------'
 _SIDE_HEADER = re.compile(r"(?i)^(?:sides?|laterality|lat\.?)$")
-_RIGHT = re.compile(r"(?i)^(?:r|rt|right)$")  # a cell or a column header naming one side
-_LEFT = re.compile(r"(?i)^(?:l|lt|left)$")
 # a ticked cell, or the volume given on that side ('| L4-L5 | 0.5 mL | -- |' under '| Joint | R | L |')
 _TICKS = "\u2713\u2714\u2611\u2612\u2705"  # ✓ ✔ ☑ ☒ ✅
 _CHECKED = re.compile(
@@ -26,7 +27,6 @@ _CHECKED = re.compile(
 _GRID_CHECKED = DONE_MARK  # 'Y', 'X', '+', '[✓]', '☑'
 # a box left empty: that side of that row was not done ('L2-L3   ☐   ☐' under 'Right   Left')
 _UNCHECKED = re.compile(r"(?i)^(?:\u2610|\[\s?\]|\(\s?\)|n|no|-{1,2}|\*{3})$")  # '***': a blank field
-_GRID_GAP = re.compile(r"[ \t]{2,}|\t")
 _GRID_REACH = 12
 """Rows between a grid's header and a row of it."""
 _GRID_ROW_MAX = 200
@@ -126,24 +126,6 @@ def table_side(view: NoteView, phrase: Mention) -> Mention | None:
     if value is None or span is None or span[0] >= span[1]:
         return None
     return _side_mention(view, phrase, value, span)
-
-
-def _grid_cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(start, end) of the cells of a line whose columns are parted by two or more blanks."""
-    bounds, cell_start = [], start
-    for gap in _GRID_GAP.finditer(text, start, end):
-        bounds.append((cell_start, gap.start()))
-        cell_start = gap.end()
-    bounds.append((cell_start, end))
-    cells = []
-    for cell_start, cell_end in bounds:
-        while cell_start < cell_end and text[cell_start] in " \t":
-            cell_start += 1
-        while cell_end > cell_start and text[cell_end - 1] in " \t":
-            cell_end -= 1
-        if cell_start < cell_end:
-            cells.append((cell_start, cell_end))
-    return cells
 
 
 def _grid_side(view: NoteView, phrase: Mention, row_start: int, row_end: int) -> Mention | None:
