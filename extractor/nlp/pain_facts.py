@@ -40,10 +40,12 @@ _PAIR_ORDER = ("from_to", "label_to", "pre_post", "labels", "arrow", "slash_pair
 _ATTACH_BEFORE = re.compile(
     r"^[\s:=,.(\[\]{}\-]*(?:(?:NRS|NPRS|VAS|pain|score|scores?|was|of|is|rated|at\s+\w+|at|the|procedure|block|"
     r"injection|blocks|injections|he|she|they|pt|patient|says|said|reports|reported|rates|gave|it|an?)"
-    r"[\s:=,.(\[\]{}\-]*)*\Z",
+    r"[\s:=,.()\[\]{}\-]*)*\Z",
     re.I,
 )
-# a score followed by its cue: "7 before", "1/10 at 30 minutes"; a comma between starts a new clause
+# a score followed by its cue: "7 before", "1/10 at 30 minutes"; a comma between starts a new clause;
+# a form's column gap starts the next field ('Pre pain (NRS): 8/10      Post pain (NRS): ____/10')
+_COLUMN_GAP = "   "
 _PREPOSITION = re.compile(r"\b(?:on|at|in)\b", re.I)
 _ATTACH_AFTER = re.compile(
     r"^[^\S\n(\[\]{}]*(?:\(?(?:NRS|NPRS|VAS)\)?[^\S\n]*)?(?:on[^\S\n]+)?(?:(?:at|@|in)?[^\S\n]*(?:\d+|five|ten|"
@@ -433,7 +435,11 @@ def _label_lone_scores(
                 # looser than one on the score's own line)
                 line_break = _LINE_BREAK_GAP if "\n" in text[cue_end:s] else 0
                 candidates.append((s - cue_end + line_break, index, s, label))
-            elif cue_start - 16 <= e <= cue_start and _ATTACH_AFTER.match(text[e:cue_start]):
+            elif (
+                cue_start - 16 <= e <= cue_start
+                and _ATTACH_AFTER.match(text[e:cue_start])
+                and _COLUMN_GAP not in text[e:cue_start]
+            ):
                 # '6/10 on arrival, 3/10 at discharge': a preposition binds the cue to the score
                 # before it tighter than the comma to the score after it
                 between = text[e:cue_start]
