@@ -70,6 +70,9 @@ _PAIN_FIELD = re.compile(
     re.I,
 )
 _CUE_REACH = 90
+# a key=value note's own score fields ('proc=dx MBB#1; ...; sed=0; pre=7; post=1'): today's, though
+# '#1' elsewhere in its one long sentence reads like an earlier block
+_SCORE_FIELD = re.compile(r"(?i)(?:^|;)[ \t]?(?:pre|post)[ \t]?=[ \t]?(?:10|[0-9])(?![0-9])[ \t]*(?:;|$)")
 _PAIN_BEFORE_AFTER = re.compile(r"\bpain\s+(?:before|after)\b", re.I)
 # 'The pain score before the block was six out of ten. Afterward, ..., the patient reported nil
 # out of ten.': a sentence that opens on 'afterward' goes on from today's score before it
@@ -211,6 +214,7 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
         or bool(TODAY_CONTEXT.search(sentence))
         or _ENDS_ON_BASELINE.search(sentence[-80:]) is not None
         or _OPENS_AFTERWARD.match(sentence) is not None
+        or _SCORE_FIELD.search(sentence) is not None
         # 'Pain before was five ..., after was one ..., and he reported the buttock pain was
         # gone': a before/after score pair with no earlier procedure named is today's
         or (_PAIN_BEFORE_AFTER.search(sentence) is not None and _EARLIER_PROCEDURE.search(sentence) is None)

@@ -21,10 +21,12 @@ ordinal and place ('the joint below the twelfth thoracic vertebra') as a level (
 an HL7 message's segments as 'label: value' lines (``hl7_fields``), a pasted JSON record's quotes
 as blanks and its true / false / null as words (``json_fields``), Markdown's emphasis, code,
 heading and block-quote marks as blanks (``markdown_marks``), a template's pick-lists printed whole
-as their picked options alone (``picked_options``), a bilingual dictation's Spanish sides, scores, percents, temperatures and levels as English (``spanish_words``), every dash as
-'-', every blank as a space and every arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10') as
-'\u2192': the same length, so every offset found in it is an offset into the note, and evidence is
-still cut from the note itself.
+as their picked options alone (``picked_options``), a key=value note's field written again as
+the later value alone (``repeated_keys``), a bilingual dictation's Spanish sides, scores,
+percents, temperatures and levels as English (``spanish_words``), every dash as '-', every blank
+as a space and every arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10') as '\u2192': the same
+length, so every offset found in it is an offset into the note, and evidence is still cut from the
+note itself.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from .markdown_marks import markdown_marks
 from .ocr_digits import ocr_digits
 from .ordinal_anatomy import ordinal_anatomy
 from .picked_options import picked_options
+from .repeated_keys import repeated_keys
 from .spanish_words import spanish_words
 
 _SPOKEN_COMMA = re.compile(r"(?<=\w) comma\b(?=[ \t])")
@@ -247,6 +250,7 @@ def rule_text(text: str) -> str:
     text = json_fields(text)
     text = markdown_marks(text)
     text = picked_options(text)
+    text = repeated_keys(text)
     text = spanish_words(text)
     if "&" in text or "<" in text:
         text = _MARKUP.sub(_markup_blank, text)
