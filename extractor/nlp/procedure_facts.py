@@ -497,6 +497,8 @@ _SIDE_DONE = re.compile(
     r"(?:completed|done|finished|performed|treated|injected|blocked)\b|(?:-?sided?\s+|side\s+)?only\b"
     # 'Left L4-L5 and left L5-S1 only - procedure halted', 'R L4-5, L5-S1 done; L aborted'
     r"|[CTL]\s?[0-9][-/\w ,&+]{0,30}?\s+only\b|[CTL]\s?[0-9][-/0-9CTLS ,&+]{0,30}?[ \t]+(?:done|completed)\b"
+    # 'Procedure halted; right needles already removed': needles out of a side that was done
+    r"|(?:needles?|cannula[es]?)\s+(?:had\s+|were\s+|was\s+)?already\s+(?:been\s+)?(?:removed|withdrawn|out)\b"
 )  # ('planned bilat -> R only (aborted)': the right side is what was done)
 # a side far from a weak abort cue, or in another clause of its sentence, is not what was stopped
 # ('...nauseated from the vasovagal event until his wife took him home; a diary to score the left side')
@@ -514,7 +516,7 @@ _EARLIER_EVENT = re.compile(
 
 
 _LEVEL_TOKEN = r"[CTLS][ \t]?[0-9]{1,2}(?:[ \t]?[-/][ \t]?[CTLS]?[ \t]?[0-9]{1,2})?"
-_LIST_AND = r"[ \t]{0,2}(?:,[ \t]{0,2}and|,|and|&)[ \t]{1,2}"
+_LIST_AND = r"[ \t]{0,2}(?:,[ \t]{0,2}and|,|and|&)(?:[ \t]{1,2}|[ \t]?\n[ \t]{0,8})"  # (or a wrapped line)
 # the side written before the first joint of a list whose last joint is the one not done
 _SIDE_OF_LIST = re.compile(
     rf"(?i)\b(left|right|lt|rt)\s{{1,3}}(?:the[ \t]+)?{_LEVEL_TOKEN}"
