@@ -24,6 +24,9 @@ _CHECKBOX = re.compile(r"\[\s*[xX\u2713\u2714]?\s*\]")
 _KEY_LABEL = re.compile(r"[A-Za-z][A-Za-z_/]{0,24}:\s")  # a key of a key: value export
 _LIST_MARK = re.compile(r"^(?:[-*\u2022]|\d+[.)]\s)")
 _NEWLINE_JOIN_MIN_LINE = 70
+# a shorter plan line that stops mid-sentence, over a line that starts in lower case, is wrapped too
+# (not a history line: a paragraph's today's text may follow on from it)
+_WRAPPED_LOWER_MIN_LINE = 50
 _MARGIN = re.compile(r"[ \t]*")
 # 'Hx: s/p TFESI 2024 ...' then a blank line and 'Today: MBB #1 ...': the history line ends there
 _TODAY_PARAGRAPH = re.compile(r"(?i)(?:today\b|this\s+visit\b|procedure\s+today\b|today'?s\s+procedure\b)")
@@ -1188,7 +1191,15 @@ def end_inline_sections(text: str, sections: list[dict]) -> list[dict]:
         header_line = text[section["start"] : line_end]
         # a long line that stops mid-sentence is hard-wrapped: the next line continues it
         wrapped = (
-            len(header_line) >= _NEWLINE_JOIN_MIN_LINE
+            (
+                len(header_line) >= _NEWLINE_JOIN_MIN_LINE
+                # ('Plan: f/u 4 wks. Expect ... soreness. If left' over 'lumbosacral pain returns, ...')
+                or (
+                    section["role"] == "plan"
+                    and len(header_line) >= _WRAPPED_LOWER_MIN_LINE
+                    and stripped[:1].islower()
+                )
+            )
             and (
                 # (a dictated '... period new paragraph' ends its line as a stop does)
                 not header_line.rstrip().endswith((".", ":", ";", "!", "?", "new paragraph"))
