@@ -15,6 +15,7 @@ import string
 from bisect import bisect_left
 
 from ..models import Evidence, Pain
+from .asked_scores import asked_scores
 from .first_chars import with_first_char_lookahead
 from .note_facts import (
     TODAY_CONTEXT,
@@ -96,7 +97,7 @@ _PLACED_AT_NUMBER = frozenset("dehjkpy")
 """Branches whose cue is part of the match ('before the block was 6'): the score sits at its
 number, so the cue before it labels it."""
 _NEEDLE_WORK = re.compile(
-    r"\b(?:prone|prepped|prepared\s+and\s+draped|draped|needles?\s+(?:was|were)\s+(?:advanced|placed|inserted)|"
+    r"\b(?:prone|prepped|prepping|prepared\s+and\s+draped|draped|draping|needles?\s+(?:was|were)\s+(?:advanced|placed|inserted)|"
     r"cannulae?\s+(?:was|were)\s+(?:advanced|placed))\b",
     re.I,
 )
@@ -395,12 +396,32 @@ def build_pain(view: NoteView) -> Pain:
         _label_lone_scores(view.text, scores, sorted(cues), pain, evidence, view, needle_work)
     if pain.pre is None or pain.post is None:
         _timed_rows(view, pain, evidence)
+    if pain.pre is None or pain.post is None:
+        _answered_scores(view, pain, evidence)
     _percent_relief(view, pain, evidence)
     pain.evidence = sorted({(e.start, e.end): e for e in evidence}.values(), key=lambda e: e.start)
     return pain
 
 
 _LOG_ENTRY_START = re.compile(rf"\n[ \t]*{CLOCK}[ \t]")
+
+
+def _answered_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
+    """A transcript's 'Zero to ten?' answered by the next speaker: before the needle work, the
+    pain before; after it, the pain after (only where the note gave no such score otherwise)."""
+    answers = asked_scores(view.rule_text())
+    if not answers:
+        return
+    narration = _NEEDLE_WORK.search(view.text)
+    needle_work = narration.start() if narration else len(view.text)
+    before = [a for a in answers if a[0] < needle_work]
+    after = [a for a in answers if a[0] >= needle_work]
+    if pain.pre is None and before and view.role_at(before[0][0]) in _PAIN_ROLES:
+        start, end, pain.pre = before[0]
+        evidence.append(span(view, start, end))
+    if pain.post is None and after and view.role_at(after[-1][0]) in _PAIN_ROLES:
+        start, end, pain.post = after[-1]
+        evidence.append(span(view, start, end))
 
 
 def _sentences_near(view: NoteView, scores: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
