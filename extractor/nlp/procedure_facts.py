@@ -428,9 +428,17 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
     header = [c for c in candidates if c[1].role == "header"]
     # 'First diagnostic block 05/27/2025 ...: 85% relief. Today = second (confirmatory)': the
     # number said of today wins over an earlier one with no history cue of its own
-    today = [c for c in candidates if TODAY_WORD.search(_clause_before(view, c[1]))]
+    today = [
+        c
+        for c in candidates
+        if TODAY_WORD.search(clause := _clause_before(view, c[1])) or _PROCEDURE_FIELD.search(clause)
+    ]
     number, mention = (header or today or candidates)[0]
     return number, [mention.evidence()]
+
+
+# a key=value note's procedure field ('MBB#1 2/12 ~90% x6h | proc=dx MBB#2 (confirmatory)'): today's
+_PROCEDURE_FIELD = re.compile(r"(?i)\bproc[ \t]?=[^;|\n=]*\Z")
 
 
 def _clause_before(view: NoteView, mention: Mention) -> str:
