@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .note_facts import score_value
+
 # '[00:02:11] DR. LINDQVIST: ' / 'PATIENT: ' at a line start
 _TURN = re.compile(r"(?m)^[ \t]*(?:\[[0-9:]{4,8}\][ \t]*)?(?P<speaker>[A-Z][A-Z.' -]{1,30}):[ \t]*")
 # a turn that asks for the score: 'Zero to ten?', 'Pain right now, zero to ten?', 'Number?'
@@ -23,8 +25,6 @@ _ANSWER = re.compile(
     r"am\b|pm\b|[.:,][0-9]))"
 )
 _ANSWER_REACH = 60
-_WORD_VALUE = {word: index for index, word in enumerate(_WORD_SCORE.split("|")[2:], start=1)}
-_WORD_VALUE.update({"zero": 0, "nil": 0})
 
 
 def asked_scores(text: str) -> list[tuple[int, int, float]]:
@@ -44,7 +44,7 @@ def asked_scores(text: str) -> list[tuple[int, int, float]]:
         said = _ANSWER.match(text[answer.end() : answer.end() + _ANSWER_REACH])
         if said is None:
             continue
-        score = said.group("score").lower()
-        value = float(score) if score.isdigit() else float(_WORD_VALUE[score])
-        found.append((answer.end() + said.start("score"), answer.end() + said.end("score"), value))
+        value = score_value(said.group("score"))
+        if value is not None:
+            found.append((answer.end() + said.start("score"), answer.end() + said.end("score"), value))
     return found

@@ -372,8 +372,7 @@ def build_pain(view: NoteView) -> Pain:
         # scores in text pasted from an earlier note lose to today's, when today has any
         today = [score for score in scores if not any(a <= score[0] < b for a, b in pasted)]
         scores = today or scores
-    narration = _NEEDLE_WORK.search(view.text) if scores else None
-    needle_work = narration.start() if narration else len(view.text)
+    needle_work = _needle_work_start(view) if scores else len(view.text)
     for start, end in _sentences_near(view, scores):
         if view.role_at(start) in ("plan", "excluded"):
             continue
@@ -406,14 +405,19 @@ def build_pain(view: NoteView) -> Pain:
 _LOG_ENTRY_START = re.compile(rf"\n[ \t]*{CLOCK}[ \t]")
 
 
+def _needle_work_start(view: NoteView) -> int:
+    """Where the procedure's needle work starts (the note's end if never told)."""
+    narration = _NEEDLE_WORK.search(view.text)
+    return narration.start() if narration else len(view.text)
+
+
 def _answered_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
     """A transcript's 'Zero to ten?' answered by the next speaker: before the needle work, the
     pain before; after it, the pain after (only where the note gave no such score otherwise)."""
     answers = asked_scores(view.rule_text())
     if not answers:
         return
-    narration = _NEEDLE_WORK.search(view.text)
-    needle_work = narration.start() if narration else len(view.text)
+    needle_work = _needle_work_start(view)
     before = [a for a in answers if a[0] < needle_work]
     after = [a for a in answers if a[0] >= needle_work]
     if pain.pre is None and before and view.role_at(before[0][0]) in _PAIN_ROLES:
