@@ -506,6 +506,10 @@ def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
 
 
 _BARE_VERTEBRA = re.compile(r"[CTL](?:1[0-2]|[1-9])\Z")
+# a nerve named, then the bone it lies on ('Left L3 medial branch on L4', 'L4 MB at L5')
+_ON_AFTER_NERVE = re.compile(
+    r"(?i)\b(?:medial[ \t]+branch(?:es)?|MBs?|dorsal[ \t]+ram(?:us|i))[ \t]+(?:on|at)[ \t]+(?:the[ \t]+)?\Z"
+)
 _CAPTION_LINES = 5
 """Lines above a grid cell searched for the grid's caption (a blank line ends the search)."""
 
@@ -568,6 +572,12 @@ def read_phrase(
         # '... transverse process of L2 for the L1 medial branch', '... the right L4 medial branch
         # at the corresponding L5 junction': L2 and L5 are where the needle went
         mode = "target"
+    if (
+        mode == "nerve"
+        and _BARE_VERTEBRA.match(phrase.text)
+        and _ON_AFTER_NERVE.search(view.text, max(0, phrase.start - 40), phrase.start)
+    ):
+        mode = "target"  # 'Left L3 medial branch on L4': the nerve lies on the L4 bone
     if (
         mode is None
         and _LETTERED_SLASH_CHAIN.fullmatch(phrase.text)
