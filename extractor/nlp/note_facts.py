@@ -364,28 +364,34 @@ def build_sedation(view: NoteView) -> tuple[str | None, list[Evidence]]:
         # 'CORRECTION: no moderate sedation was given; the checkbox above is the template default'
         level = _DENIED_LEVEL.search(denial.text)
         if level is not None:
-            denied = _LEVEL_WORDS[level.group(0).lower()]
-            kept = [m for m in found.get(denied, []) if m.start > denial.start]
-            if denied in found and not kept:
-                del found[denied]
+            _take_back(found, (_LEVEL_WORDS[level.group(0).lower()],), denial)
         elif _OPENS_WITH_RETRACTION.match(view.sentence_text(denial.sent)):
             # '... one milligram of Versed IV was given period scratch that comma no sedation was
             # given': the dictated retraction takes back what the sentence before it said
-            for stated in ("moderate", "mac", "general", "local_only"):
-                kept = [m for m in found.get(stated, []) if m.start > denial.start]
-                if stated in found and not kept:
-                    del found[stated]
+            _take_back(found, ("moderate", "mac", "general", "local_only"), denial)
         elif _FIELD_TAKEN_BACK.search(view.sentence_text(denial.sent)):
             # 'Sedation: Moderate (conscious)' above, then 'Physician comment: Sedation field
             # defaulted from the order set - NO sedation given': the field's answer is taken back
-            for stated in ("moderate", "mac", "general"):
-                kept = [m for m in found.get(stated, []) if m.start > denial.start or m.role != "anesthesia"]
-                if stated in found and not kept:
-                    del found[stated]
+            _take_back(found, ("moderate", "mac", "general"), denial, fields_only=True)
     for value in ("general", "mac", "moderate", "local_only", "none"):
         if value in found:
             return value, evidence_of(found[value])
     return None, []
+
+
+def _take_back(
+    found: dict[str, list[Mention]], levels: tuple[str, ...], denial: Mention, fields_only: bool = False
+) -> None:
+    """Drop each of ``levels`` that nothing after ``denial`` states again (with ``fields_only``,
+    only what an anesthesia field stated is taken back)."""
+    for level in levels:
+        kept = [
+            m
+            for m in found.get(level, [])
+            if m.start > denial.start or (fields_only and m.role != "anesthesia")
+        ]
+        if level in found and not kept:
+            del found[level]
 
 
 UNTICKED_BOX = "NEGATED_EXISTENCE_BOX"
