@@ -3,7 +3,8 @@
 Some EHRs print each pick-list whole and mark the option chosen: 'SIDE:  Left  Right  >>Bilateral<<',
 'Side: ( ) Left (•) Right ( ) Both', 'Guidance: fluoroscopy / [CT] / ultrasound / none',
 'Levels: L2-L3 / (L4-L5) / (L5-S1)', or a level list under a legend ('LEVELS (* = selected):') with a
-star against each level done. Every option not picked names a side, a level, a drug or a procedure
+star against each level done, or a row per level with a box per side ('C7-T1 ☒ L ☒ R'). Every
+option not picked names a side, a level, a drug or a procedure
 that was not done, and the rules would read it as done. Each unpicked option (and every mark) becomes
 blanks; picked options side by side are joined by a comma so a list of levels reads as one. The
 text keeps its length, so offsets stay the note's.
@@ -35,6 +36,33 @@ _STAR_LEGEND = re.compile(
 )
 _CELLS = re.compile(r"\S+(?: \S+)*")  # cells two blanks apart
 _STARRED_CELL = re.compile(r"(?:^|[ \t])\*[ \t]?[A-Za-z0-9]")
+
+
+# '  C7-T1 ☒ L ☒ R' / '  T1-2  ☐ L ☒ R' / '  C6-7  [ ] L [ ] R': a level's row with a box for each side
+_BOX = r"(?:\[[ \t]?[xX\u2713\u2714]?[ \t]?\]|[\u2610\u2611\u2612\u25a0\u25a1])"
+_SIDE_WORD = r"(?:LEFT|RIGHT|LT|RT|L|R)\b"
+_BOX_ROW = re.compile(
+    r"(?mi)^[ \t]{0,8}[CTLS][0-9]{1,2}(?:[-/][CTLS]?[0-9]{1,2})?[ \t]{1,8}"
+    rf"(?P<first>{_BOX})[ \t]?(?P<first_side>{_SIDE_WORD})[ \t]{{1,4}}"
+    rf"(?P<second>{_BOX})[ \t]?(?P<second_side>{_SIDE_WORD})"
+)
+_TICKED = re.compile(r"[xX\u2713\u2714\u2611\u2612\u25a0]")
+
+
+def _box_row(match: re.Match[str]) -> str:
+    """The row with its boxes read: 'bilat', 'left' or 'right' in their place, or the whole row
+    blank when no box is ticked (that level was not done)."""
+    ticked = [
+        match.group(side)[:1].lower()
+        for box, side in (("first", "first_side"), ("second", "second_side"))
+        if _TICKED.search(match.group(box))
+    ]
+    width = match.end("second_side") - match.start("first")
+    if not ticked:
+        return _blank(match.group(0))
+    word = "bilat" if len(ticked) == 2 else {"l": "left", "r": "right"}[ticked[0]]
+    row = match.group(0)[: match.start("first") - match.start()]
+    return row + word.ljust(width)
 
 
 def _blank(text: str) -> str:
@@ -143,6 +171,10 @@ def _starred_lists(lines: list[str]) -> list[str]:
 
 def picked_options(text: str) -> str:
     """``text`` with every printed pick-list read as its picked options (same length)."""
+    if ("[" in text or any(box in text for box in "\u2610\u2611\u2612\u25a0\u25a1")) and (
+        rows := _BOX_ROW.search(text)
+    ):
+        text = text[: rows.start()] + _BOX_ROW.sub(_box_row, text[rows.start() :])
     has_arrows = ">>" in text
     has_radio = "(" in text and _RADIO.search(text) is not None
     has_slash = " / " in text

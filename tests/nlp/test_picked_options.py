@@ -25,6 +25,11 @@ from extractor.nlp.rule_text import rule_text
             "Levels (select all that apply):\n  L3-L4   *L4-L5   *L5-S1",
             "Levels (select all that apply):\n           L4-L5,   L5-S1",
         ),
+        (
+            "  C6-7  \u2610 L \u2610 R     PACER\n  C7-T1 \u2612 L \u2612 R\n  T1-2  \u2610 L \u2612 R",
+            "                    PACER\n  C7-T1 bilat  \n  T1-2  right  ",
+        ),
+        ("L5-S1 [ ] LEFT [x] RIGHT\nL4-5 [x] L [ ] R", "L5-S1 right             \nL4-5 left       "),
     ],
 )
 def test_unpicked_options_are_blanks(written: str, read: str) -> None:
