@@ -88,6 +88,9 @@ _TYPOGRAPHY_MAP = {
     "\u21d2": "\u2192",
     "\u25b6": "\u2192",
     "\u25ba": "\u2192",
+    # the masculine ordinal and the ring above typed for a degree sign ('80 \u00baC', '90\u02daC')
+    "\u00ba": "\u00b0",
+    "\u02da": "\u00b0",
 }
 _TYPOGRAPHY = str.maketrans(_TYPOGRAPHY_MAP)
 _TYPOGRAPHIC = frozenset(_TYPOGRAPHY_MAP)
