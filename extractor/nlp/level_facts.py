@@ -32,7 +32,7 @@ from .sections import SPOKEN_PLAN
 _POSTFIX_GAP = re.compile(
     r"^[\s,(|:]*(?:(?:(?:facet|faucet|fastest|fascet|facette)\s+)?(?:joints?|jts?|levels?|facets?|faucets?|fascets?|medial\s+branch(?:es)?(?:\s+(?:nerves?|targets?))?|MBs?|targets?(?=\s+on\b)|"
     r"dorsal\s+ram(?:us|i|os)|nerves?|vertebra[es]?|(?:were|was)\s+(?:blocked|injected|treated|lesioned|targeted|performed))\s*)*"
-    r"(?:,\s*)?(?:on\s+the(?:\s+patient'?s)?|on\s+(?:his|her|their)|on|at\s+the|,|:)?[\s(|:]*$",
+    r"(?:,\s*)?(?:on\s+the(?:\s+patient'?s)?|on\s+(?:his|her|their)|on|at\s+the|of(?:\s+the)?|,|:)?[\s(|:]*$",
     re.IGNORECASE,
 )
 _SIDE_CHAIN = re.compile(

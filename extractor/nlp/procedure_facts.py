@@ -12,6 +12,7 @@ from .implied_side import referenced_side, without_pain
 from .kind_choice import KindGroup, group_phrases
 from .level_facts import (
     Discrepancy,
+    JointSet,
     attach_sides,
     combine_sides,
     follow_nerve_lists,
@@ -73,6 +74,9 @@ _KIND_CALLED_OFF = re.compile(
     # '... new L leg numbness ... -> held mbb, mri ordered, resched after'
     r"|\b(?:held|cancell?ed|deferred|postponed)[ \t]+(?:the[ \t]+)?"
     r"(?:facet|medial[ \t]+branch|MBB|RFA|radiofrequency)\b"
+    # a translated 'se suspende el segundo bloqueo': 'is SUSPENDED the second block of medial branches'
+    r"|\b(?:is|was)[ \t]+suspended[ \t]+the[ \t]+(?:\w+[ \t]+){0,3}?"
+    r"(?:blocks?|injections?|MBB|RFA|radiofrequency)\b"
 )
 # 'Thermal lesioning: NOT performed.' in a pulsed RF template: a step not done, not a stop
 _STEP_NOT_DONE = re.compile(
@@ -974,6 +978,32 @@ _SIDE_CORRECTED = re.compile(
 )
 
 
+_REPEAT_AT = re.compile(r"[ \t]{1,4}(?:(?:at|for|of)[ \t]{1,4}(?:the[ \t]{1,4})?)?")
+
+
+def _repeated_joints(text: str, repeats: Sequence[Mention], joint_set: JointSet) -> set[str]:
+    """The one-sided joints a repeat makes bilateral when the joints have different sides: the
+    level it names ('right T12-L1 ... then we repeated that contralaterally at T12-L1 and, while
+    on the left, also L1-2'; 'the same was done on the left L4-L5'), else the joints of the
+    other side named before it ('LEFT: T11 and T12 medial branches' / 'RIGHT: the same two
+    targets, plus the L1 medial branch')."""
+    out: set[str] = set()
+    one_sided = {j: s for j, s in joint_set.sides.items() if s in ("left", "right")}
+    starts = {j: [e.start for e in joint_set.evidence.get(j, [])] for j in joint_set.sides}
+    for repeat in repeats:
+        found = _REPEAT_AT.match(text, repeat.end)
+        if named_level := {j for j in starts if found is not None and found.end() in starts[j]}:
+            out |= named_level & one_sided.keys()
+            continue
+        before = {j: s for j, s in one_sided.items() if min(starts[j], default=repeat.start) < repeat.start}
+        # ('RIGHT: the same two targets': the label's side, just before the repeat)
+        named = {side.lower() for side in _SIDE_NAMED.findall(text, max(0, repeat.start - 6), repeat.end)}
+        mirrored = {"left", "right"} - named if len(named) == 1 else set(before.values())
+        if len(mirrored) == 1:
+            out |= {j for j, s in before.items() if s in mirrored}
+    return out
+
+
 def _repeated_group(groups: Sequence[KindGroup], repeat: Mention) -> KindGroup | None:
     """The group a 'then the same three nerves on the left' repeats: the one with the last level
     named before it (the only group, when none is)."""
@@ -1267,6 +1297,9 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
             joint_set.sides = {
                 j: ("bilateral" if s in ("left", "right") else s) for j, s in joint_set.sides.items()
             }
+        elif repeat:
+            repeated = _repeated_joints(view.text, repeats, joint_set)
+            joint_set.sides = {j: "bilateral" if j in repeated else s for j, s in joint_set.sides.items()}
         if corrected_side is not None:
             joint_set.sides = dict.fromkeys(joint_set.sides, corrected_side)
         discrepancy_found = discrepancy_found or _after_not_done(joint_set.discrepancy, removals)

@@ -980,7 +980,7 @@ def timestamped_log(text: str, sections: list[dict]) -> list[dict]:
 
 def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
     """A paragraph that narrates the procedure ('Prone, prepped and draped...') inside a
-    history, indication, exam or imaging section, or under a title ('Procedure (index date: ...)'
+    history, indication, exam, imaging or teaching section, or under a title ('Procedure (index date: ...)'
     over 'Conventional RF neurotomy: right L4-L5 ...', then 'She was placed prone ...'), or one
     that opens 'I have performed ...' after an assessment, starts untitled (coded) text: the
     description the title is compared with."""
@@ -988,7 +988,9 @@ def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
     for section in sections:
         assessment = section.get("category") == "assessment"
         title = section["role"] == "header"
-        if section["role"] not in _NOT_TODAY_ROLES and not assessment and not title:
+        # ('Anatomy, low back: S1 is lumbarized ...' then 'Neck: prone, 1% lidocaine ...')
+        teaching = section.get("category") == "teaching"
+        if section["role"] not in _NOT_TODAY_ROLES and not assessment and not title and not teaching:
             out.append(section)
             continue
         current, end = section, section["end"]
