@@ -147,8 +147,9 @@ def _could_pair(name: str, lowered: str) -> bool:
         joined = " to " in lowered or "-" in lowered
         return joined and any(word in lowered for word in ("pain", "nrs", "vas"))
     if name in ("pre_post", "labels"):
-        return any(word in lowered for word in ("pre", "before", "prior")) and any(
-            word in lowered for word in ("post", "after", "pacu", "recovery", "discharge")
+        # ('6 in, 2 out': a case log's scores walking in and out)
+        return any(word in lowered for word in ("pre", "before", "prior", " in,", " in;", " in/")) and any(
+            word in lowered for word in ("post", "after", "pacu", "recovery", "discharge", " out")
         )
     if name == "slash_pair":
         return "/" in lowered

@@ -48,7 +48,7 @@ _SESSION_WORDS = [
     (re.compile(rf"\b(?:first|initial|1st)\b|{_SESSION_MARK}(?:1|one)\b", re.I), 1),
 ]
 _SESSION_CONTEXT = re.compile(
-    r"\b(?:block|MBB|injection|diagnostic|session|medial\s+branch|dx|diag|IA)\b", re.I
+    r"\b(?:block|MBB|MBs?|injection|diagnostic|confirmatory|session|medial\s+branch|dx|diag|IA)\b", re.I
 )
 _KIND_CALLED_OFF = re.compile(
     r"(?i)\b(?:the|that|this)\s+(?:(?:scheduled|planned|booked|confirmatory|diagnostic|repeat|bilateral|left|right"
@@ -65,7 +65,7 @@ _KIND_CALLED_OFF = re.compile(
     r"(?:[ \t]+(?:joint|nerve))?"
     r"(?:[ \t]+(?:injections?|blocks?|ablations?|neurotom(?:y|ies)))?(?:[ \t]*#[ \t]?[0-9])?"
     r"[ \t]{0,3}(?:[-:\u2013][ \t]{0,3})?(?:was[ \t]+|were[ \t]+|is[ \t]+)?"
-    r"(?:cancell?ed|deferred|postponed|called[ \t]+off|resched(?:uled)?)\b"
+    r"(?:cancell?ed|deferred|postponed|called[ \t]+off|resched(?:uled)?|cx|cxl|canx)\b"
     # '*** MBB #2 NOT PERFORMED TODAY - fields above carried over from the order. ***'
     r"|\b(?:facet|intra-?articular|medial[ \t]+branch|MBBs?|RFAs?|radiofrequency|neurotomy)"
     r"(?:[ \t]+(?:joint|nerve))?(?:[ \t]+(?:injections?|blocks?|ablations?|neurotom(?:y|ies)))?"
