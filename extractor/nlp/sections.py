@@ -128,6 +128,12 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
             and _PROCEDURE_NAME.search(first_line)
         ):
             section["role"] = "header"  # a radiology "Exam: CT guided facet injection" names the procedure
+        elif section["category"] == "other_header" and _is_procedure_title(
+            text[section["start"] : section["header_end"]]
+        ):
+            # 'INFILTRATION OF ARTICULAR FACETS L4-L5 AND L5-S1 BILATERAL' over the note: a title
+            # (its levels are compared with the description's)
+            section["role"] = "header"
         elif (
             section["category"] == "plan"
             and text[section["start"] : section["header_end"]].strip(" \t:") in ("P", "P1", "P2")
@@ -751,6 +757,17 @@ _PROCEDURE_NAME = re.compile(
     r"(?i)\b(?:inject\w*|blocks?|ablation|RFA|neurotomy|arthrogram)\b|\b(?:facet|medial\s+branch)\b"
     r"(?!\s+(?:joint\s+)?(?:hypertroph\w*|arthropath\w*|arthrosis|effusions?|degenerat\w*|tender\w*|load\w*|signs?|provocation|pain))"
 )
+_TITLE_LEVEL = re.compile(r"\b[CTL][0-9]{1,2}[-/][CTLS]?[0-9]{1,2}\b")
+_TITLE_KIND = re.compile(
+    r"(?i)\b(?:facets?|medial\s+branch\w*|MBBs?|RFA|radiofrequency|neurotom\w*|zygapophys\w*|infiltration)\b"
+)
+
+
+def _is_procedure_title(header: str) -> bool:
+    """A capitals line that names a facet procedure and its levels."""
+    return _TITLE_LEVEL.search(header) is not None and _TITLE_KIND.search(header) is not None
+
+
 _CARRIED_FORWARD = re.compile(
     r"(?im)^[^\n]{0,20}(?:carried\s+forward|copied\s+forward|copy[- ]forward|prior\s+documentation|"
     r"previous\s+(?:note|encounter|procedure\s+note)|from\s+encounter\s+[0-9]|for\s+reference\s+only)[^\n]*$"
