@@ -997,7 +997,7 @@ def _repeated_joints(text: str, repeats: Sequence[Mention], joint_set: JointSet)
             continue
         before = {j: s for j, s in one_sided.items() if min(starts[j], default=repeat.start) < repeat.start}
         # ('RIGHT: the same two targets': the label's side, just before the repeat)
-        named = {side.lower() for side in _SIDE_NAMED.findall(text, max(0, repeat.start - 6), repeat.end)}
+        named = {side.lower() for side in _SIDE_NAMED.findall(text, max(0, repeat.start - 10), repeat.end)}
         mirrored = {"left", "right"} - named if len(named) == 1 else set(before.values())
         if len(mirrored) == 1:
             out |= {j for j, s in before.items() if s in mirrored}
@@ -1281,7 +1281,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         )
         # '... on the left side and then the same three targets on the right' repeats the
         # procedure whose levels were named last before it (another one in the note keeps its side)
-        repeat = any(_repeated_group(groups, m) is group for m in repeats)
+        own_repeats = [m for m in repeats if _repeated_group(groups, m) is group]
+        repeat = bool(own_repeats)
         group_side = default_side(view, group.scope) if group.scope else fallback_side
         if repeat and group_side is None:
             group_side = "bilateral"
@@ -1298,7 +1299,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
                 j: ("bilateral" if s in ("left", "right") else s) for j, s in joint_set.sides.items()
             }
         elif repeat:
-            repeated = _repeated_joints(view.text, repeats, joint_set)
+            repeated = _repeated_joints(view.text, own_repeats, joint_set)
             joint_set.sides = {j: "bilateral" if j in repeated else s for j, s in joint_set.sides.items()}
         if corrected_side is not None:
             joint_set.sides = dict.fromkeys(joint_set.sides, corrected_side)
