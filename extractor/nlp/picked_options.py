@@ -2,12 +2,16 @@
 
 Some EHRs print each pick-list whole and mark the option chosen: 'SIDE:  Left  Right  >>Bilateral<<',
 'Side: ( ) Left (•) Right ( ) Both', 'Guidance: fluoroscopy / [CT] / ultrasound / none',
-'Levels: L2-L3 / (L4-L5) / (L5-S1)', or a level list under a legend ('LEVELS (* = selected):') with a
-star against each level done, or a row per level with a box per side ('C7-T1 ☒ L ☒ R'). Every
-option not picked names a side, a level, a drug or a procedure
-that was not done, and the rules would read it as done. Each unpicked option (and every mark) becomes
-blanks; picked options side by side are joined by a comma so a list of levels reads as one. The
-text keeps its length, so offsets stay the note's.
+'Levels: L2-L3 / (L4-L5) / (L5-S1)', a level list under a legend ('LEVELS (* = selected):') with a
+star against each level done, or a row per level with a box per side ('C7-T1 ☒ L ☒ R'). Every option
+not picked names a side, a level, a drug or a procedure that was not done, and the rules would read
+it as done. Each unpicked option (and every mark) becomes blanks; picked options side by side are
+joined by a comma so a list of levels reads as one; a level row's ticked boxes become the side they
+tick ('bilat', 'left', 'right'). The text keeps its length, so offsets stay the note's.
+
+(A grid whose side columns are named once in a header row, 'Level  Left  Right' over
+'L4-L5  [x]  [ ]', is read by ``table_sides`` on the note itself; the rows here name their sides
+in every row, so no header tells the columns apart.)
 """
 
 from __future__ import annotations

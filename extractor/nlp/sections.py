@@ -758,6 +758,8 @@ _PROCEDURE_NAME = re.compile(
     r"(?!\s+(?:joint\s+)?(?:hypertroph\w*|arthropath\w*|arthrosis|effusions?|degenerat\w*|tender\w*|load\w*|signs?|provocation|pain))"
 )
 _TITLE_LEVEL = re.compile(r"\b[CTL][0-9]{1,2}[-/][CTLS]?[0-9]{1,2}\b")
+# (facet words only, not _PROCEDURE_NAME's 'injection' / 'block': 'TRANSFORAMINAL EPIDURAL
+# INJECTION L4-5' over a note is another procedure's title)
 _TITLE_KIND = re.compile(
     r"(?i)\b(?:facets?|medial\s+branch\w*|MBBs?|RFA|radiofrequency|neurotom\w*|zygapophys\w*|infiltration)\b"
 )
