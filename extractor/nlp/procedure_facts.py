@@ -655,6 +655,14 @@ def _other_spine_part(view: NoteView, cue: Mention, done: set[str]) -> bool:
     return names_only_other_part(view.sentence_text(cue.sent), done, levels)
 
 
+def _other_procedure_only(view: NoteView, cue: Mention) -> bool:
+    """A stop in a sentence that names only a procedure other than a facet one ('Epidural injection:
+    not performed today.' under a facet injection, a copy-forward note's field for the last visit's
+    epidural): that procedure was not done; the facet procedure was."""
+    kinds = {m.meta.get("kind") for m in view.in_sentence(cue.sent, "KIND")}
+    return kinds == {"other"}
+
+
 def _cue_context(view: NoteView, cue: Mention) -> str:
     """The text an abort cue is judged by: its clause ('...; meloxicam, stopped because of
     dyspepsia; ...' stops a drug, not the procedure), or its sentence when the clause is a word
@@ -735,6 +743,7 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
         and not _EARLIER_EVENT.match(view.text[c.end : c.end + 80].lstrip())
         and not _RETRIED.search(view.text, c.end, c.end + _RETRY_REACH)
         and not _other_spine_part(view, c, done)
+        and not _other_procedure_only(view, c)
         and not _STEP_NOT_DONE.match(view.sentence_text(c.sent).lstrip())
         and not in_level_row(view, c.start)  # ('C4 MB | R | -- | NOT PERFORMED': that row's level)
         and not _NEVER_ORDERED.search(_cue_context(view, c))

@@ -7,7 +7,9 @@ looks for; a migrated record keeps HTML entities and tags ('Sterile prep &amp; d
 and typographic dashes and blanks ('T12\u2011L1', 'L4\u20135', a no-break space). The rules read the
 text with underscores as blanks, a spoken ' comma' as ',' and a spoken ' period.' as '.', each
 padded with blanks, a spelled-out 'I V' as 'IV ', text an amendment struck out ('~~C5-C6,~~',
-'[deleted: and C5]'), a transcriptionist's '(sic)', a dictation app's time stamp ('[01:30]') and a
+'[deleted: and C5]'), a copy-forward note's stale fields ('Session #: 2 (carried forward from
+06/05/2026)', '[last filed value: 1/10]') and the marks of its reviewed ones ('- Reviewed - no change':
+``copied_forward``), a transcriptionist's '(sic)', a dictation app's time stamp ('[01:30]') and a
 level a dictated correction changes ('change T ten eleven to T eleven twelve', where said before it)
 as blanks, a picklist as its starred options ('[left/*right*/bilateral]' as 'right'), an entity (named
 or numeric, '&#176;') or a line-break tag as its character padded with blanks, the tags of XHTML or
@@ -35,6 +37,7 @@ import re
 from functools import lru_cache
 
 from .continental_levels import continental_levels
+from .copied_forward import copied_forward
 from .hl7_fields import hl7_fields
 from .json_fields import json_fields
 from .markdown_marks import markdown_marks
@@ -233,6 +236,7 @@ def rule_text(text: str) -> str:
         text = text.replace("_", " ")
     if " comma" in text:
         text = _SPOKEN_COMMA.sub(_COMMA_AND_BLANKS, text)
+    text = copied_forward(text)
     if "~~" in text or "[deleted" in text or "[DELETED" in text or "[Deleted" in text:
         text = _STRUCK.sub(lambda m: " " * len(m.group(0)), text)
     if "(sic)" in text or "(SIC)" in text or "(sp?)" in text:
