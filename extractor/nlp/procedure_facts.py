@@ -663,6 +663,17 @@ def _other_procedure_only(view: NoteView, cue: Mention) -> bool:
     return kinds == {"other"}
 
 
+def _looked_at_only(view: NoteView, cue: Mention) -> bool:
+    """'Image 3 (AP, localisation): the T10 transverse processes viewed on both sides; no needle
+    placed': a level only looked at on an image (its mentions carry the ConText status), whose
+    'no needle placed' stops nothing (the semicolon ends that modifier's reach before the cue)."""
+    return any(
+        "NEGATED_EXISTENCE_LOOKED_AT_ONLY" in m.status
+        for label in ("LEVEL_PHRASE", "SIDE")
+        for m in view.in_sentence(cue.sent, label)
+    )
+
+
 def _cue_context(view: NoteView, cue: Mention) -> str:
     """The text an abort cue is judged by: its clause ('...; meloxicam, stopped because of
     dyspepsia; ...' stops a drug, not the procedure), or its sentence when the clause is a word
@@ -744,6 +755,7 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
         and not _RETRIED.search(view.text, c.end, c.end + _RETRY_REACH)
         and not _other_spine_part(view, c, done)
         and not _other_procedure_only(view, c)
+        and not _looked_at_only(view, c)
         and not _STEP_NOT_DONE.match(view.sentence_text(c.sent).lstrip())
         and not in_level_row(view, c.start)  # ('C4 MB | R | -- | NOT PERFORMED': that row's level)
         and not _NEVER_ORDERED.search(_cue_context(view, c))
