@@ -735,6 +735,10 @@ def _other_side_deferred(view: NoteView, cue: Mention, title: set[str]) -> bool:
     return bool(title) and deferred is not None and deferred.group(1)[0].lower() not in {t[0] for t in title}
 
 
+# an earlier booking called off ('Originally booked at Cedar Ridge ASC for ... (case 07/01/2025) -
+# CANCELLED by the ASC, authorization not obtained.'): what was done today is told apart from it
+_EARLIER_BOOKING = re.compile(r"(?i)\b(?:originally|initially|first)\s+(?:booked|scheduled)\b")
+_CANCELLED = re.compile(r"(?i)\bcancell?ed\b|\b(?:cxl|canx)\b")
 # 'C4 row is a template default, not ordered, not performed': never part of today's plan
 _NEVER_ORDERED = re.compile(r"(?i)\bnot\s+ordered\b|\btemplate\s+default\b")
 
@@ -756,6 +760,7 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
         and not _other_spine_part(view, c, done)
         and not _other_procedure_only(view, c)
         and not _looked_at_only(view, c)
+        and not (_CANCELLED.search(c.text) and _EARLIER_BOOKING.search(view.sentence_text(c.sent)))
         and not _STEP_NOT_DONE.match(view.sentence_text(c.sent).lstrip())
         and not in_level_row(view, c.start)  # ('C4 MB | R | -- | NOT PERFORMED': that row's level)
         and not _NEVER_ORDERED.search(_cue_context(view, c))

@@ -126,6 +126,7 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
             section["role"] == "exam"
             and len(first_line) <= _EXAM_TITLE_MAX
             and _PROCEDURE_NAME.search(first_line)
+            and not _EXAM_FINDING.search(first_line)
         ):
             section["role"] = "header"  # a radiology "Exam: CT guided facet injection" names the procedure
         elif section["category"] == "other_header" and _is_procedure_title(
@@ -752,6 +753,11 @@ _IMAGING_FINDING = re.compile(
     r"hypertroph\w*|stenosis|degenerat\w*|effusions?|[0-9]{1,2}/[0-9]{2,4})\b"
 )
 _EXAM_TITLE_MAX = 150
+# an exam's own findings on its first line ('O: Tender over bilateral L4-5 facets and right L5-S1
+# facet'): a SOAP note's exam, not a radiology 'Exam:' line naming the procedure
+_EXAM_FINDING = re.compile(
+    r"(?i)\b(?:tender\w*|non-?tender|palpation|pain\s+with|range\s+of\s+motion|ROM|SLR|strength|reflexes)\b"
+)
 """A radiology 'EXAM:' line that names the procedure is a title; a long exam paragraph is not."""
 _PROCEDURE_NAME = re.compile(
     r"(?i)\b(?:inject\w*|blocks?|ablation|RFA|neurotomy|arthrogram)\b|\b(?:facet|medial\s+branch)\b"
@@ -1078,6 +1084,10 @@ def _end_header_at_paragraph(text: str, section: dict, out: list[dict]) -> None:
 
 
 _TITLE_GOES_ON = re.compile(r"(?i)(?:\b(?:and|with|of|at|to|under)|[,&+])$")
+# a side at the line's end whose level opens the next line ('... bilateral L4-L5 AND left' over
+# 'L5-S1 (left L5-S1 added this visit ...)')
+_TITLE_SIDE_GOES_ON = re.compile(r"(?i)\b(?:left|right|bilateral|bilat|lt|rt)$")
+_LEVEL_OPENS = re.compile(r"[ \t]{0,4}[CTL][ \t]?[0-9]")
 
 
 def _end_header_at_line(text: str, section: dict, out: list[dict]) -> bool:
@@ -1088,7 +1098,10 @@ def _end_header_at_line(text: str, section: dict, out: list[dict]) -> bool:
     if line_end == -1 or not text[section["header_end"] : line_end].strip():
         return False
     next_end = text.find("\n", line_end + 1, section["end"])
-    if _TITLE_GOES_ON.search(text[section["header_end"] : line_end].rstrip()):
+    title_line = text[section["header_end"] : line_end].rstrip()
+    if _TITLE_GOES_ON.search(title_line) or (
+        _TITLE_SIDE_GOES_ON.search(title_line) and _LEVEL_OPENS.match(text, line_end + 1)
+    ):
         # 'PROCEDURE PERFORMED TODAY: ... RIGHT T7-T8 AND' / 'RIGHT T8-T9, UNDER CT GUIDANCE': the
         # title's second line is the title's
         if next_end == -1:
