@@ -91,7 +91,7 @@ _EARLIER_PROCEDURE = re.compile(
 _THAT_BLOCK = re.compile(r"(?i)\bthat\s+(?:block|injection|procedure|session|MBB|RFA)\b")
 _BARE_PAIR_SENTENCE = 24
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
-_SCORE_GROUPS = tuple("abcdefghijklmnopqrstuvwxy")
+_SCORE_GROUPS = (*"abcdefghijklmnopqrstuvwxyz", "A")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
 _PLACED_AT_NUMBER = frozenset("dehjkpy")
 """Branches whose cue is part of the match ('before the block was 6'): the score sits at its
@@ -357,8 +357,9 @@ def build_pain(view: NoteView) -> Pain:
             if any(a <= match.start() < b or a < match.end() <= b for a, b in scale_ranges):
                 continue  # "(VAS 0-10): 6": the scale's range is not a score
             group = next(g for g in _SCORE_GROUPS if match.group(g) is not None)
-            if group == "o":
-                value: float | None = int(match.group("o")) / 10  # 'VAS 70/100': a 0-100 scale
+            if group in ("o", "z", "A"):
+                # 'VAS 70/100', 'VAS 60 mm', '..., 10 mm at 20 minutes': a 0-100 scale
+                value: float | None = int(match.group(group)) / 10
             else:
                 value = score_value(match.group(group))
             if value is not None and _in_rising_range(sentence, match.start(group), match.end(group), value):

@@ -295,10 +295,34 @@ def _guidance(view: NoteView) -> tuple[str | None, list[Evidence]]:
             found[value] = [m for m in found[value] if all(m.sent != n.sent for n in strong)]
             if not found[value]:
                 del found[value]
+    for value in _abandoned_modalities(view.text):
+        if value in found and len(found) > 1:
+            del found[value]  # 'started under ultrasound, completed under fluoroscopy'
     for value in ("ct", "ultrasound", "fluoroscopy", "none"):
         if value in found:
             return value, evidence_of(found[value])
     return None, []
+
+
+# a modality given up for another part-way ('Ultrasound was abandoned before anything was
+# injected. The C-arm was brought in ...', 'started under ultrasound, completed under fluoroscopy'):
+# the procedure was done under the other
+_ABANDONED_MODALITY = re.compile(
+    r"(?i)\b(ultrasound|US|CT|fluoro\w*)(?:\s{1,3}(?:guidance|imaging|approach))?\s{1,3}(?:was|were)\s{1,3}"
+    r"(?:abandoned|given\s{1,3}up)\b"
+    r"|\b(?:started|begun|began|initiated)\s{1,3}(?:under|with)\s{1,3}(ultrasound|US|CT|fluoro\w*)\b"
+    r"(?=[^.]{0,40}?\b(?:completed|finished|converted|switched)\s{1,3}(?:under|with|to)\b)"
+)
+
+
+def _abandoned_modalities(text: str) -> set[str]:
+    if "abandon" not in text and "given up" not in text and "started" not in text and "beg" not in text:
+        return set()
+    out = set()
+    for match in _ABANDONED_MODALITY.finditer(text):
+        word = (match.group(1) or match.group(2)).lower()
+        out.add("ct" if word == "ct" else "fluoroscopy" if word.startswith("fluoro") else "ultrasound")
+    return out
 
 
 def _other_site(text: str) -> bool:
@@ -760,6 +784,7 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
         and not _other_spine_part(view, c, done)
         and not _other_procedure_only(view, c)
         and not _looked_at_only(view, c)
+        and not _ABANDONED_MODALITY.search(view.sentence_text(c.sent))
         and not (_CANCELLED.search(c.text) and _EARLIER_BOOKING.search(view.sentence_text(c.sent)))
         and not _STEP_NOT_DONE.match(view.sentence_text(c.sent).lstrip())
         and not in_level_row(view, c.start)  # ('C4 MB | R | -- | NOT PERFORMED': that row's level)
