@@ -475,6 +475,9 @@ def _joined_by_list(view: NoteView, side: Mention, phrase: Mention) -> bool:
     return len(gap) < 90 and not re.search(r"[.;:]|\b(?:left|right|bilateral)\b", gap, re.IGNORECASE)
 
 
+_FOR_THE_JOINT = re.compile(r"(?i)\bfor\b")
+
+
 def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
     """'nerve' when medial-branch / dorsal-ramus words sit beside the phrase, 'target' for
     transverse process / SAP words, else None."""
@@ -492,6 +495,8 @@ def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
         between = view.text[low:high]
         if "|" in between:
             continue  # another table cell ('| L4/L5 | R + L | L3 MB, L4 MB |')
+        if cue.end <= phrase.start and _FOR_THE_JOINT.search(between):
+            continue  # ('... the S1 superior articular process for the right L5-S1': the joint it serves)
         if cue.start >= phrase.end and "corresponding" in between:
             # ('... transverse processes of ... left T8 and T9, the course of the corresponding medial
             # branches': the branches the targets lead to, not a nerve list)
