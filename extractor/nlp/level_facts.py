@@ -70,7 +70,10 @@ _BARE_SLASH_CHAIN = re.compile(r"[CTL]\d{1,2}(?:/\d{1,2}){2,}", re.I)
 _BARE_SLASH_PAIR = re.compile(r"[CTL]\d{1,2}/\d{1,2}", re.I)
 # 'left T11/T12/L1 MBB': three or more lettered levels in a slash chain before a nerve procedure
 # are its nerves (a joint is two levels)
-_LETTERED_SLASH_CHAIN = re.compile(r"[CTL]\d{1,2}(?:[ \t]?/[ \t]?[CTLS]\d{1,2}){2,}", re.I)
+# three or more vertebrae in a row, before a nerve procedure: 'L2/L3/L4 MBB', 'B/L T11 T12 L1 MBB'
+# name nerves (a comma list is left to the words around it)
+_LETTERED_CHAIN = re.compile(r"[CTL]\d{1,2}(?:[ \t]?/[ \t]?[CTLS]\d{1,2}|[ \t]{1,3}[CTLS]\d{1,2}){2,}", re.I)
+_CHAIN_BLANK = re.compile(r"(?<=\d)[ \t]+(?=[CTLS]\d)", re.I)
 _NERVE_PROCEDURE_AFTER = re.compile(r"(?i)[ \t]{0,2}(?:MBBs?|MBNBs?|MBs?|RFA|RFN)\b")
 _DORSAL_RAMUS_NEXT = re.compile(
     r"(?i)[ \t]{0,2}(?:medial[ \t]+branch(?:es)?|MBs?)[ \t]{0,2}(?:\+|&|and|,)[ \t]{0,2}(?:the[ \t]+)?"
@@ -585,7 +588,7 @@ def read_phrase(
         mode = "target"  # 'Left L3 medial branch on L4': the nerve lies on the L4 bone
     if (
         mode is None
-        and _LETTERED_SLASH_CHAIN.fullmatch(phrase.text)
+        and _LETTERED_CHAIN.fullmatch(phrase.text)
         and _NERVE_PROCEDURE_AFTER.match(view.text, phrase.end, phrase.end + 12)
     ):
         mode = "nerve"
@@ -613,6 +616,8 @@ def read_phrase(
         # 'L2/3/4 MBs' lists three nerves; so does 'L3/4 MB + L5 DR' (a joint has no dorsal ramus
         # listed after its medial branches)
         text = text.replace("/", ", ")
+    if mode == "nerve" and _LETTERED_CHAIN.fullmatch(text):
+        text = _CHAIN_BLANK.sub(", ", text)  # 'T11 T12 L1 MBB': three nerves, not T11 and the T12 L1 joint
     listed = ordinal_vertebrae(text) if mode in ("nerve", "target") else None
     if listed is not None:
         # 'the medial branches of the third and fourth lumbar': two nerves, not the joint between
