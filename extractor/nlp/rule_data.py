@@ -145,7 +145,8 @@ def _spoken(raw: dict[str, Any]) -> str:
     """The dictated form of a header: its ``metadata.spoken`` names in lower case at the start of
     a paragraph or of the note, then a comma or a blank and a lower-case word that does not make the name part
     of a sentence ('plan, follow up'; not 'plan was discussed'); or in any case with a comma or a
-    full stop ('Description. After induction ...', 'Procedure title, bilateral ...')."""
+    full stop ('Description. After induction ...', 'Procedure title, bilateral ...'); or capitalised
+    with a full stop at any line start ('Procedure. Right L four five ...')."""
     names = raw.get("metadata", {}).get("spoken")
     if not names:
         return ""
@@ -154,6 +155,9 @@ def _spoken(raw: dict[str, Any]) -> str:
         r"(?!(?:was|were|is|are|has|had|and|or|of|to|with|for|on|at|in|as|by|will|would)\b)(?-i:(?=[a-z]))"
         # 'Description. After induction ...', 'Okay, procedure. This was ...'
         rf"|(?:(?<=\n\n)|\A)(?:(?:okay|ok|alright|all\s+right)[,.]?[ \t]+)?(?:{names})[,.][ \t]+(?=[A-Za-z])"
+        # a dictated header capitalised at a line start under the dictator's name line ('Dr R. Tapsell
+        # FFPMANZCA, Dunedin' over 'Procedure. Right L four five facet joint injection.')
+        rf"|(?<=\n)(?-i:(?=[A-Z]))(?:{names})\.[ \t]+(?-i:(?=[A-Z]))"
     )
 
 
