@@ -11,8 +11,8 @@ field's marks become blanks and its value stays; a stale field's line becomes bl
 too: 'Diagnostic block #:' alone still reads as a diagnostic block), and so does a title's '(copy-
 forward from 08/14/2026 - TON block visit)'. A procedure heading carried forward keeps its value:
 its levels are the header's, which the description may contradict (the rules' header-versus-
-description check). Struck text ('~~L3-L4~~',
-'[DELETED: #1]') is blanked earlier in ``rule_text``. The text keeps its length.
+description check). Struck text ('~~L3-L4~~', '[DELETED: #1]') is blanked after this, in
+``rule_text``. The text keeps its length.
 """
 
 from __future__ import annotations

@@ -68,10 +68,8 @@ _DASHED_JOINT = re.compile(r"[CTL]\d{1,2}\s*-\s*[CTLS]?\d", re.I)
 _LETTERED_SLASH = re.compile(r"[CTLS]\d{1,2}\s*/\s*[CTLS]\d", re.I)
 _BARE_SLASH_CHAIN = re.compile(r"[CTL]\d{1,2}(?:/\d{1,2}){2,}", re.I)
 _BARE_SLASH_PAIR = re.compile(r"[CTL]\d{1,2}/\d{1,2}", re.I)
-# 'left T11/T12/L1 MBB': three or more lettered levels in a slash chain before a nerve procedure
-# are its nerves (a joint is two levels)
-# three or more vertebrae in a row, before a nerve procedure: 'L2/L3/L4 MBB', 'B/L T11 T12 L1 MBB'
-# name nerves (a comma list is left to the words around it)
+# three or more lettered levels in a row before a nerve procedure ('left T11/T12/L1 MBB', 'B/L T11
+# T12 L1 MBB') are its nerves (a joint is two levels; a comma list is left to the words around it)
 _LETTERED_CHAIN = re.compile(r"[CTL]\d{1,2}(?:[ \t]?/[ \t]?[CTLS]\d{1,2}|[ \t]{1,3}[CTLS]\d{1,2}){2,}", re.I)
 _CHAIN_BLANK = re.compile(r"(?<=\d)[ \t]+(?=[CTLS]\d)", re.I)
 _NERVE_PROCEDURE_AFTER = re.compile(r"(?i)[ \t]{0,2}(?:MBBs?|MBNBs?|MBs?|RFA|RFN)\b")

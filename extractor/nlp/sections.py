@@ -753,12 +753,12 @@ _IMAGING_FINDING = re.compile(
     r"hypertroph\w*|stenosis|degenerat\w*|effusions?|[0-9]{1,2}/[0-9]{2,4})\b"
 )
 _EXAM_TITLE_MAX = 150
+"""A radiology 'EXAM:' line that names the procedure is a title; a long exam paragraph is not."""
 # an exam's own findings on its first line ('O: Tender over bilateral L4-5 facets and right L5-S1
 # facet'): a SOAP note's exam, not a radiology 'Exam:' line naming the procedure
 _EXAM_FINDING = re.compile(
     r"(?i)\b(?:tender\w*|non-?tender|palpation|pain\s+with|range\s+of\s+motion|ROM|SLR|strength|reflexes)\b"
 )
-"""A radiology 'EXAM:' line that names the procedure is a title; a long exam paragraph is not."""
 _PROCEDURE_NAME = re.compile(
     r"(?i)\b(?:inject\w*|blocks?|ablation|RFA|neurotomy|arthrogram)\b|\b(?:facet|medial\s+branch)\b"
     r"(?!\s+(?:joint\s+)?(?:hypertroph\w*|arthropath\w*|arthrosis|effusions?|degenerat\w*|tender\w*|load\w*|signs?|provocation|pain))"
