@@ -150,6 +150,7 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
             )
         ):
             section["role"] = "description"  # 'CT: axial, needle tip intra-articular': today's guidance
+    sections = problem_labels(sections)
     if "B:" in text and "R:" in text:
         sections = sbar_sections(text, sections)
     if "--- ---" in text:
@@ -172,6 +173,20 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     # (a flowsheet's 'entries are copied forward' is about its entries, which carry their dates)
     flowsheet = flowsheet_entries(text, sections)
     return flowsheet if flowsheet is not sections else carried_forward(text, sections)
+
+
+def problem_labels(sections: list[dict]) -> list[dict]:
+    """A problem-oriented note's line ('M47.816 L-spine R L4-5 L5-S1: s/p R L4-5 L5-S1 RFA 09/2024, no
+    tx today'): its label names a diagnosis (levels and sides of the problem, not of a procedure),
+    what follows the colon is coded text."""
+    out: list[dict] = []
+    for section in sections:
+        if section["category"] != "problem":
+            out.append(section)
+            continue
+        out.append({**section, "role": "diagnosis", "end": section["header_end"]})
+        out.append(_untitled(section["header_end"], section["end"]))
+    return out
 
 
 # a fixed-width table's column underlines ('---------- ---------------- ------ ------')
