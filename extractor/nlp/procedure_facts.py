@@ -1028,6 +1028,8 @@ _SIDE_CORRECTED = re.compile(
     r"on\s+the\s+(?:left|right)\b)"
     # a dictated correction by reference ('in the second paragraph, change left to right')
     r"|\bchange\s+(?:the\s+)?(?:left|right)(?:[- ]sided)?\s+to\s+(?=(?:the\s+)?(?:left|right)\b)"
+    # an addendum's reading instruction ('Please read "LEFT" as "RIGHT" for all three targets')
+    r"|\bread\s+[\"'\u201c]?(?:left|right)[\"'\u201d]?\s+as\s+(?=[\"'\u201c]?(?:left|right)\b)"
 )
 
 

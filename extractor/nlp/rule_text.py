@@ -7,7 +7,8 @@ looks for; a migrated record keeps HTML entities and tags ('Sterile prep &amp; d
 and typographic dashes and blanks ('T12\u2011L1', 'L4\u20135', a no-break space). The rules read the
 text with underscores as blanks, a spoken ' comma' as ',' and a spoken ' period.' as '.', each
 padded with blanks, a spelled-out 'I V' as 'IV ', text an amendment struck out ('~~C5-C6,~~',
-'[deleted: and C5]'), a copy-forward note's stale fields ('Session #: 2 (carried forward from
+'[deleted: and C5]'), a note version marked entered in error above its replacement (``voided_text``),
+a copy-forward note's stale fields ('Session #: 2 (carried forward from
 06/05/2026)', '[last filed value: 1/10]') and the marks of its reviewed ones ('- Reviewed - no change':
 ``copied_forward``), a transcriptionist's '(sic)', a dictation app's time stamp ('[01:30]') and a
 level a dictated correction changes ('change T ten eleven to T eleven twelve', where said before it)
@@ -46,6 +47,7 @@ from .ordinal_anatomy import ordinal_anatomy
 from .picked_options import picked_options
 from .repeated_keys import repeated_keys
 from .spanish_words import spanish_words
+from .voided_text import voided_text
 
 _SPOKEN_COMMA = re.compile(r"(?<=\w) comma\b(?=[ \t])")
 _SPOKEN_PERIOD = re.compile(r"(?<=\w) period(?=\.)")
@@ -236,7 +238,7 @@ def rule_text(text: str) -> str:
         text = text.replace("_", " ")
     if " comma" in text:
         text = _SPOKEN_COMMA.sub(_COMMA_AND_BLANKS, text)
-    text = copied_forward(text)
+    text = copied_forward(voided_text(text))
     if "~~" in text or "[deleted" in text or "[DELETED" in text or "[Deleted" in text:
         text = _STRUCK.sub(lambda m: " " * len(m.group(0)), text)
     if "(sic)" in text or "(SIC)" in text or "(sp?)" in text:

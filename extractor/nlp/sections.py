@@ -19,6 +19,7 @@ from .note_view import TODAY_ROLES
 from .rule_data import SectionRuleData, section_rule_data, section_rule_patterns
 from .rule_scan import RuleScanner
 from .sentences import bracket_aside_end
+from .voided_text import voided_text
 
 _CHECKBOX = re.compile(r"\[\s*[xX\u2713\u2714]?\s*\]")
 _KEY_LABEL = re.compile(r"[A-Za-z][A-Za-z_/]{0,24}:\s")  # a key of a key: value export
@@ -798,9 +799,10 @@ _CARRIED_FORWARD = re.compile(
 
 
 # a bounded paste: '---- PRIOR PROCEDURE REPORT (03/18) - copied for reference only ----' ...
-# '---- END OF PRIOR REPORT ----'
+# '---- END OF PRIOR REPORT ----' (not a remark that the earlier note is void: '(The earlier note
+# listing midazolam was copied forward and is void.)')
 _PASTED_BLOCK = re.compile(
-    r"(?im)^[^\n]{0,40}\b(?:prior|previous|earlier|outside)\s+(?:procedure\s+)?(?:report|note|op\s+note)\b"
+    r"(?im)^(?![^\n]*\b(?:void|voided|in\s+error)\b)[^\n]{0,40}\b(?:prior|previous|earlier|outside)\s+(?:procedure\s+)?(?:report|note|op\s+note)\b"
     r"[^\n]{0,80}\b(?:for\s+reference|copied|pasted|not\s+today)[^\n]*$"
 )
 _PASTED_END = re.compile(
@@ -836,7 +838,10 @@ _UPDATED_TODAY = re.compile(
 def carried_forward(text: str, sections: list[dict]) -> list[dict]:
     """Text pasted from an earlier encounter ('Prior documentation carried forward ...') is
     history, whatever headers it repeats: to the end of the note, or to its end marker
-    ('---- END OF PRIOR REPORT ----') when it has one."""
+    ('---- END OF PRIOR REPORT ----') when it has one. A version marked entered in error is no
+    paste ('*** Reason: text copied forward from the 03/05/2025 encounter. ***' in its banner):
+    it is read blanked, as the rules read it."""
+    text = voided_text(text)
     lowered = text.lower()
     if not any(word in lowered for word in _PASTE_WORDS):
         return sections  # (the marker regexes try every line start; most notes have none of these)
