@@ -105,6 +105,21 @@ _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _EARLIER_VISIT = re.compile(
     r"\b[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?\s+visit\b|\b(?:prior|previous|last|earlier)\s+visit\b", re.I
 )
+# a body part other than the spine, named in a bracketed aside before a score in it
+_OTHER_BODY_PART = re.compile(
+    r"(?i)\b(?:hips?|knees?|shoulders?|ankles?|wrists?|elbows?|hands?|feet|foot|headaches?|abdomen|chest)\b"
+)
+
+
+def _in_other_part_aside(sentence: str, offset: int) -> bool:
+    """A score inside a bracketed aside about another body part ('her back pain 7/10 (she volunteered
+    that the replaced hip is a 2/10 these days)'): not the spine's score."""
+    opening = sentence.rfind("(", 0, offset)
+    if opening == -1 or ")" in sentence[opening:offset]:
+        return False
+    return _OTHER_BODY_PART.search(sentence, opening, offset) is not None
+
+
 _SCALE_RANGE = re.compile(r"(?<![0-9./])0\s*(?:-|\u2013|to)\s*10(?![0-9.])")
 # Prefilters, run on the lowercased sentence without re.IGNORECASE: ``re`` then skips ahead in C
 # to a character that can start a branch, instead of trying every branch at every position
@@ -364,6 +379,8 @@ def build_pain(view: NoteView) -> Pain:
                 value = score_value(match.group(group))
             if value is not None and _in_rising_range(sentence, match.start(group), match.end(group), value):
                 continue  # 'she rates standing pain at 8 to 9 out of 10': a usual range, not a result
+            if _in_other_part_aside(sentence, match.start()):
+                continue  # '7/10 (she volunteered that the replaced hip is a 2/10 these days)'
             if value is not None:
                 # a score written with its cue ("before, seven") is placed at its number
                 first = match.start(group) if group in _PLACED_AT_NUMBER else match.start()
