@@ -7,10 +7,10 @@ looks for; a migrated record keeps HTML entities and tags ('Sterile prep &amp; d
 and typographic dashes and blanks ('T12\u2011L1', 'L4\u20135', a no-break space). The rules read the
 text with underscores as blanks, a spoken ' comma' as ',' and a spoken ' period.' as '.', each
 padded with blanks, a spelled-out 'I V' as 'IV ', text an amendment struck out ('~~C5-C6,~~',
-'[deleted: and C5]'), a note version marked entered in error above its replacement (``voided_text``),
-a copy-forward note's stale fields ('Session #: 2 (carried forward from
-06/05/2026)', '[last filed value: 1/10]') and the marks of its reviewed ones ('- Reviewed - no change':
-``copied_forward``), a transcriptionist's '(sic)', a dictation app's time stamp ('[01:30]') and a
+'[deleted: and C5]'), a note version marked entered in error above its replacement
+(``voided_text``), a copy-forward note's stale fields ('Session #: 2 (carried forward from
+06/05/2026)', '[last filed value: 1/10]') and the marks of its reviewed ones ('- Reviewed - no
+change': ``copied_forward``), a transcriptionist's '(sic)', a dictation app's time stamp ('[01:30]') and a
 level a dictated correction changes ('change T ten eleven to T eleven twelve', where said before it)
 as blanks, a picklist as its starred options ('[left/*right*/bilateral]' as 'right'), an entity (named
 or numeric, '&#176;') or a line-break tag as its character padded with blanks, the tags of XHTML or

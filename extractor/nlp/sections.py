@@ -802,7 +802,8 @@ _CARRIED_FORWARD = re.compile(
 # '---- END OF PRIOR REPORT ----' (not a remark that the earlier note is void: '(The earlier note
 # listing midazolam was copied forward and is void.)')
 _PASTED_BLOCK = re.compile(
-    r"(?im)^(?![^\n]*\b(?:void|voided|in\s+error)\b)[^\n]{0,40}\b(?:prior|previous|earlier|outside)\s+(?:procedure\s+)?(?:report|note|op\s+note)\b"
+    r"(?im)^(?![^\n]*\b(?:void|voided|in\s+error)\b)"
+    r"[^\n]{0,40}\b(?:prior|previous|earlier|outside)\s+(?:procedure\s+)?(?:report|note|op\s+note)\b"
     r"[^\n]{0,80}\b(?:for\s+reference|copied|pasted|not\s+today)[^\n]*$"
 )
 _PASTED_END = re.compile(
