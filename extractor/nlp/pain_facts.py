@@ -107,7 +107,7 @@ _EARLIER_VISIT = re.compile(
 )
 # a body part other than the spine, named in a bracketed aside before a score in it
 _OTHER_BODY_PART = re.compile(
-    r"(?i)\b(?:hips?|knees?|shoulders?|ankles?|wrists?|elbows?|hands?|feet|foot|headaches?|abdomen|chest)\b"
+    r"(?i)\b(?:hips?|knees?|shoulders?|ankles?|wrists?|elbows?|(?<!other\s)hands?|feet|foot|headaches?|abdomen|chest)\b"
 )
 
 
