@@ -47,6 +47,7 @@ from .ordinal_anatomy import ordinal_anatomy
 from .picked_options import picked_options
 from .repeated_keys import repeated_keys
 from .spanish_words import spanish_words
+from .spoken_retractions import spoken_retractions
 from .voided_text import voided_text
 
 _SPOKEN_COMMA = re.compile(r"(?<=\w) comma\b(?=[ \t])")
@@ -251,6 +252,7 @@ def rule_text(text: str) -> str:
         text = _SPELLED_IV.sub("IV ", text)
     if " period." in text:
         text = _SPOKEN_PERIOD.sub(_STOP_AND_BLANKS, text)
+    text = spoken_retractions(text)
     text = plain_typography(text)
     text = ocr_digits(text)
     text = continental_levels(text)
