@@ -316,14 +316,33 @@ def _line_led_by_side(
         lead = _line_lead(text, side.start)
         if lead[-1:] not in ("", " ", "\t") or not _LIST_MARK.fullmatch(lead.strip(" \t")):
             continue
-        line_end = text.find("\n", side.end)
-        line_end = len(text) if line_end == -1 else line_end
+        line_end = _item_end(text, side.end, len(lead) - len(lead.lstrip(" \t")))
         if any(side.start < other.start < line_end for other in view.of("SIDE")):
             continue
         for phrase in ordered[bisect_left(starts, side.end) :]:
             if phrase.start >= line_end:
                 break
             attached.setdefault(phrase.index, [side])
+
+
+_ITEM_LINES = 4
+
+
+def _item_end(text: str, offset: int, indent: int) -> int:
+    """The end of the list item whose first line holds ``offset``: its lines wrapped below it,
+    indented deeper than its own first line and no item of their own ('  - LEFT: ... sacral ala
+    notch' / '    (L5 dorsal ramus).')."""
+    end = text.find("\n", offset)
+    for _ in range(_ITEM_LINES):
+        if end == -1:
+            return len(text)
+        following = text.find("\n", end + 1)
+        line = text[end + 1 : following if following != -1 else len(text)]
+        body = line.lstrip(" \t")
+        if not body or len(line) - len(body) <= indent or _LIST_MARK.match(body).end():
+            return end
+        end = following
+    return end if end != -1 else len(text)
 
 
 _SIDE_LABEL_LINE = re.compile(r"(?i)[ \t]{0,8}(?:laterality|side)\b")
@@ -477,6 +496,7 @@ def _joined_by_list(view: NoteView, side: Mention, phrase: Mention) -> bool:
 
 
 _FOR_THE_JOINT = re.compile(r"(?i)\bfor\b")
+_OWN_LEVEL_IN_PARENTHESIS = re.compile(r"(?i)[ \t]{0,3}\([ \t]?(?:the[ \t]+)?[CTL][ \t]?[0-9]")
 
 
 def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
@@ -498,6 +518,10 @@ def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
             continue  # another table cell ('| L4/L5 | R + L | L3 MB, L4 MB |')
         if cue.end <= phrase.start and _FOR_THE_JOINT.search(between):
             continue  # ('... the S1 superior articular process for the right L5-S1': the joint it serves)
+        if cue.start >= phrase.end and _OWN_LEVEL_IN_PARENTHESIS.match(between):
+            # ('the TP of L5 (L4 medial branch)': the bracket names the nerve on the L5 bone, the
+            # L5 itself is where the needle went)
+            continue
         if cue.start >= phrase.end and "corresponding" in between:
             # ('... transverse processes of ... left T8 and T9, the course of the corresponding medial
             # branches': the branches the targets lead to, not a nerve list)
@@ -706,6 +730,7 @@ def resolve_joints(
         ton_read = any("TON" in r.nerves for r in group)
         ton = ton_read or any(m.category == "NERVE_TON" for m in extras)
         ala = any(m.category == "SACRAL_ALA" for m in extras)
+        ala_sides = _ala_sides(group, extras) if len(per_side) > 1 else None
         if not per_side and (ton or ala):
             per_side[None] = []
             readings_by_side[None] = []
@@ -716,9 +741,9 @@ def resolve_joints(
                 per_side[key] = per_side[key] + per_side[None]
             del per_side[None]
         if "bilateral" in per_side and ("left" in per_side or "right" in per_side):
-            return _mapped_per_side(per_side, readings_by_side, ton, ala)
+            return _mapped_per_side(per_side, readings_by_side, ton, ala, ala_sides)
         for key, nerves in per_side.items():
-            if ala:
+            if ala and (ala_sides is None or key in ala_sides):
                 nerves = [*nerves, "L5"]
             # a sided third occipital nerve ('RIGHT third occipital nerve, ... LEFT C3 and C4
             # medial branches') is its own side's C2-3 only
@@ -842,6 +867,7 @@ def _mapped_per_side(
     readings_by_side: dict[str | None, list[PhraseReading]],
     ton: bool,
     ala: bool,
+    ala_sides: set[str | None] | None = None,
 ) -> dict[str, list[PhraseReading]]:
     """Nerves blocked on both sides plus nerves of one side ('L3 MB right; L4 MB and L5 DR
     bilateral'): each side's joints from its own and the bilateral nerves; a joint found on both
@@ -849,7 +875,8 @@ def _mapped_per_side(
     both = per_side["bilateral"]
     joints_by_side = {}
     for side in ("left", "right"):
-        nerves = per_side.get(side, []) + both + (["L5"] if ala else [])
+        has_ala = ala and (ala_sides is None or bool(ala_sides & {side, "bilateral"}))
+        nerves = per_side.get(side, []) + both + (["L5"] if has_ala else [])
         joints_by_side[side] = set(nerves_to_joints(nerves, third_occipital=ton))
     out: dict[str, list[PhraseReading]] = {}
     for joint in sorted(joints_by_side["left"] | joints_by_side["right"], key=joint_index):
@@ -859,6 +886,29 @@ def _mapped_per_side(
         if readings:
             out[joint] = readings
     return out
+
+
+_ALA_REACH = 200
+
+
+def _ala_sides(group: list[PhraseReading], extras: list[Mention]) -> set[str | None] | None:
+    """The sides whose L5 dorsal ramus a sacral-ala target is, when sides differ: the side of the
+    nerve read just before it ('RIGHT: ... L4 (L3 MB) and L5 (L4 MB)' / 'LEFT: ... L5 (L4 MB) and
+    the sacral ala notch'); None (every side) when no sided nerve stands before it."""
+    sides: set[str | None] = set()
+    for ala in (m for m in extras if m.category == "SACRAL_ALA"):
+        before = [
+            r
+            for r in group
+            if r.nerves and r.phrase.end <= ala.start and ala.start - r.phrase.end < _ALA_REACH
+        ]
+        if not before:
+            return None
+        side = _side_value(max(before, key=lambda r: r.phrase.start).sides)
+        if side is None:
+            return None
+        sides.add(side)
+    return sides or None
 
 
 def _spine_part(reading: PhraseReading) -> str:
