@@ -76,6 +76,11 @@ _CHANGED_LEVEL = re.compile(
     r"(?i)\bchange\s+(?:the\s+)?(?P<old>[CTL](?:[ -]?[0-9]{1,2}|[ ](?:one|two|three|four|five|six|seven|"
     r"eight|nine|ten|eleven|twelve))[^\n.,;]{0,24}?)\s+to\s+(?:the\s+)?[CTLS](?:[ -]?[0-9]|[ ][a-z])"
 )
+# an amended record row ('needle L L4-5 -> corrected to L L3-4'): the level before the arrow
+_CORRECTED_LEVEL = re.compile(
+    r"(?i)\b[CTL][ -]?[0-9]{1,2}(?:[ ]?[-/][ ]?[CTLS]?[ ]?[0-9]{1,2})?"
+    r"(?=[ \t]{0,3}(?:->|\u2192|=>)[ \t]{0,3}(?:corrected|changed|amended)[ \t]+to\b)"
+)
 _TYPOGRAPHY_MAP = {
     "\u2010": "-",
     "\u2011": "-",
@@ -279,6 +284,8 @@ def rule_text(text: str) -> str:
         text = _DOT_LEADER.sub(lambda m: " " * len(m.group(0)), text)
     if "change" in text or "Change" in text:
         text = _unsay_changed_levels(text)
+    if " to " in text and ("corrected" in text or "changed" in text or "amended" in text):
+        text = _CORRECTED_LEVEL.sub(lambda m: " " * len(m.group(0)), text)
     return text
 
 
