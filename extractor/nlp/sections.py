@@ -512,15 +512,20 @@ _BULLET_LINE = re.compile(r"[ \t]{0,8}[-*\u2022\u25aa\u25e6][ \t]")
 def bulleted_history_ends(text: str, sections: list[dict]) -> list[dict]:
     """'Prior history relevant to this claim:' then '  * s/p right C5-C6 RFA ...' items: the
     history is its list; the first line back at the margin that is no list item ('Current left
-    upper neck pain: 7 out of 10') starts untitled (coded) text."""
+    upper neck pain: 7 out of 10') starts untitled (coded) text. So with a hanging indent: 'Hx: IA
+    c\u0304 fluoro x2 (2023, 2024)' over '   RFA discussed ...' lines, then 'C-arm down today ...' back
+    at the margin."""
     out: list[dict] = []
     for section in sections:
         out.append(section)
         if section["role"] not in _NOT_TODAY_ROLES:
             continue
         first = _line_end(text, section["header_end"], section["end"])
-        if text[section["header_end"] : first].strip() or not _BULLET_LINE.match(text, first, section["end"]):
-            continue  # (content on the header's line, or no list below it)
+        hanging = bool(text[section["header_end"] : first].strip()) and text[first : first + 1] in (" ", "\t")
+        if not hanging and (
+            text[section["header_end"] : first].strip() or not _BULLET_LINE.match(text, first, section["end"])
+        ):
+            continue  # (content on the header's line and none indented below it, or no list below it)
         position = first
         while position < section["end"]:
             line_end = _line_end(text, position, section["end"])
