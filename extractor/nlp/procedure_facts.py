@@ -769,6 +769,28 @@ _CANCELLED = re.compile(r"(?i)\bcancell?ed\b|\b(?:cxl|canx)\b")
 _NEVER_ORDERED = re.compile(r"(?i)\bnot\s+ordered\b|\btemplate\s+default\b")
 
 
+# a record row called off by decision, not by a stop ('Cannula 4  R L3-4 (L2 MB)  -- CANCELLED,
+# entered in error', 'Lesion 4  L C5-6 (C6 MB)  -- CANCELLED per MD, level not treated')
+_ROW_CALLED_OFF = re.compile(
+    r"(?i)[ \t,;:(-]{0,4}(?:entered\s+in\s+error|in\s+error|per\s+(?:MD|physician|attending|surgeon)|"
+    r"not\s+indicated|(?:level\s+)?not\s+(?:treated|needed|planned))\b"
+)
+
+
+def _row_called_off(view: NoteView, cue: Mention) -> Removal | None:
+    """The level of a row called off by decision (and the side written before it): not done, but
+    the procedure was not stopped part-way. None when ``cue`` is no such row."""
+    if not _CANCELLED.search(cue.text) or not _ROW_CALLED_OFF.match(view.text, cue.end, cue.end + 40):
+        return None
+    phrases = list(view.in_sentence(cue.sent, "LEVEL_PHRASE"))
+    joints = frozenset(j for phrase in phrases for j in _pair_joints(phrase))
+    if not joints:
+        return None
+    before = [s.value for s in view.in_sentence(cue.sent, "SIDE") if s.end <= phrases[0].start]
+    side = before[-1] if before and before[-1] in ("left", "right") else None
+    return Removal(side, joints)
+
+
 def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], list[Evidence]]:
     """('completed' | 'incomplete' | 'cancelled', what was not done, evidence); ``corrected``: the
     side a correction states (``_corrected_side``), which is then all that was planned."""
@@ -776,10 +798,12 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
     cues = [m for m in view.of("ABORTED") if m.today and not m.negated and m.role != "pain"]
     done = parts_done(view) if cues else set()  # (the parts of the spine treated today, read once)
     title = _title_sides(view) if cues else set()
+    called_off = {c.start: removal for c in cues if (removal := _row_called_off(view, c)) is not None}
     cues = [
         c
         for c in cues
-        if not _RESUMED.search(view.sentence_text(c.sent))
+        if c.start not in called_off
+        and not _RESUMED.search(view.sentence_text(c.sent))
         and _PROCEDURE_CONTEXT.search(_cue_context(view, c))
         and not _EARLIER_EVENT.match(view.text[c.end : c.end + 80].lstrip())
         and not _RETRIED.search(view.text, c.end, c.end + _RETRY_REACH)
@@ -796,8 +820,8 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
     if not cues:
         # 'Levels done vs consented: L3-L4 was NOT injected on either side': not a stop, but
         # that level is not part of what was done
-        return "completed", _side_less_after_sided(_levels_not_done(view)), []
-    removals: list[Removal] = []
+        return "completed", _side_less_after_sided(_levels_not_done(view)) + list(called_off.values()), []
+    removals: list[Removal] = list(called_off.values())
     cancelled = False
     for cue in cues:
         sentence = view.sentence_text(cue.sent)
