@@ -12,7 +12,7 @@ from .sentences import in_table_row
 # (and the German 'Hautquaddel' or 'Quaddel', a skin wheal, and 'Haut...', skin)
 _SKIN = re.compile(
     r"(?<!no\s)\b(?:numb(?!ers?\b)\w*|entry\s+(?:sites?|points?)|skin|subcut\w*|subq|sub-q|sq|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
-    r"needle\s+tracts?|quaddel|haut\w*|local\s+infiltration|infiltrat\w*|(?<!under\s)local\s+anesthesia|local\s+anesthetic\s+for\s+the\s+skin)\b",
+    r"needle\s+tracts?|quaddel|haut\w*|local\s+infiltration|infiltrat\w*|infilt|an(?:a)?esthesia\s*:\s*local(?:\s+only)?|(?<!under\s)local\s+anesthesia|local\s+anesthetic\s+for\s+the\s+skin)\b",
     re.I,
 )
 _TOTALS = re.compile(r"[^\w\n]{0,5}(?:totals?|summary|in\s+all|overall)\b", re.I)  # a line that starts so
@@ -259,9 +259,12 @@ _LOCAL_AFTER = re.compile(r"[ \t]{0,2}local\b(?=[ \t]{0,2}(?:[.;,\n]|$))", re.I)
 def _line_around(text: str, start: int, end: int, back: int, ahead: int) -> tuple[int, int]:
     """(start, end) of the line holding ``text[start:end]``, read at most ``back`` characters
     before and ``ahead`` after (a longer line is cut there); the end is -1 when no line break
-    comes within ``ahead``."""
+    comes within ``ahead`` (the note's end ends its last line)."""
     floor = max(0, start - back)
-    return max(text.rfind("\n", floor, start) + 1, floor), text.find("\n", end, end + ahead)
+    line_end = text.find("\n", end, end + ahead)
+    if line_end == -1 and end + ahead >= len(text):
+        line_end = len(text)
+    return max(text.rfind("\n", floor, start) + 1, floor), line_end
 
 
 def _line_lengths(text: str, offset: int) -> tuple[int, int]:
