@@ -30,7 +30,7 @@ _OPENING_RETRACTION = re.compile(
     r"(?:scratch|strike|delete|disregard)[ \t]+that\b"
 )
 # a sentence of filler only, skipped on the way back: 'Wait, no.'
-_FILLER = re.compile(r"(?i)[\s,.!]*(?:(?:no|wait|actually|oh|sorry|um|uh|hold\s+on)[\s,.!]*){1,4}")
+_FILLER = re.compile(r"(?i)(?:(?:no|wait|actually|oh|sorry|um|uh|hold[ \t]{1,3}on)\b[ \t,.!]{0,6}){1,4}")
 # the template quoted, then taken back or changed in the same sentence
 _QUOTED_TEMPLATE = re.compile(r"(?i)(?:the|my)[ \t]+template[ \t]+(?:has|says|includes|lists|reads)\b")
 _TEMPLATE_RETRACTED = re.compile(
@@ -73,7 +73,8 @@ def _before_retraction(text: str, cue: int) -> tuple[int, int] | None:
         if end == 0 or text[end - 1] == "\n":
             return None  # (the retraction opens its paragraph: nothing said before it there)
         start = _sentence_start(text, end - 1)
-        if _FILLER.fullmatch(text, start, end) is None:
+        said = text[start:end].strip(" \t,.!")
+        if said and _FILLER.fullmatch(said + " ") is None:
             return start, end
         end = start
     return None
