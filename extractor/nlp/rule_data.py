@@ -197,3 +197,13 @@ def pain_patterns() -> dict[str, re.Pattern[str]]:
         name: with_first_char_lookahead(expand(pattern), re.IGNORECASE)
         for name, pattern in data["patterns"].items()
     }
+
+
+@cache
+def misheard_words() -> dict[str, Any]:
+    """The speech engine's misheard words and what was meant (``patterns/nlp/misheard.json``)."""
+    data = _read_json("misheard")
+    for heard, meant in [*data["phrases"].items(), *data["sides"].items()]:
+        if len(meant) > len(heard):
+            raise ValueError(f"misheard.json: {meant!r} is longer than {heard!r}; the rules read it in place")
+    return data

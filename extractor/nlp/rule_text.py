@@ -42,6 +42,7 @@ from .copied_forward import copied_forward
 from .hl7_fields import hl7_fields
 from .json_fields import json_fields
 from .markdown_marks import markdown_marks
+from .misheard_words import misheard_words
 from .ocr_digits import ocr_digits
 from .ordinal_anatomy import ordinal_anatomy
 from .picked_options import picked_options
@@ -258,6 +259,7 @@ def rule_text(text: str) -> str:
     if " period." in text:
         text = _SPOKEN_PERIOD.sub(_STOP_AND_BLANKS, text)
     text = spoken_retractions(text)
+    text = misheard_words(text)
     text = plain_typography(text)
     text = ocr_digits(text)
     text = continental_levels(text)
