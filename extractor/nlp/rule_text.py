@@ -77,6 +77,12 @@ _CHANGED_LEVEL = re.compile(
     r"(?i)\bchange\s+(?:the\s+)?(?P<old>[CTL](?:[ -]?[0-9]{1,2}|[ ](?:one|two|three|four|five|six|seven|"
     r"eight|nine|ten|eleven|twelve))[^\n.,;]{0,24}?)\s+to\s+(?:the\s+)?[CTLS](?:[ -]?[0-9]|[ ][a-z])"
 )
+# a scheduling system's comment fields ('HX CMT: ...', 'DONE CMT: ...', 'APPT CMT (CHG 02/11 0712): ...'):
+# the 'CMT' as blanks, so the field's own name is the header ('HX', 'DONE', 'PLAN')
+_COMMENT_LABEL = re.compile(
+    r"(?m)^([ \t]{0,4}[A-Z][A-Z/&]{0,11}(?:[ \t][A-Z]{2,8})?[ \t]{1,3})(?:CMT|COMMENT)"
+    r"(?=[ \t]{0,3}(?:\([^()\n]{1,40}\)[ \t]{0,3})?:)"
+)
 # an amended record row ('needle L L4-5 -> corrected to L L3-4'): the level before the arrow
 _CORRECTED_LEVEL = re.compile(
     r"(?i)\b[CTL][ -]?[0-9]{1,2}(?:[ ]?[-/][ ]?[CTLS]?[ ]?[0-9]{1,2})?"
@@ -260,6 +266,8 @@ def rule_text(text: str) -> str:
         text = _SPOKEN_PERIOD.sub(_STOP_AND_BLANKS, text)
     text = spoken_retractions(text)
     text = misheard_words(text)
+    if "CMT" in text or "COMMENT" in text:
+        text = _COMMENT_LABEL.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)
     text = plain_typography(text)
     text = ocr_digits(text)
     text = continental_levels(text)
