@@ -1036,9 +1036,22 @@ def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
     that opens 'I have performed ...' after an assessment, starts untitled (coded) text: the
     description the title is compared with."""
     out: list[dict] = []
+    titled = False
     for section in sections:
         assessment = section.get("category") == "assessment"
         title = section["role"] == "header"
+        if title and titled and _narrates(text, _content_start(text, section), section["end"]):
+            # a second 'Procedure:' that narrates ('Procedure: Consent. Prone. ... Under fluoroscopy,
+            # needles to the right C6-7 ...') under the title line: the description; the fields
+            # between them ('Laterality: Bilateral', 'Level(s): L4-L5') belong to the title
+            for index in range(len(out) - 1, -1, -1):
+                if out[index]["role"] == "header":
+                    break
+                if out[index].get("category") == "procedure_detail":
+                    out[index] = {**out[index], "role": "header"}
+            out.append({**section, "role": "description"})
+            continue
+        titled = titled or title
         # ('Anatomy, low back: S1 is lumbarized ...' then 'Neck: prone, 1% lidocaine ...')
         teaching = section.get("category") == "teaching"
         if section["role"] not in _NOT_TODAY_ROLES and not assessment and not title and not teaching:
@@ -1058,6 +1071,14 @@ def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
                 break
         out.append(current)
     return out
+
+
+def _content_start(text: str, section: dict) -> int:
+    """Where a section's text starts after its header (blanks skipped)."""
+    start = section["header_end"]
+    while start < section["end"] and text[start] in " \t:":
+        start += 1
+    return start
 
 
 def _narrates(text: str, start: int, end: int) -> bool:
