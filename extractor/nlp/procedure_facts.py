@@ -1299,7 +1299,9 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         # 'CONSENT: Written consent signed for "left L3-4, L4-5, L5-S1 medial branch blocks"':
         # what was agreed to is not what was done, where the note says what was done
         phrases = [m for m in phrases if m.section != "consent"]
-    all_kinds = facet_kinds + other_kinds
+    # a level beside another service's procedure is that procedure's, done today or not ('Thoracic
+    # epidural catheter (T9-10) placed pre-op by the OR anaesthesia team')
+    all_kinds = facet_kinds + [m for m in view.of("KIND") if _usable(m) and m.meta.get("kind") == "other"]
     facet_phrases = []
     for phrase in phrases:
         owner = _nearest_kind(view, phrase, all_kinds)
