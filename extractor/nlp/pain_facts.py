@@ -253,7 +253,17 @@ def _in_rising_range(sentence: str, start: int, end: int, value: float) -> bool:
     return before is not None and float(before.group(1)) < value
 
 
+_RECOVERY_LINE = re.compile(r"(?i)\b(?:PACU|recovery|phase[ \t]+II)\b")
+# another scale named right before a pair ('PACU: NRS 3/10 on arrival, Aldrete 9 -> 10 at 0920')
+_OTHER_SCALE_BEFORE = re.compile(
+    r"(?i)\b(?:Aldrete|RASS|Ramsay|GCS|Apfel|ASA|Mallampati|ODI|NDI|Oswestry|MoCA)"
+    r"(?:[ \t]{1,3}score)?[ \t]{0,3}[:=]?[ \t]{0,3}\Z"
+)
+
+
 def _has_pain_context(sentence: str, match: re.Match[str]) -> bool:
+    if _OTHER_SCALE_BEFORE.search(sentence, max(0, match.start() - 24), match.start()):
+        return False
     pattern = r"/\s*10|out\s+of|over\s+(?:10|ten)|NRS|NPRS|VAS|pain|score"
     return bool(
         re.search(pattern, match.group(0), re.I)
@@ -401,6 +411,14 @@ def build_pain(view: NoteView) -> Pain:
                 cue_label = label
                 if match.group(0).lower() == "now" and start + match.start() < needle_work:
                     cue_label = "pre"  # 'Pain now: 6/10' before the needles: the baseline
+                elif (
+                    label == "pre"
+                    and "arrival" in match.group(0).lower()
+                    and _RECOVERY_LINE.search(
+                        text, text.rfind("\n", 0, start + match.start()) + 1, start + match.start()
+                    )
+                ):
+                    cue_label = "post"  # 'PACU: NRS 3/10 on arrival': the arrival in recovery
                 cues.append((start + match.start(), start + match.end(), cue_label))
     # 'DISCHARGE' / '0852  Pain NRS 1/10 ...': the section header says which score it is
     cues += [(s["start"], s["start"], "post") for s in view.sections if s.get("category") == DISCHARGE_PAIN]
