@@ -29,6 +29,7 @@ from .note_facts import (
     span,
 )
 from .note_view import Mention, NoteView
+from .other_dates import OTHER_DATE
 from .rule_data import pain_patterns
 from .rule_text import plain_typography
 from .sections import CLOCK, DISCHARGE_PAIN
@@ -208,6 +209,9 @@ def _sentence_ok(view: NoteView, sent: int, role: str) -> bool:
     sentence = view.sentence_text(sent)
     if view.in_flowsheet_entry(view.sentence_bounds(sent)[0]):
         return False  # a flowsheet's entry of another visit
+    section = view.section_at(view.sentence_bounds(sent)[0])
+    if section is not None and section["category"] == OTHER_DATE:
+        return False  # a block about another date ('THORACIC BLOCK - 03/14/2025 ...: Pre 6/10, post 2/10')
     if _in_dated_item(view.text, view.sentence_bounds(sent)[0]) and not TODAY_WORD.search(sentence):
         return False
     if role != "pain" and _THAT_BLOCK.search(sentence):

@@ -16,6 +16,7 @@ from functools import cache
 
 from .flowsheet_entries import flowsheet_entries
 from .note_view import TODAY_ROLES
+from .other_dates import other_date_blocks
 from .rule_data import SectionRuleData, section_rule_data, section_rule_patterns
 from .rule_scan import RuleScanner
 from .sentences import bracket_aside_end
@@ -170,7 +171,7 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
         sections = plan_items_done_today(text, sections)
     sections = dated_chronologies(text, bulleted_history_ends(text, sections))
     sections = discharge_scores(text, sections)
-    sections = split_procedure_paragraphs(text, timestamped_log(text, sections))
+    sections = other_date_blocks(text, split_procedure_paragraphs(text, timestamped_log(text, sections)))
     # (a flowsheet's 'entries are copied forward' is about its entries, which carry their dates)
     flowsheet = flowsheet_entries(text, sections)
     return flowsheet if flowsheet is not sections else carried_forward(text, sections)

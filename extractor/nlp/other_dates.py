@@ -1,0 +1,105 @@
+"""A block of the note about another date than the date of service: not today's procedure.
+
+A note may carry a whole second procedure under a banner with its own date: 'THORACIC BLOCK -
+03/14/2025 (separate encounter, entered here for continuity; billed under that date)', '** RIGHT
+SIDE - done 03/10/2025 - copied forward from that note for reference **', 'SCHEDULED - 2025-04-29
+(only if today's block is also positive)', 'NEXT PROCEDURE - scheduled 07/15/2025 09:00 (neck)',
+'ADDENDUM (entered 05/08/2025 14:20): Pt returned today 05/08/2025 ...'. Each is told in full,
+with its time-out, levels, drugs and scores, and reads like today's. When the note states its
+date of service and a banner names another date, the block under the banner (to the next rule
+line, the next header, or the note's end) is history (an earlier date) or plan (a later one).
+An addendum, a coder's query or the physician's response is about today's procedure unless it
+tells of another visit ('returned', 'separate encounter'): a late entry that adds a level done
+during the session is today's.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DATE = r"(?:[0-9]{1,2}/[0-9]{1,2}/(?:19|20)?[0-9]{2}|(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2})"
+_ANY_DATE = re.compile(_DATE)
+_DATE_OF_SERVICE = re.compile(
+    r"(?i)\b(?:date\s+of\s+service|DOS|service\s+date|procedure\s+date|encounter(?:\s*/\s*DOS)?)"
+    r"[ \t]{0,3}[:=]?[ \t]{0,3}(" + _DATE + r")"
+)
+_DOS_REACH = 800
+# a banner line: a heading in capitals, then a separator, then (soon) a date
+_BANNER = re.compile(
+    r"(?m)^[ \t*#=~-]{0,6}"
+    r"(?P<head>(?!(?:DOB|D\.O\.B|MRN|DOS|DATE|SIGNED|PRINTED|EXPORTED|ADMIT\w*|DISCHARGE\w*|DOI|INJURY)\b)"
+    r"[A-Z][A-Z0-9/&#'.]{1,20}(?:[ \t][A-Z0-9/&#'.]{1,20}){0,4})"
+    r"[ \t]{0,3}(?:[-\u2013\u2014:(]|\*\*)[ \t]{0,3}(?:[a-z][a-z ]{0,20}[ \t])?(?P<date>" + _DATE + r")"
+    r"[^\n]{0,160}$"
+)
+_RULE_LINE = re.compile(r"(?m)^[ \t]*[-=_*~]{5,}[ \t]*$")
+# written later about today's session: an addendum, a coder's query and the physician's answer
+_ADDENDUM = re.compile(
+    r"(?i)\b(?:addendum|late\s+entry|amendment|correction|query|response|attestation|co-?sign\w*|review\w*)\b"
+)
+_OTHER_VISIT = re.compile(r"(?i)\breturned\b|\bseparate\s+(?:encounter|visit|charge)|\bdifferent\s+day\b")
+_BLOCK_REACH = 4000
+OTHER_DATE = "other_date"
+
+
+def _as_tuple(date: str) -> tuple[int, int, int] | None:
+    if "/" in date:
+        month, day, year = (int(part) for part in date.split("/"))
+    else:
+        year, month, day = (int(part) for part in date.split("-"))
+    year += 2000 if year < 100 else 0
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return year, month, day
+
+
+def _block_end(text: str, sections: list[dict], banner: re.Match[str]) -> int:
+    """The next rule line, else the next header after the banner's line, else the note's end."""
+    rule = _RULE_LINE.search(text, banner.end(), banner.end() + _BLOCK_REACH)
+    if rule is not None:
+        return rule.start()
+    later = [s["start"] for s in sections if s["start"] > banner.end() and s.get("category") is not None]
+    return min(later) if later else len(text)
+
+
+def other_date_blocks(text: str, sections: list[dict]) -> list[dict]:
+    """``sections`` with each block about another date than the date of service as its own
+    section (category 'other_date', role history or plan)."""
+    found = _DATE_OF_SERVICE.search(text, 0, _DOS_REACH)
+    if found is None:
+        return sections
+    service = _as_tuple(found.group(1))
+    if service is None:
+        return sections
+    blocks: list[tuple[int, int, str]] = []
+    for banner in _BANNER.finditer(text, found.end()):
+        date = _as_tuple(banner.group("date"))
+        if date is None or date == service:
+            continue
+        end = _block_end(text, sections, banner)
+        if _ADDENDUM.search(banner.group("head")) and not _OTHER_VISIT.search(text, banner.start(), end):
+            continue  # (a late entry about today's session)
+        if blocks and banner.start() < blocks[-1][1]:
+            continue
+        blocks.append((banner.start(), end, "history" if date < service else "plan"))
+    return _overlay(sections, blocks) if blocks else sections
+
+
+def _overlay(sections: list[dict], blocks: list[tuple[int, int, str]]) -> list[dict]:
+    """Each section cut at the blocks' bounds; the parts inside a block take its role."""
+    out: list[dict] = []
+    for section in sections:
+        position = section["start"]
+        for start, end, role in blocks:
+            if end <= position or start >= section["end"]:
+                continue
+            if start > position:
+                header_end = section["header_end"] if position == section["start"] else position
+                out.append({**section, "start": position, "end": start, "header_end": min(header_end, start)})
+            low, high = max(start, position), min(end, section["end"])
+            out.append({"category": OTHER_DATE, "role": role, "start": low, "end": high, "header_end": low})
+            position = high
+        if position < section["end"]:
+            header_end = section["header_end"] if position == section["start"] else position
+            out.append({**section, "start": position, "header_end": header_end})
+    return out

@@ -1,0 +1,43 @@
+"""A block under a banner dated other than the date of service is not today's; a late entry about
+today's session is."""
+
+from __future__ import annotations
+
+from extractor.nlp import load_pipeline
+from extractor.nlp.other_dates import OTHER_DATE, other_date_blocks
+
+
+def _roles(text: str) -> list[tuple[str | None, str, str]]:
+    sections = load_pipeline()(text)._.facet_sections
+    return [(s["category"], s["role"], text[s["start"] : s["end"]].strip()[:30]) for s in sections]
+
+
+EARLIER = (
+    "Date of service: 03/18/2025\n\n"
+    "THORACIC BLOCK - 03/14/2025 (separate encounter, billed under that date)\n"
+    "Right T7-T8 and T8-T9 medial branch block, diagnostic #1.\n"
+    "----------------------------------------\n\n"
+    "PROCEDURE: Bilateral lumbar medial branch block - diagnostic, first block\n"
+)
+LATER = "DOS 07/08/2025\n\nNEXT PROCEDURE - scheduled 07/15/2025 09:00 (neck)\nBilateral C5-C6 MBB #1.\n"
+
+
+def test_an_earlier_dated_block_is_history_and_a_later_one_plan() -> None:
+    earlier = [r for r in _roles(EARLIER) if r[0] == OTHER_DATE]
+    assert earlier and earlier[0][1] == "history" and earlier[0][2].startswith("THORACIC BLOCK")
+    assert any(r[1] == "header" and r[2].startswith("PROCEDURE") for r in _roles(EARLIER))
+    later = [r for r in _roles(LATER) if r[0] == OTHER_DATE]
+    assert later and later[0][1] == "plan"
+
+
+def test_the_date_of_service_itself_and_late_entries_stay() -> None:
+    today = "DOS: 03/13/2025\n\nTODAY - 03/13/2025\nLeft T12-L1 and L1-L2 RF neurotomy.\n"
+    query = (
+        "DOS: 11/04/2025\n\nRF neurotomy left C3-4, C4-5.\n\n"
+        "CODER QUERY (11/05/2025, D. L.): Was any lesion made?\n"
+        "ADDENDUM (entered 11/05/2025): the left C4-5 was also lesioned during this session.\n"
+    )
+    for text in (today, query):
+        sections = load_pipeline()(text)._.facet_sections
+        assert not any(s["category"] == OTHER_DATE for s in sections)
+    assert other_date_blocks("no date of service here\nBLOCK - 03/14/2025\n", []) == []
