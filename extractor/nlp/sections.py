@@ -1055,7 +1055,15 @@ def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
         titled = titled or title
         # ('Anatomy, low back: S1 is lumbarized ...' then 'Neck: prone, 1% lidocaine ...')
         teaching = section.get("category") == "teaching"
-        if section["role"] not in _NOT_TODAY_ROLES and not assessment and not title and not teaching:
+        # (a plan ends only at a banner: '--------- proc (written last, bottom of note) ---------')
+        plan = section["role"] == "plan"
+        if (
+            section["role"] not in _NOT_TODAY_ROLES
+            and not assessment
+            and not title
+            and not teaching
+            and not plan
+        ):
             out.append(section)
             continue
         current, end = section, section["end"]
@@ -1064,6 +1072,8 @@ def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
             if (
                 _PERFORMED_NOW.search(text, match.end(), min(end, match.end() + _PERFORMED_REACH))
                 if assessment
+                else _PROCEDURE_BANNER.match(text, match.end())
+                if plan
                 else _narrates(text, match.end(), end)
             ):
                 current["end"] = match.end()
@@ -1102,7 +1112,8 @@ _PERFORMED_NOW = re.compile(
 _PERFORMED_REACH = 200
 # '===== Procedure, 06/03/2025 =====': a banner that opens the account of today's procedure
 _PROCEDURE_BANNER = re.compile(
-    r"(?i)[=*#~_-]{3,40}[ \t]{0,3}(?:today'?s[ \t]+)?procedure(?:[ \t]+(?:note|today))?\b[^\n=*#~_]{0,30}"
+    r"(?i)[=*#~_-]{3,40}[ \t]{0,3}(?:today'?s[ \t]+)?(?:procedure|proc)(?:[ \t]+(?:note|today))?\b"
+    r"[^\n=*#~_]{0,40}"
     r"[=*#~_-]{3,40}[ \t]{0,8}$",
     re.M,
 )
