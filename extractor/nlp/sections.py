@@ -1112,9 +1112,9 @@ _PERFORMED_NOW = re.compile(
 _PERFORMED_REACH = 200
 # '===== Procedure, 06/03/2025 =====': a banner that opens the account of today's procedure
 _PROCEDURE_BANNER = re.compile(
-    r"(?i)[=*#~_-]{3,40}[ \t]{0,3}(?:today'?s[ \t]+)?(?:procedure|proc)(?:[ \t]+(?:note|today))?\b"
+    r"(?i)[=*#~_-]{2,40}[ \t]{0,3}(?:today'?s[ \t]+)?(?:procedure|proc)(?:[ \t]+(?:note|today))?\b"
     r"[^\n=*#~_]{0,40}"
-    r"[=*#~_-]{3,40}[ \t]{0,8}$",
+    r"[=*#~_-]{2,40}[ \t]{0,8}$",
     re.M,
 )
 
