@@ -281,7 +281,10 @@ def _after_word(text: str, starts: list[int], ends: list[int], stop: int, stop_t
 
 def _is_hard_wrap(text: str, previous_start: int, previous_end: int, token: str, next_start: int) -> bool:
     level = _LEVEL_START.match(token) is not None
-    if not token[:1].islower() and not level:
+    # ('Two left third occipital nerve blocks' / '(#1 03/2030, #2 04/2030) each gave 80% relief': a
+    # bracket of numbered sessions goes on the wrapped sentence; other brackets may open a list item)
+    bracket = text[next_start : next_start + 2] == "(#"
+    if not token[:1].islower() and not level and not bracket:
         return False
     line_start = text.rfind("\n", 0, previous_start) + 1
     line = text[line_start:previous_end].rstrip()
