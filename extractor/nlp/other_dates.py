@@ -32,6 +32,8 @@ _BANNER = re.compile(
     r"[ \t]{0,3}(?:[-\u2013\u2014:(]|\*\*)[ \t]{0,3}(?:[a-z][a-z ]{0,20}[ \t])?(?P<date>" + _DATE + r")"
     r"[^\n]{0,160}$"
 )
+# a ruled banner that opens on its date ('--- 06/03/2025 (Tuesday) - LEFT side, done ---')
+_RULED_BANNER = re.compile(r"(?m)^[ \t]*[-=*~#]{2,}[ \t]{0,3}(?P<head>)(?P<date>" + _DATE + r")[^\n]{0,120}$")
 _RULE_LINE = re.compile(r"(?m)^[ \t]*[-=_*~]{5,}[ \t]*$")
 # written later about today's session: an addendum, a coder's query and the physician's answer
 _ADDENDUM = re.compile(
@@ -53,11 +55,14 @@ def _as_tuple(date: str) -> tuple[int, int, int] | None:
     return year, month, day
 
 
-def _block_end(text: str, sections: list[dict], banner: re.Match[str]) -> int:
-    """The next rule line, else the next header after the banner's line, else the note's end."""
+def _block_end(text: str, sections: list[dict], banner: re.Match[str], banners: list[int]) -> int:
+    """The next banner or rule line, else the next header after the banner's line, else the
+    note's end."""
     rule = _RULE_LINE.search(text, banner.end(), banner.end() + _BLOCK_REACH)
-    if rule is not None:
-        return rule.start()
+    ends = [rule.start()] if rule is not None else []
+    ends += [start for start in banners if start > banner.start()][:1]
+    if ends:
+        return min(ends)
     later = [s["start"] for s in sections if s["start"] > banner.end() and s.get("category") is not None]
     return min(later) if later else len(text)
 
@@ -72,11 +77,16 @@ def other_date_blocks(text: str, sections: list[dict]) -> list[dict]:
     if service is None:
         return sections
     blocks: list[tuple[int, int, str]] = []
-    for banner in _BANNER.finditer(text, found.end()):
+    banners = sorted(
+        [*_BANNER.finditer(text, found.end()), *_RULED_BANNER.finditer(text, found.end())],
+        key=lambda m: m.start(),
+    )
+    starts = [banner.start() for banner in banners]
+    for banner in banners:
         date = _as_tuple(banner.group("date"))
         if date is None or date == service:
             continue
-        end = _block_end(text, sections, banner)
+        end = _block_end(text, sections, banner, starts)
         if _ADDENDUM.search(banner.group("head")) and not _OTHER_VISIT.search(text, banner.start(), end):
             continue  # (a late entry about today's session)
         if blocks and banner.start() < blocks[-1][1]:

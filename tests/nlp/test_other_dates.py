@@ -41,3 +41,13 @@ def test_the_date_of_service_itself_and_late_entries_stay() -> None:
         sections = load_pipeline()(text)._.facet_sections
         assert not any(s["category"] == OTHER_DATE for s in sections)
     assert other_date_blocks("no date of service here\nBLOCK - 03/14/2025\n", []) == []
+
+
+def test_a_ruled_banner_that_opens_on_its_date() -> None:
+    text = (
+        "DOS: 06/06/2025\n\n--- 06/03/2025 (Tuesday) - LEFT side, done ---\nLeft L4-L5 injection.\n\n"
+        "--- 06/06/2025 (today) - RIGHT side ---\nRight L4-L5 intra-articular injection.\n"
+    )
+    roles = [r for r in _roles(text) if r[0] == OTHER_DATE]
+    assert len(roles) == 1 and roles[0][1] == "history" and roles[0][2].startswith("--- 06/03/2025")
+    assert not any("Right L4-L5" in r[2] for r in roles)
