@@ -40,7 +40,8 @@ def token_attribute_splitter(doc) -> list[list[int]]:
     def hard_wrap(previous, token) -> bool:
         short_aside = re.match(r"\([a-z]{2}[^()\n]{0,40}\)", text[token.idx :])  # "T8-9\n(right) facet"
         level = re.match(r"[CTL][0-9]", token.text) is not None
-        if not token.text[:1].islower() and not short_aside and not level:
+        numbered = text[token.idx : token.idx + 2] == "(#"  # '...nerve blocks' / '(#1 03/2030, #2 ...'
+        if not token.text[:1].islower() and not short_aside and not level and not numbered:
             return False
         line_start = text.rfind("\n", 0, previous.idx) + 1
         line = text[line_start : previous.idx + len(previous.text)].rstrip()
