@@ -11,7 +11,7 @@ from .sentences import in_table_row
 
 # (and the German 'Hautquaddel' or 'Quaddel', a skin wheal, and 'Haut...', skin)
 _SKIN = re.compile(
-    r"(?<!no\s)\b(?:numb(?!ers?\b)\w*|entry\s+(?:sites?|points?)|skin|skn|subcut\w*|subq|sub-q|sq|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
+    r"(?<!no\s)\b(?:numb(?!ers?\b)\w*(?![ \t]+(?:the[ \t]+|each[ \t]+)?(?:nerves?|joints?|medial|branch\w*|targets?)\b)|entry\s+(?:sites?|points?)|skin|skn|subcut\w*|subq|sub-q|sq|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
     r"needle\s+tracts?|quaddel|haut\w*|local\s+infiltration|infiltrat\w*|infilt|an(?:a)?esthesia\s*:\s*local(?:\s+only)?|(?<!under\s)local\s+anesthesia|local\s+anesthetic\s+for\s+the\s+skin)\b",
     re.I,
 )
