@@ -11,8 +11,12 @@ from .sentences import in_table_row
 
 # (and the German 'Hautquaddel' or 'Quaddel', a skin wheal, and 'Haut...', skin)
 _SKIN = re.compile(
-    r"(?<!no\s)\b(?:numb(?!ers?\b)\w*(?![ \t]+(?:the[ \t]+|each[ \t]+)?(?:nerves?|joints?|medial|branch\w*|targets?)\b)|entry\s+(?:sites?|points?)|skin|skn|subcut\w*|subq|sub-q|sq|s\.?c\.?|wheal|superficial|dermal|intradermal|soft\s+tissues?|"
-    r"needle\s+tracts?|quaddel|haut\w*|local\s+infiltration|infiltrat\w*|infilt|an(?:a)?esthesia\s*:\s*local(?:\s+only)?|(?<!under\s)local\s+anesthesia|local\s+anesthetic\s+for\s+the\s+skin)\b",
+    r"(?<!no\s)\b(?:numb(?!ers?\b)\w*"
+    r"(?![ \t]+(?:the[ \t]+|each[ \t]+)?(?:nerves?|joints?|medial|branch\w*|targets?)\b)"
+    r"|entry\s+(?:sites?|points?)|skin|skn|subcut\w*|subq|sub-q|sq|s\.?c\.?|wheal|superficial|dermal"
+    r"|intradermal|soft\s+tissues?|needle\s+tracts?|quaddel|haut\w*|local\s+infiltration|infiltrat\w*"
+    r"|infilt|an(?:a)?esthesia\s*:\s*local(?:\s+only)?|(?<!under\s)local\s+anesthesia"
+    r"|local\s+anesthetic\s+for\s+the\s+skin)\b",
     re.I,
 )
 _TOTALS = re.compile(r"[^\w\n]{0,5}(?:totals?|summary|in\s+all|overall)\b", re.I)  # a line that starts so
