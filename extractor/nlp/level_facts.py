@@ -867,7 +867,7 @@ def _mapped_per_side(
     readings_by_side: dict[str | None, list[PhraseReading]],
     ton: bool,
     ala: bool,
-    ala_sides: set[str | None] | None = None,
+    ala_sides: set[str] | None = None,
 ) -> dict[str, list[PhraseReading]]:
     """Nerves blocked on both sides plus nerves of one side ('L3 MB right; L4 MB and L5 DR
     bilateral'): each side's joints from its own and the bilateral nerves; a joint found on both
@@ -891,11 +891,11 @@ def _mapped_per_side(
 _ALA_REACH = 200
 
 
-def _ala_sides(group: list[PhraseReading], extras: list[Mention]) -> set[str | None] | None:
+def _ala_sides(group: list[PhraseReading], extras: list[Mention]) -> set[str] | None:
     """The sides whose L5 dorsal ramus a sacral-ala target is, when sides differ: the side of the
     nerve read just before it ('RIGHT: ... L4 (L3 MB) and L5 (L4 MB)' / 'LEFT: ... L5 (L4 MB) and
     the sacral ala notch'); None (every side) when no sided nerve stands before it."""
-    sides: set[str | None] = set()
+    sides: set[str] = set()
     for ala in (m for m in extras if m.category == "SACRAL_ALA"):
         before = [
             r

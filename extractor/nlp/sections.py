@@ -1034,8 +1034,10 @@ def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
     """A paragraph that narrates the procedure ('Prone, prepped and draped...') inside a
     history, indication, exam, imaging or teaching section, or under a title ('Procedure (index date: ...)'
     over 'Conventional RF neurotomy: right L4-L5 ...', then 'She was placed prone ...'), or one
-    that opens 'I have performed ...' after an assessment, starts untitled (coded) text: the
-    description the title is compared with."""
+    that opens 'I have performed ...' after an assessment, or a procedure banner below a plan
+    ('-- proc --'), starts untitled (coded) text: the description the title is compared with. A
+    second title that narrates ('Procedure: Consent. Prone. ...' under 'Procedure: Bilateral C6-7
+    ...') is the description itself."""
     out: list[dict] = []
     titled = False
     for section in sections:
