@@ -23,7 +23,12 @@ from __future__ import annotations
 
 import re
 
-_CUE_WORDS = ("scratch", "strike", "delete", "disregard", "Scratch", "Strike", "Delete", "Disregard")
+# (as written, capitalised, or in capitals: 'NO, SCRATCH THAT')
+_CUE_WORDS = tuple(
+    form
+    for word in ("scratch", "strike", "delete", "disregard")
+    for form in (word, word.title(), word.upper())
+)
 # a sentence opening with the retraction: 'No, scratch that, ...', 'Scratch that whole thing, ...'
 _OPENING_RETRACTION = re.compile(
     r"(?i)(?:(?:no|wait|actually|oh|sorry|okay|um|uh)[ \t]*[,.!]?[ \t]+){0,3}"

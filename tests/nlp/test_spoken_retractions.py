@@ -36,6 +36,12 @@ from extractor.nlp.spoken_retractions import spoken_retractions
             "no steroid today.",
         ),
         (
+            "LEVELS RIGHT T7-8 AND T8-9. ACTUALLY MAKE THAT T9-10."
+            " NO, SCRATCH THAT, THE ORIGINAL LEVELS STAND.",
+            "T9-10",
+            "LEVELS RIGHT T7-8 AND T8-9.",
+        ),
+        (
             "No contrast today, strike the contrast line from the template.",
             "contrast line",
             "No contrast today,",
