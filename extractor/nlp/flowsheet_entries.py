@@ -66,7 +66,7 @@ def _entries(text: str, service: re.Match[str]) -> list[tuple[int, int, bool]]:
     return entries
 
 
-def _pieces(section: dict, start: int, end: int) -> Iterator[dict]:
+def section_pieces(section: dict, start: int, end: int) -> Iterator[dict]:
     """``section`` cut at ``start`` and ``end`` (the pieces that are not empty)."""
     cuts = sorted(
         {
@@ -97,7 +97,7 @@ def flowsheet_entries(text: str, sections: list[dict]) -> list[dict]:
             if section["end"] <= start or section["start"] >= end:
                 cut.append(section)
                 continue
-            for piece in _pieces(section, start, end):
+            for piece in section_pieces(section, start, end):
                 inside = start <= piece["start"] < end
                 if inside and not today:
                     piece = {**piece, "category": FLOWSHEET_ENTRY, "role": "history", "entry_start": start}

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from .flowsheet_entries import section_pieces
+
 _DATE = r"(?:[0-9]{1,2}/[0-9]{1,2}/(?:19|20)?[0-9]{2}|(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2})"
 _ANY_DATE = re.compile(_DATE)
 _DATE_OF_SERVICE = re.compile(
@@ -96,20 +98,24 @@ def other_date_blocks(text: str, sections: list[dict]) -> list[dict]:
 
 
 def _overlay(sections: list[dict], blocks: list[tuple[int, int, str]]) -> list[dict]:
-    """Each section cut at the blocks' bounds; the parts inside a block take its role."""
-    out: list[dict] = []
-    for section in sections:
-        position = section["start"]
-        for start, end, role in blocks:
-            if end <= position or start >= section["end"]:
+    """Each section cut at the blocks' bounds (as ``flowsheet_entries`` cuts at its entries'); the
+    parts inside a block take its role."""
+    for start, end, role in blocks:
+        cut: list[dict] = []
+        for section in sections:
+            if section["end"] <= start or section["start"] >= end:
+                cut.append(section)
                 continue
-            if start > position:
-                header_end = section["header_end"] if position == section["start"] else position
-                out.append({**section, "start": position, "end": start, "header_end": min(header_end, start)})
-            low, high = max(start, position), min(end, section["end"])
-            out.append({"category": OTHER_DATE, "role": role, "start": low, "end": high, "header_end": low})
-            position = high
-        if position < section["end"]:
-            header_end = section["header_end"] if position == section["start"] else position
-            out.append({**section, "start": position, "header_end": header_end})
-    return out
+            for piece in section_pieces(section, start, end):
+                if start <= piece["start"] < end:
+                    low = piece["start"]
+                    piece = {
+                        "category": OTHER_DATE,
+                        "role": role,
+                        "start": low,
+                        "end": piece["end"],
+                        "header_end": low,
+                    }
+                cut.append(piece)
+        sections = cut
+    return sections

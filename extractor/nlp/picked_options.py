@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from .blanks import as_blanks
+
 # a field label before its options ('SIDE:', 'Lesion temp (C):')
 _LABEL = re.compile(r"(?m)^[ \t]{0,8}[A-Za-z][^:\n]{0,40}:")
 
@@ -63,14 +65,10 @@ def _box_row(match: re.Match[str]) -> str:
     ]
     width = match.end("second_side") - match.start("first")
     if not ticked:
-        return _blank(match.group(0))
+        return as_blanks(match.group(0))
     word = "bilat" if len(ticked) == 2 else {"l": "left", "r": "right"}[ticked[0]]
     row = match.group(0)[: match.start("first") - match.start()]
     return row + word.ljust(width)
-
-
-def _blank(text: str) -> str:
-    return "".join("\n" if c == "\n" else " " for c in text)
 
 
 def _join(pieces: list[tuple[int, int, bool]], line: str) -> str:
@@ -169,7 +167,7 @@ def _starred_lists(lines: list[str]) -> list[str]:
         if not any(_STARRED_CELL.search(below) for below in lines[index + 1 : block]):
             continue
         for below in range(index + 1, block):
-            out[below] = _starred_line(lines[below]) if "*" in lines[below] else _blank(lines[below])
+            out[below] = _starred_line(lines[below]) if "*" in lines[below] else as_blanks(lines[below])
     return out
 
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from .blanks import as_blanks
+
 # (as written, capitalised, or in capitals: 'NO, SCRATCH THAT')
 _CUE_WORDS = tuple(
     form
@@ -54,7 +56,7 @@ _REACH = 400
 
 
 def _blank(text: str, start: int, end: int) -> str:
-    return text[:start] + "".join(c if c == "\n" else " " for c in text[start:end]) + text[end:]
+    return text[:start] + as_blanks(text[start:end]) + text[end:]
 
 
 def _sentence_start(text: str, end: int) -> int:

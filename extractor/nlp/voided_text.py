@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from .blanks import as_blanks
+
 _BANNER = re.compile(r"(?m)^[^\n]*\bENTERED[- ]IN[- ]ERROR\b[^\n]*$")
 # the void text's own end marker, or the first line of its replacement
 _END_MARKER = re.compile(r"(?m)^[^\n]*\bEND\b[^\n]{0,20}\bENTERED[- ]IN[- ]ERROR\b[^\n]*$")
@@ -35,5 +37,4 @@ def voided_text(text: str) -> str:
     else:
         return text
     start = banner.start()
-    void = text[start:stop]
-    return text[:start] + "".join(c if c == "\n" else " " for c in void) + text[stop:]
+    return text[:start] + as_blanks(text[start:stop]) + text[stop:]
