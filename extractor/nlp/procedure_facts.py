@@ -1231,6 +1231,23 @@ def _resided_levels(
 
 # '... the tenderness at the lumbosacral junction matched, and ..., the left L5-S1 facet joint was
 # entered as well': a level the procedure acted on is not a finding
+# A clause break inside a sentence: ', while', ', whereas', ', but', ', so', ';'.
+_CLAUSE_BREAK = re.compile(r"(?i);|,[ \t\n]+(?:while|whereas|but|so)\b")
+
+
+def _kind_in_clause(view: NoteView, level: Mention, kinds: Sequence[Mention]) -> bool:
+    """A facet kind named in the level's own clause: an imaging finding in one clause of a long
+    sentence ('the L4-L5 joints were narrowed and partly ankylosed, while the L5-S1 facet joints
+    ... were targeted') is not treated because another clause names the kind."""
+    for k in kinds:
+        if k.sent != level.sent:
+            continue
+        lo, hi = (level.end, k.start) if level.end <= k.start else (k.end, level.start)
+        if not _CLAUSE_BREAK.search(view.text, lo, max(lo, hi)):
+            return True
+    return False
+
+
 _ACTED_ON = re.compile(
     r"(?i)[ \t]{0,2}(?:facet[ \t]+)?(?:joints?[ \t]+)?(?:was|were)[ \t]+(?:then[ \t]+)?"
     r"(?:entered|injected|treated|blocked|lesioned|targeted|accessed|done)\b"
@@ -1290,7 +1307,11 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         and not any(n.start <= m.start and m.end <= n.end for n in not_done)  # ('Left L4-5 not completed.')
         and (
             "FINDING" not in m.status
-            or (m.sent in kind_sentences and not _surgical_site(view, m))
+            or (
+                m.sent in kind_sentences
+                and not _surgical_site(view, m)
+                and _kind_in_clause(view, m, facet_kinds)
+            )
             or _ACTED_ON.match(view.text, m.end, m.end + 60)
             or ticked_row(view, m)
         )
