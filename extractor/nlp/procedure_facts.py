@@ -37,15 +37,28 @@ from .table_sides import (
 
 _SESSION_MARK = r"(?:#\s*[:=]?\s*|no\.?[ \t]*|number[ \t]*:?[ \t]*|block[ \t]+|session[ \t]+|\bdx)"
 """What numbers a session: '#2', '# = 2' (a key=value log), 'no. 2', 'number 2', 'block 2', 'dx2'."""
+_ROMAN_MARK = r"(?:#[ \t]?|\bsession[ \t]+)"
+"""A Roman session number: 'MBB #II', 'session III' (a lone 'I' only after '#': 'the session I did')."""
 _SESSION_WORDS = [
     (re.compile(r"\b4\s+of\s+[4-9]\b", re.I), 4),
     (re.compile(r"\b3\s+of\s+[3-9]\b", re.I), 3),
     (re.compile(r"\b2\s+of\s+[2-9]\b", re.I), 2),
     (re.compile(r"\b1\s+of\s+[1-9]\b", re.I), 1),
-    (re.compile(rf"\b(?:fourth|4th)\b|{_SESSION_MARK}(?:4|four)\b", re.I), 4),
-    (re.compile(rf"\b(?:third|3rd)\b(?!\s+occipital)|{_SESSION_MARK}(?:3|three)\b", re.I), 3),
-    (re.compile(rf"\b(?:second|2nd|confirmatory|repeat\s+diagnostic)\b|{_SESSION_MARK}(?:2|two)\b", re.I), 2),
-    (re.compile(rf"\b(?:first|initial|1st)\b|{_SESSION_MARK}(?:1|one)\b", re.I), 1),
+    (re.compile(rf"\b(?:fourth|4th)\b|{_SESSION_MARK}(?:4|four)\b|{_ROMAN_MARK}(?-i:IV)\b", re.I), 4),
+    (
+        re.compile(
+            rf"\b(?:third|3rd)\b(?!\s+occipital)|{_SESSION_MARK}(?:3|three)\b|{_ROMAN_MARK}(?-i:III)\b", re.I
+        ),
+        3,
+    ),
+    (
+        re.compile(
+            rf"\b(?:second|2nd|confirmatory|repeat\s+diagnostic)\b|{_SESSION_MARK}(?:2|two)\b|{_ROMAN_MARK}(?-i:II)\b",
+            re.I,
+        ),
+        2,
+    ),
+    (re.compile(rf"\b(?:first|initial|1st)\b|{_SESSION_MARK}(?:1|one)\b|#[ \t]?(?-i:I)\b", re.I), 1),
 ]
 _SESSION_CONTEXT = re.compile(
     r"\b(?:block|MBB|MBs?|injection|diagnostic|confirmatory|session|medial\s+branch|dx|diag|IA)\b", re.I
