@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import FACET_KINDS, Evidence, JointFact, LevelDiscrepancy, Procedure
+from .dictated_levels import levels_dictated_in_error
 from .implied_side import referenced_side, without_pain
 from .kind_choice import KindGroup, group_phrases
 from .level_facts import (
@@ -1067,6 +1068,8 @@ _SIDE_CORRECTED = re.compile(
     r"|\bchange\s+(?:the\s+)?(?:left|right)(?:[- ]sided)?\s+to\s+(?=(?:the\s+)?(?:left|right)\b)"
     # an addendum's reading instruction ('Please read "LEFT" as "RIGHT" for all three targets')
     r"|\bread\s+[\"'\u201c]?(?:left|right)[\"'\u201d]?\s+as\s+(?=[\"'\u201c]?(?:left|right)\b)"
+    # an attestation's exception ('I agree with the fellow's note except: we did the right side only')
+    r"|\bexcept\s*[:,-]?\s*(?=we\s+(?:did|injected|blocked|treated|lesioned)\s+(?:the\s+)?(?:left|right)\s+side\s+only\b)"
 )
 
 
@@ -1105,7 +1108,7 @@ def _repeated_group(groups: Sequence[KindGroup], repeat: Mention) -> KindGroup |
     return max(before, key=lambda pair: pair[0])[1] if before else None
 
 
-_CORRECTION_WORDS = ("error", "incorrect", "wrong", "orrection", "change")
+_CORRECTION_WORDS = ("error", "incorrect", "wrong", "orrection", "change", "except")
 """A cheap test before ``_SIDE_CORRECTED``: a note with none of these is not searched."""
 
 
@@ -1418,6 +1421,11 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
             joint_set.sides = {j: "bilateral" if j in repeated else s for j, s in joint_set.sides.items()}
         if corrected_side is not None:
             joint_set.sides = dict.fromkeys(joint_set.sides, corrected_side)
+        if miscalled := levels_dictated_in_error(view) & joint_set.sides.keys():
+            joint_set.sides = {j: s for j, s in joint_set.sides.items() if j not in miscalled}
+            if joint_set.discrepancy is not None:
+                named, described, spans = joint_set.discrepancy
+                joint_set.discrepancy = (named, [j for j in described if j not in miscalled], spans)
         discrepancy_found = discrepancy_found or _after_not_done(joint_set.discrepancy, removals)
         kind = group.kind
         if kind in _NEUROTOMY:
