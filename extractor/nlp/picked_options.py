@@ -48,9 +48,9 @@ _STARRED_CELL = re.compile(r"(?:^|[ \t])\*[ \t]?[A-Za-z0-9]")
 _BOX = r"(?:\[[ \t]?[xX\u2713\u2714]?[ \t]?\]|[\u2610\u2611\u2612\u25a0\u25a1])"
 _SIDE_WORD = r"(?:LEFT|RIGHT|LT|RT|L|R)\b"
 _BOX_ROW = re.compile(
-    r"(?mi)^[ \t]{0,8}[CTLS][0-9]{1,2}(?:[-/][CTLS]?[0-9]{1,2})?[ \t]{1,8}"
-    rf"(?P<first>{_BOX})[ \t]?(?P<first_side>{_SIDE_WORD})[ \t]{{1,4}}"
-    rf"(?P<second>{_BOX})[ \t]?(?P<second_side>{_SIDE_WORD})"
+    r"(?mi)^[ \t]{0,8}[CTLS][0-9]{1,2}(?:[-/][CTLS]?[0-9]{1,2})?[ \t]{1,16}"
+    rf"(?P<first>{_BOX})[ \t]{{0,4}}(?P<first_side>{_SIDE_WORD})[ \t]{{1,16}}"
+    rf"(?P<second>{_BOX})[ \t]{{0,4}}(?P<second_side>{_SIDE_WORD})"
 )
 _TICKED = re.compile(r"[xX\u2713\u2714\u2611\u2612\u25a0]")
 
@@ -90,6 +90,25 @@ def _join(pieces: list[tuple[int, int, bool]], line: str) -> str:
 def _label_end(line: str, first_option: int) -> int:
     label = _LABEL.match(line)
     return label.end() if label and label.end() <= first_option else 0
+
+
+# 'Guidance: ☒ Fluoroscopy  ☐ CT  ☐ Ultrasound' / 'IV sedation: [ ] Yes [x] No': a box before each option
+_LIST_BOX = re.compile(rf"{_BOX}(?=[ \t]{{0,4}}[^ \t\n\[\u2610-\u2612\u25a0\u25a1])")
+
+
+def _box_line(line: str) -> str:
+    """A line of two or more boxed options, some ticked and some not: the ticked options as
+    written, the rest (and every box) blanks; a line whose boxes are all ticked or all empty stays."""
+    marks = list(_LIST_BOX.finditer(line))
+    ticked = [bool(_TICKED.search(mark.group(0))) for mark in marks]
+    if len(marks) < 2 or all(ticked) or not any(ticked):
+        return line
+    pieces = []
+    for index, mark in enumerate(marks):
+        end = marks[index + 1].start() if index + 1 < len(marks) else len(line)
+        pieces.append((mark.start(), mark.end(), False))
+        pieces.append((mark.end(), end, ticked[index]))
+    return _join(pieces, line)
 
 
 def _arrow_line(line: str) -> str:
@@ -181,13 +200,16 @@ def picked_options(text: str) -> str:
     has_radio = "(" in text and _RADIO.search(text) is not None
     has_slash = " / " in text
     has_legend = "*" in text and _STAR_LEGEND.search(text) is not None
-    if not (has_arrows or has_radio or has_slash or has_legend):
+    has_boxes = any(box in text for box in "\u2610\u2611\u2612")
+    if not (has_arrows or has_radio or has_slash or has_legend or has_boxes):
         return text
     lines = text.split("\n")
     if has_legend:
         lines = _starred_lists(lines)
     for index, line in enumerate(lines):
-        if has_arrows and _ARROWS.search(line):
+        if has_boxes and any(box in line for box in "\u2610\u2611\u2612"):
+            lines[index] = _box_line(line)
+        elif has_arrows and _ARROWS.search(line):
             lines[index] = _arrow_line(line)
         elif has_radio and _RADIO.search(line):
             lines[index] = _radio_line(line)

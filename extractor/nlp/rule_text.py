@@ -43,6 +43,7 @@ from .hl7_fields import hl7_fields
 from .json_fields import json_fields
 from .markdown_marks import markdown_marks
 from .misheard_words import misheard_words
+from .mojibake import fixed_mojibake
 from .ocr_digits import ocr_digits
 from .ordinal_anatomy import ordinal_anatomy
 from .picked_options import picked_options
@@ -268,7 +269,11 @@ def rule_text(text: str) -> str:
     text = misheard_words(text)
     if "CMT" in text or "COMMENT" in text:
         text = _COMMENT_LABEL.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)
-    text = plain_typography(text)
+    text = plain_typography(fixed_mojibake(text))
+    if "&" in text or "<" in text:
+        text = _MARKUP.sub(_markup_blank, text)
+        if "</" in text:
+            text = _TAG.sub(_tag_blank, text)
     text = ocr_digits(text)
     text = continental_levels(text)
     text = ordinal_anatomy(text)
@@ -278,10 +283,6 @@ def rule_text(text: str) -> str:
     text = picked_options(text)
     text = repeated_keys(text)
     text = spanish_words(text)
-    if "&" in text or "<" in text:
-        text = _MARKUP.sub(_markup_blank, text)
-        if "</" in text:
-            text = _TAG.sub(_tag_blank, text)
     if any(unit in text for unit in _DIGIT_UNITS):
         text = _digit_numbers(text)
     if "Q1" in text and "A1" in text:

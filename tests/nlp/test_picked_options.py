@@ -30,6 +30,13 @@ from extractor.nlp.rule_text import rule_text
             "                    PACER\n  C7-T1 bilat  \n  T1-2  right  ",
         ),
         ("L5-S1 [ ] LEFT [x] RIGHT\nL4-5 [x] L [ ] R", "L5-S1 right             \nL4-5 left       "),
+        # an HTML export's row, its no-break spaces and a decoded box's padding as blanks
+        ("L3-L4        \u2610  Right        \u2612   Left", "L3-L4        left                    "),
+        (
+            "Guidance: \u2612 Fluoroscopy  \u2610 CT  \u2610 Ultrasound",
+            "Guidance:   Fluoroscopy                    ",
+        ),
+        ("IV sedation:  \u2610 Yes  \u2612 No", "IV sedation:           No"),
     ],
 )
 def test_unpicked_options_are_blanks(written: str, read: str) -> None:
@@ -46,6 +53,8 @@ def test_unpicked_options_are_blanks(written: str, read: str) -> None:
         "* Right L4-5 facet injection\n  under fluoroscopy",  # a bullet, no legend
         "pain 7 -> 2; >> see plan",
         "Sedation: none (declined)",
+        "Side: \u2612 Left  \u2612 Right",  # every box ticked: nothing to choose between
+        "Consent \u2610 signed",  # one box alone
     ],
 )
 def test_what_is_not_a_pick_list_stays(kept: str) -> None:
