@@ -496,7 +496,10 @@ def _joined_by_list(view: NoteView, side: Mention, phrase: Mention) -> bool:
 
 
 _FOR_THE_JOINT = re.compile(r"(?i)\bfor\b")
-_OWN_LEVEL_IN_PARENTHESIS = re.compile(r"(?i)[ \t]{0,3}\([ \t]?(?:the[ \t]+)?[CTL][ \t]?[0-9]")
+_OWN_LEVEL_IN_PARENTHESIS = re.compile(
+    r"(?i)[ \t]{0,3}(?:on[ \t]+the[ \t]+(?:left|right)[ \t]{0,3})?"
+    r"\([ \t]?(?:the[ \t]+)?(?:(?:left|right)[ \t]+)?[CTL][ \t]?[0-9]"
+)
 
 
 def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
@@ -516,6 +519,8 @@ def _cue_mode(view: NoteView, phrase: Mention) -> str | None:
         between = view.text[low:high]
         if "|" in between:
             continue  # another table cell ('| L4/L5 | R + L | L3 MB, L4 MB |')
+        if cue.end <= phrase.start and ")" in between and "(" not in between:
+            continue  # ('(right T10, T11 and T12 medial branches) and of T12 and L1': the bracket's own)
         if cue.end <= phrase.start and _FOR_THE_JOINT.search(between):
             continue  # ('... the S1 superior articular process for the right L5-S1': the joint it serves)
         if cue.start >= phrase.end and _OWN_LEVEL_IN_PARENTHESIS.match(between):
@@ -566,16 +571,27 @@ def _under_nerve_caption(view: NoteView, phrase: Mention) -> bool:
     return False
 
 
+_OF_BEFORE = re.compile(r"(?i)\band[ \t]+of[ \t]+(?:the[ \t]+)?\Z")
+
+
 def follow_nerve_lists(view: NoteView, readings: list[PhraseReading]) -> list[PhraseReading]:
     """'on the right we blocked the T5, T6 and T7 medial branches, and on the left T6 and T7':
     bare vertebrae in the sentence of a nerve list are nerves too."""
     nerve_sentences = {r.phrase.sent for r in readings if r.mode == "nerve"}
-    return [
-        read_phrase(view, r.phrase, r.sides, default_mode="nerve")
-        if r.mode is None and not r.joints and r.phrase.sent in nerve_sentences
-        else r
-        for r in readings
-    ]
+    target_sentences = {r.phrase.sent for r in readings if r.mode == "target"}
+    out = []
+    for r in readings:
+        if r.mode is not None or r.joints or r.phrase.sent not in nerve_sentences:
+            out.append(r)
+        elif r.phrase.sent in target_sentences and _OF_BEFORE.search(
+            view.text, max(0, r.phrase.start - 24), r.phrase.start
+        ):
+            # '... transverse processes of T11, T12 and L1 on the right (right T10, T11 and T12
+            # medial branches) and of T12 and L1 on the left': a second 'of' list of the targets
+            out.append(read_phrase(view, r.phrase, r.sides, default_mode="target"))
+        else:
+            out.append(read_phrase(view, r.phrase, r.sides, default_mode="nerve"))
+    return out
 
 
 def read_phrase(
