@@ -46,7 +46,10 @@ _TODAY_OPENER = re.compile(
     r"(?:anesthesia|monitored\s+anesthesia\s+care|MAC|(?:IV|moderate|conscious)\s+sedation)\s+was\s+"
     r"(?:provided|given|administered)\b|"
     # a checklist of today's steps: '✓ consent, ✓ TO, ✓ L marked'
-    r"[\u2713\u2714\u2611\u2705][ \t]*(?:consent|TO\b|time[- ]?out|prone|prep|sed))"
+    r"[\u2713\u2714\u2611\u2705][ \t]*(?:consent|TO\b|time[- ]?out|prone|prep|sed)|"
+    # 'Informed consent obtained. Moderate sedation was given ...', 'Consent obtained. He was anxious'
+    r"(?:informed\s+|written\s+)?consent\s+(?:was\s+)?obtained\.[ \t]+"
+    r"(?:moderate|conscious|iv|mac|monitored|he|she|they|the\s+patient)\b)"
 )
 _FIELD_ROLES = frozenset({"anesthesia", "medications"})
 _NOT_TODAY_ROLES = frozenset({"history", "indication", "exam", "imaging", "diagnosis"})
@@ -85,7 +88,8 @@ _PROCEDURE_NARRATION = re.compile(
     r"time[- ]?out|"
     r"today\s+we\s+(?:proceeded|performed|did)|we\s+proceeded|under\s+(?:fluoro|ct|ultrasound)|"
     r"on\s+today'?s\s+date\b|today,?\s+(?:I|we)\s+(?:performed|carried\s+out|did|injected|treated)\b|"
-    r"[^\n]{0,120}\b(?:prep(?:ped)?|drape[ds]?|prone|supine|time-?out)\b|the\s+procedure\s+was\s+(?:performed|done)|"
+    r"[^\n]{0,120}\b(?:prep(?:ped)?|drape[ds]?|prone|supine|time[- ]?out)\b|"
+    r"the\s+procedure\s+was\s+(?:performed|done)|"
     r"we\s+(?:performed|injected|placed)|procedure\s*:|"
     r"[^\n]{0,200}\b(?:returned|returns|presents?|presented|came\s+in|comes\s+in|is\s+here|was\s+here)\s+today\s+for\b)"
 )
