@@ -60,6 +60,13 @@ _STRUCK = re.compile(r"~~[^~\n]{1,120}~~|\[deleted:?[^\]\n]{0,120}\]", re.IGNORE
 _SIC = re.compile(r"\((?:sic|sp\?)\)", re.IGNORECASE)  # a transcriptionist's 'tea three (sic)'
 # a dictation app's time stamps inside a sentence ('on the left it was T six [00:30] and T seven'),
 # not a log line's time at the start of its line ('[08:12] Versed 2 mg IV')
+# a score quoted as the patient said it ('rated it "about a 3"', 'Pre: "a 7"'): the quote marks as
+# blanks, so the score reads as the pain rules know it
+_QUOTED_SCORE = re.compile(
+    r"(?i)[\"\u201c]((?:(?:about|around|roughly|maybe|like|probably|a|an|only)[ \t]){0,3}"
+    r"(?:10|[0-9]|zero|one|two|three|four|five|six|seven|eight|nine|ten)(?:[ \t]?/[ \t]?10)?)[\"\u201d]"
+    r"(?![ \t]*(?:->|\u2192|=))"  # (not 'Pre pain: "a five" -> 5/10 NRS', the score restated)
+)
 _TIME_STAMP = re.compile(r"(?<=[\w,.;] )\[[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?\]")
 # a generated narrative's picklists, the chosen options starred ('on the [left/*right*/bilateral] side
 # at [L3-4/*L4-5*/*L5-S1*]'): read as the chosen options alone ('right', 'L4-5, L5-S1')
@@ -257,6 +264,8 @@ def rule_text(text: str) -> str:
         text = _STRUCK.sub(lambda m: " " * len(m.group(0)), text)
     if "(sic)" in text or "(SIC)" in text or "(sp?)" in text:
         text = _SIC.sub(lambda m: " " * len(m.group(0)), text)
+    if '"' in text or "\u201c" in text:
+        text = _QUOTED_SCORE.sub(lambda m: " " + m.group(1) + " ", text)
     if ":" in text and "[" in text:
         text = _TIME_STAMP.sub(lambda m: " " * len(m.group(0)), text)
     if "*" in text and "[" in text and _STARRED_CHOICE.search(text):
