@@ -24,6 +24,15 @@ ProcedureKind = Literal[
 ]
 FACET_KINDS: frozenset[str] = frozenset(get_args(ProcedureKind)) - {"other"}
 INJECTION_KINDS: frozenset[str] = frozenset({"intra_articular", "medial_branch_block"})
+KIND_NAMES: dict[str, str] = {
+    "intra_articular": "intra-articular facet injection",
+    "medial_branch_block": "medial branch block",
+    "rf_ablation_thermal": "radiofrequency neurotomy",
+    "rf_pulsed": "pulsed radiofrequency",
+    "chemical_neurolysis": "chemical neurolysis",
+    "cryoneurolysis": "cryoneurolysis",
+}
+"""A coder's name for each facet kind, in messages and the list of procedures found elsewhere."""
 NEUROTOMY_KINDS: frozenset[str] = frozenset(
     {"rf_ablation_thermal", "rf_pulsed", "chemical_neurolysis", "cryoneurolysis"}
 )

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import FACET_KINDS, INJECTION_KINDS, ClaimLine, Evidence, NoteFacts, Procedure
+from ..models import FACET_KINDS, INJECTION_KINDS, KIND_NAMES, ClaimLine, Evidence, NoteFacts, Procedure
 from .draft import DraftLine
 from .evidence import evidence_union
 from .joints import Level, levels_from_joints
@@ -20,14 +20,7 @@ from .profiles import Profile
 from .sessions import split_by_region, treatment_of
 from .tables import CodeTables, guidance_key
 
-PROCEDURE_NAMES = {
-    "intra_articular": "intra-articular facet injection",
-    "medial_branch_block": "medial branch block",
-    "rf_ablation_thermal": "radiofrequency neurotomy",
-    "rf_pulsed": "pulsed radiofrequency",
-    "chemical_neurolysis": "chemical neurolysis",
-    "cryoneurolysis": "cryoneurolysis",
-}
+PROCEDURE_NAMES = KIND_NAMES
 GUIDANCE_NAMES = {"fluoroscopy": "Fluoroscopy", "ct": "CT", "ultrasound": "Ultrasound"}
 SEDATION_NAMES = {
     "moderate": "Moderate (conscious) sedation",

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..models import FACET_KINDS, Evidence, JointFact, LevelDiscrepancy, Procedure
+from ..models import FACET_KINDS, KIND_NAMES, Evidence, JointFact, LevelDiscrepancy, Procedure
 from .dictated_levels import levels_dictated_in_error
 from .implied_side import referenced_side, without_pain
 from .kind_choice import KindGroup, group_phrases
@@ -1295,7 +1295,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     ]
     elsewhere = sorted(
         {
-            f"{m.rule} ({'history' if m.historical or m.role == 'history' else 'plan'})"
+            f"{KIND_NAMES[m.meta['kind']]} ({'history' if m.historical or m.role == 'history' else 'plan'})"
             for m in view.of("KIND")
             if not m.today and m.meta.get("kind") in FACET_KINDS
         }
