@@ -194,6 +194,13 @@ def _facet_kind_mentions(view: NoteView) -> list[Mention]:
     return kinds
 
 
+def _booked_only(view: NoteView, mention: Mention) -> bool:
+    """A planned-procedure field whose label alone makes it a plan ('Scheduled: Diagnostic lumbar
+    medial branch block, first block' over a nursing record of the block): what the booking says
+    of today's procedure, the last place its intent or session number is looked for."""
+    return mention.status == ["HYPOTHETICAL"] and _in_planned_line(view, mention)
+
+
 def _in_planned_line(view: NoteView, mention: Mention) -> bool:
     return (view.section_at(mention.start) or {}).get("category") == "procedure_planned"
 
@@ -375,6 +382,7 @@ def _intent(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str 
         "body": [],
         "indication": [],
         "assessment": [],
+        "booked": [],
     }
     kind_sentences = {k.sent for k in _facet_kind_mentions(view)}
     named_sentences = _facet_named_sentences(view)
@@ -383,6 +391,9 @@ def _intent(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str 
     for m in _scoped(sorted([*view.of("INTENT"), *session_words], key=lambda m: m.start), scope):
         if m.category == "SESSION":
             m = Mention(**{**m.__dict__, "category": "INTENT", "meta": {"value": "diagnostic"}})
+        if _booked_only(view, m):
+            tiers["booked"].append(m)  # ('Scheduled: Diagnostic lumbar medial branch block, first block')
+            continue
         if m.negated or m.historical or m.hypothetical:
             continue
         if any(start <= m.start < end for start, end in earlier):
@@ -444,7 +455,11 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
     named_sentences = _facet_named_sentences(view)
     # ('the joint between the fourth and fifth lumbar vertebrae': a level said by ordinals)
     level_spans = [(p.start, p.end) for p in view.of("LEVEL_PHRASE")]
+    booked: list[tuple[int, Mention]] = []
     for m in _scoped(sorted([*view.of("SESSION"), *confirmatory], key=lambda m: m.start), scope):
+        if _booked_only(view, m) and (number := _session_number(m.text)) is not None:
+            booked.append((number, m))  # ('Scheduled: Diagnostic lumbar medial branch block, first block')
+            continue
         if m.historical or m.hypothetical or UNTICKED_BOX in m.status:
             continue  # ('Diagnostic block #:  ( ) 1st   (X) 2nd / confirmatory')
         if any(start <= m.start and m.end <= end for start, end in level_spans):
@@ -466,7 +481,7 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
             continue  # 'MBB #1 (same nerves) 3/12 -> ~85% x6h per diary': an earlier block's result
         if (number := _session_number(m.text)) is not None:
             candidates.append((number, m))
-    candidates = candidates or assessed[:1]
+    candidates = candidates or assessed[:1] or booked[:1]
     if not candidates:
         return None, []
     header = [c for c in candidates if c[1].role == "header"]
