@@ -166,7 +166,7 @@ def _listed_groups(view: NoteView, kinds: list[Mention], phrases: list[Mention])
 def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) -> list[KindGroup]:
     """The dominant kind takes every phrase not owned by another specific kind in its sentence
     (unless the note lists its procedures in marked parts)."""
-    listed = _listed_groups(view, kinds, phrases)
+    listed = _listed_groups(view, kinds, phrases) or _sided_groups(view, kinds, phrases)
     if listed:
         return listed
     main = dominant_kind(view, kinds, phrases)
@@ -204,6 +204,59 @@ def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
         group(kind).phrases.append(phrase)
     ordered = [groups[main]] + [g for k, g in groups.items() if k != main and g.phrases]
     return ordered
+
+
+_SIDE_BEFORE_KIND = 40
+"""How far before a kind its side may be named ('right lumbar radiofrequency neurotomy')."""
+
+
+def _one_side(mention: Mention) -> str | None:
+    if mention.today and not mention.negated and mention.value in ("left", "right"):
+        return mention.value
+    return None
+
+
+def _sided_groups(view: NoteView, kinds: list[Mention], phrases: list[Mention]) -> list[KindGroup] | None:
+    """'Procedures today, number one, right lumbar radiofrequency neurotomy. Number two, left
+    lumbar medial branch blocks': two kinds, each named with its own side, take the level phrases
+    of their side (the side named last before the phrase in its sentence); a phrase with no side
+    of its own goes to the first kind named."""
+    sided: dict[str, str] = {}  # side -> kind
+    for kind in kinds:
+        if not kind.today or kind.negated or kind.meta.get("specificity", 0) < 2:
+            continue
+        before = [
+            side
+            for m in view.in_sentence(kind.sent, "SIDE")
+            if m.end <= kind.start and kind.start - m.end <= _SIDE_BEFORE_KIND and (side := _one_side(m))
+        ]
+        if before:
+            if sided.get(before[-1], kind.meta["kind"]) != kind.meta["kind"]:
+                return None  # one side named with two kinds
+            sided[before[-1]] = kind.meta["kind"]
+    if len(sided) != 2 or len(set(sided.values())) != 2:
+        return None
+    first = min(sided.values(), key=lambda k: min(m.start for m in kinds if m.meta["kind"] == k))
+    groups: dict[str, KindGroup] = {}
+    for kind in sorted(set(sided.values()), key=lambda k: k != first):
+        mentions = [m for m in kinds if m.meta["kind"] == kind]
+        technique = next((m.meta["technique"] for m in mentions if m.meta.get("technique")), None)
+        groups[kind] = KindGroup(kind, technique, mentions)
+    for phrase in phrases:
+        sides = [
+            side
+            for m in view.in_sentence(phrase.sent, "SIDE")
+            if m.end <= phrase.start and (side := _one_side(m))
+        ]
+        groups[sided[sides[-1]] if sides else first].phrases.append(phrase)
+    if not all(g.phrases for g in groups.values()):
+        return None
+    for group in groups.values():
+        # each kind's own sentences (its levels' and its names'), so its sides, intent and the
+        # sacral-ala target of the other side are read within them
+        sentences = {p.sent for p in group.phrases} | {m.sent for m in group.mentions if m.today}
+        group.scope.extend(view.sentence_bounds(sent) for sent in sorted(sentences))
+    return list(groups.values())
 
 
 def _phrase_region(phrase: Mention) -> str | None:

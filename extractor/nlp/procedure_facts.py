@@ -1419,7 +1419,8 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         group_side = default_side(view, group.scope) if group.scope else fallback_side
         if repeat and group_side is None:
             group_side = "bilateral"
-        joint_set = resolve_joints(view, readings, extras, group_side, incomplete=status == "incomplete")
+        own_extras = [m for m in extras if not group.scope or any(a <= m.start < b for a, b in group.scope)]
+        joint_set = resolve_joints(view, readings, own_extras, group_side, incomplete=status == "incomplete")
         if field_side:
             # the form's one 'Side:' field sides only the joints nothing else sides (not
             # '* Level: L5-S1 | Side: Right' under 'Laterality: Bilateral', nor a grid that ticks
