@@ -10,7 +10,7 @@
 Each mark's segments (its list line, its paragraph) belong to one procedure: the levels, nerves,
 intent and session under '(B)' are the cervical block's, not the neurotomy's. Only marks that
 appear at least twice count, and only when two of them name different kinds. A list numbered
-'1.' may be described under 'Part 1 - ...': the same mark.
+'1.' may be described under 'Part 1 - ...' or '#1 Cervical MBB - fluoro.': the same mark.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import re
 # '(A) ', '1. ', and a part named as such: 'Part 1 - lumbar RF.', 'Procedure 2: ...'
 _MARK = re.compile(
     r"(?m)^[ \t]*(?:(?i:part|procedure)[ \t]+\(?(?P<named>[A-Da-d1-4])(?:[).:]|[ \t]+[-\u2013])"
-    r"|\(?(?P<mark>[A-Da-d1-4])[).])[ \t]+"
+    r"|\(?(?P<mark>[A-Da-d1-4])[).]|#(?P<hashed>[1-4]))[ \t]+"
 )
 _PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
 
@@ -37,7 +37,7 @@ def listed_segments(text: str) -> dict[str, list[tuple[int, int]]]:
         paragraph = _PARAGRAPH_END.search(text, mark.end(), end)
         if paragraph is not None:
             end = paragraph.start()
-        label = mark.group("named") or mark.group("mark")
+        label = mark.group("named") or mark.group("mark") or mark.group("hashed")
         segments.setdefault(label.upper(), []).append((mark.start(), end))
     return {label: spans for label, spans in segments.items() if len(spans) >= 2}
 
