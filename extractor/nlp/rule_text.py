@@ -67,6 +67,9 @@ _QUOTED_SCORE = re.compile(
     r"(?:10|[0-9]|zero|one|two|three|four|five|six|seven|eight|nine|ten)(?:[ \t]?/[ \t]?10)?)[\"\u201d]"
     r"(?![ \t]*(?:->|\u2192|=))"  # (not 'Pre pain: "a five" -> 5/10 NRS', the score restated)
 )
+# an EHR smart list left unresolved ('{LATERALITY:21213}', '{Blank single:19197::"intra-articular",
+# "medial branch block"}'): its options were offered, none chosen, so none was documented
+_SMART_LIST = re.compile(r"\{[A-Za-z][A-Za-z /_-]{0,30}:[0-9]{3,6}(?:::[^{}\n]{0,400})?\}")
 _TIME_STAMP = re.compile(r"(?<=[\w,.;] )\[[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?\]")
 # a generated narrative's picklists, the chosen options starred ('on the [left/*right*/bilateral] side
 # at [L3-4/*L4-5*/*L5-S1*]'): read as the chosen options alone ('right', 'L4-5, L5-S1')
@@ -266,6 +269,8 @@ def rule_text(text: str) -> str:
         text = _SIC.sub(lambda m: " " * len(m.group(0)), text)
     if '"' in text or "\u201c" in text:
         text = _QUOTED_SCORE.sub(lambda m: " " + m.group(1) + " ", text)
+    if "{" in text:
+        text = _SMART_LIST.sub(lambda m: " " * len(m.group(0)), text)
     if ":" in text and "[" in text:
         text = _TIME_STAMP.sub(lambda m: " " * len(m.group(0)), text)
     if "*" in text and "[" in text and _STARRED_CHOICE.search(text):
