@@ -1306,7 +1306,10 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     other_kinds = [
         m
         for m in view.of("KIND")
-        if _usable(m) and m.meta.get("kind") == "other" and _OTHER_ACTION.search(view.sentence_text(m.sent))
+        if _usable(m)
+        and m.meta.get("kind") == "other"
+        and m.section != "consent"  # ('counseled on the procedures offered by this practice, including ...')
+        and _OTHER_ACTION.search(view.sentence_text(m.sent))
     ]
     elsewhere = sorted(
         {
