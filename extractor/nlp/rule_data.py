@@ -146,7 +146,8 @@ def _spoken(raw: dict[str, Any]) -> str:
     a paragraph or of the note, then a comma or a blank and a lower-case word that does not make the name part
     of a sentence ('plan, follow up'; not 'plan was discussed'); or in any case with a comma or a
     full stop ('Description. After induction ...', 'Procedure title, bilateral ...'); or capitalised
-    with a full stop at any line start ('Procedure. Right L four five ...')."""
+    with a full stop at any line start ('Procedure. Right L four five ...'), or followed by a spoken
+    'colon' at a line start ('all caps procedure colon ...')."""
     names = raw.get("metadata", {}).get("spoken")
     if not names:
         return ""
@@ -158,6 +159,9 @@ def _spoken(raw: dict[str, Any]) -> str:
         # a dictated header capitalised at a line start under the dictator's name line ('Dr R. Tapsell
         # FFPMANZCA, Dunedin' over 'Procedure. Right L four five facet joint injection.')
         rf"|(?<=\n)(?-i:(?=[A-Z]))(?:{names})\.[ \t]+(?-i:(?=[A-Z]))"
+        # a speech engine's typed-out formatting at a line start ('all caps procedure colon right L
+        # three dash four ...', 'DESCRIPTION colon time out performed')
+        rf"|(?:(?<=\n)|\A)(?:all[ \t]+caps[ \t]+)?(?:{names})[ \t]+colon[ \t]+"
     )
 
 
