@@ -1,36 +1,34 @@
 """The note text as the rules read it.
 
-An EHR export's snake_case keys ('sedation_type: none', 'pain_pre: 7/10', 'skin_local: lidocaine
-1%') hold words the rules look for, but ``\\b`` finds no word boundary at an underscore; a dictation
-service that types the punctuation it hears ('she came in at an eight comma') hides the comma a rule
-looks for; a migrated record keeps HTML entities and tags ('Sterile prep &amp; drape', 'L4-5<br>')
-and typographic dashes and blanks ('T12\u2011L1', 'L4\u20135', a no-break space). The rules read the
-text with underscores as blanks, a spoken ' comma' as ',' and a spoken ' period.' as '.', each
-padded with blanks, a spelled-out 'I V' as 'IV ', text an amendment struck out ('~~C5-C6,~~',
-'[deleted: and C5]'), a note version marked entered in error above its replacement
-(``voided_text``), a copy-forward note's stale fields ('Session #: 2 (carried forward from
-06/05/2026)', '[last filed value: 1/10]') and the marks of its reviewed ones ('- Reviewed - no
-change': ``copied_forward``), a transcriptionist's '(sic)', a dictation app's time stamp ('[01:30]') and a
-level a dictated correction changes ('change T ten eleven to T eleven twelve', where said before it)
+An EHR export's snake_case keys ('sedation_type: none', 'pain_pre: 7/10', 'skin_local: lidocaine 1%')
+hold words the rules look for, but ``\\b`` finds no word boundary at an underscore; a dictation service
+that types the punctuation it hears ('she came in at an eight comma', 'block number sign two') hides the
+comma or the '#' a rule looks for; a migrated record keeps HTML entities and tags ('Sterile prep &amp;
+drape', 'L4-5<br>') and typographic dashes and blanks ('T12\u2011L1', 'L4\u20135', a no-break space).
+The rules read the text with underscores as blanks, a spoken ' comma' as ',', a spoken ' period.' as '.'
+and a typed-out 'number sign' as '#', each padded with blanks, a spelled-out 'I V' as 'IV ', text an
+amendment struck out ('~~C5-C6,~~', '[deleted: and C5]'), a note version marked entered in error above
+its replacement (``voided_text``), a copy-forward note's stale fields ('Session #: 2 (carried forward
+from 06/05/2026)', '[last filed value: 1/10]') and the marks of its reviewed ones ('- Reviewed - no
+change': ``copied_forward``), a transcriptionist's '(sic)', a dictation app's time stamp ('[01:30]') and
+a level a dictated correction changes ('change T ten eleven to T eleven twelve', where said before it)
 as blanks, a picklist as its starred options ('[left/*right*/bilateral]' as 'right'), an entity (named
 or numeric, '&#176;') or a line-break tag as its character padded with blanks, the tags of XHTML or
-C-CDA markup pasted as-is as blanks (a table cell's as a pipe), a form's dot leader before a colon
-as blanks, an export's 'FIELD = value' as 'FIELD: value', a number dictated digit by digit before its
-unit ('nine zero percent') as its digits, a form's 'Q7. Sedation?' and 'A7. ' as ' Sedation:' and blanks, an
-ultrasound probe's model ('probe (L15-4)') as blanks, an OCR'd card's letters where digits belong as
-the digits ('2O25', 'LS-S1': ``ocr_digits``), a level in continental notation ('L IV/V',
-'Th12/L1', 'LWK 4/5') as the level rules know it (``continental_levels``), a level dictated by
-ordinal and place ('the joint below the twelfth thoracic vertebra') as a level (``ordinal_anatomy``),
-an HL7 message's segments as 'label: value' lines (``hl7_fields``), a pasted JSON record's quotes
-as blanks and its true / false / null as words (``json_fields``), Markdown's emphasis, code,
-heading and block-quote marks as blanks (``markdown_marks``), a template's pick-lists printed whole
-as their picked options alone (``picked_options``), a key=value note's field written again as
-the later value alone (``repeated_keys``), a bilingual dictation's Spanish sides, scores,
-percents, temperatures and levels as English (``spanish_words``), every dash as '-', every blank
-as a space and every arrow ('7 \u279d 4', '8 \u21d2 2', '7/10 \u25b6 3/10') as '\u2192': the same
-length, so every offset found in it is an offset into the note, and evidence is still cut from the
-note itself.
-"""
+C-CDA markup pasted as-is as blanks (a table cell's as a pipe), a form's dot leader before a colon as
+blanks, an export's 'FIELD = value' as 'FIELD: value', a number dictated digit by digit before its unit
+('nine zero percent') as its digits, a form's 'Q7. Sedation?' and 'A7. ' as ' Sedation:' and blanks, an
+ultrasound probe's model ('probe (L15-4)') as blanks, an OCR'd card's letters where digits belong as the
+digits ('2O25', 'LS-S1': ``ocr_digits``), a level in continental notation ('L IV/V', 'Th12/L1', 'LWK
+4/5') as the level rules know it (``continental_levels``), a level dictated by ordinal and place ('the
+joint below the twelfth thoracic vertebra') as a level (``ordinal_anatomy``), an HL7 message's segments
+as 'label: value' lines (``hl7_fields``), a pasted JSON record's quotes as blanks and its true / false /
+null as words (``json_fields``), Markdown's emphasis, code, heading and block-quote marks as blanks
+(``markdown_marks``), a template's pick-lists printed whole as their picked options alone
+(``picked_options``), a key=value note's field written again as the later value alone
+(``repeated_keys``), a bilingual dictation's Spanish sides, scores, percents, temperatures and levels as
+English (``spanish_words``), every dash as '-', every blank as a space and every arrow ('7 \u279d 4', '8
+\u21d2 2', '7/10 \u25b6 3/10') as '\u2192': the same length, so every offset found in it is an offset
+into the note, and evidence is still cut from the note itself. """
 
 from __future__ import annotations
 
@@ -52,6 +50,8 @@ from .spanish_words import spanish_words
 from .spoken_retractions import spoken_retractions
 from .voided_text import voided_text
 
+# a speech engine's typed-out '#' ('medial branch block number sign one'), read as the sign
+_NUMBER_SIGN = re.compile(r"\b[Nn]umber sign(?= )")
 _SPOKEN_COMMA = re.compile(r"(?<=\w) comma\b(?=[ \t])")
 _SPOKEN_PERIOD = re.compile(r"(?<=\w) period(?=\.)")
 _COMMA_AND_BLANKS = ",     "
@@ -262,6 +262,8 @@ def rule_text(text: str) -> str:
         text = text.replace("_", " ")
     if " comma" in text:
         text = _SPOKEN_COMMA.sub(_COMMA_AND_BLANKS, text)
+    if "number sign" in text or "Number sign" in text:
+        text = _NUMBER_SIGN.sub(lambda m: "#" + " " * (len(m.group(0)) - 1), text)
     text = copied_forward(voided_text(text))
     if "~~" in text or "[deleted" in text or "[DELETED" in text or "[Deleted" in text:
         text = _STRUCK.sub(lambda m: " " * len(m.group(0)), text)
