@@ -28,7 +28,7 @@ null as words (``json_fields``), Markdown's emphasis, code, heading and block-qu
 (``repeated_keys``), a bilingual dictation's Spanish sides, scores, percents, temperatures and levels as
 English (``spanish_words``), every dash as '-', every blank as a space and every arrow ('7 \u279d 4', '8
 \u21d2 2', '7/10 \u25b6 3/10') as '\u2192': the same length, so every offset found in it is an offset
-into the note, and evidence is still cut from the note itself. """
+into the note, and evidence is still cut from the note itself."""
 
 from __future__ import annotations
 
