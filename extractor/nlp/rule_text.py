@@ -56,7 +56,16 @@ _SPOKEN_COMMA = re.compile(r"(?<=\w) comma\b(?=[ \t])")
 _SPOKEN_PERIOD = re.compile(r"(?<=\w) period(?=\.)")
 _COMMA_AND_BLANKS = ",     "
 # text an amendment struck out ('Right ~~C5-C6,~~ C6-C7', 'C6 and C7 [deleted: and C5] articular pillar')
-_STRUCK = re.compile(r"~~[^~\n]{1,120}~~|\[deleted:?[^\]\n]{0,120}\]", re.IGNORECASE)
+_STRUCK = re.compile(
+    r"~~[^~\n]{1,120}~~"
+    r"|\[(?:deleted|crossed[ -]out|struck(?:[ -]through)?|strike[ -]?through):?[^\]\n]{0,120}\]",
+    re.IGNORECASE,
+)
+# a typist's marks around what the card says ('[margin: R only]', '[underlined: bilat]', '[?L4-5]'):
+# the marks as blanks, the words they hold as written
+_TYPIST_MARK = re.compile(
+    r"(?i)\[(?:margin(?:[ \t]note)?|underlined|circled|boxed|arrow)[ \t]*:[ \t]*|\[\?(?=[^\]\n]{1,40}\])"
+)
 _SIC = re.compile(r"\((?:sic|sp\?)\)", re.IGNORECASE)  # a transcriptionist's 'tea three (sic)'
 # a dictation app's time stamps inside a sentence ('on the left it was T six [00:30] and T seven'),
 # not a log line's time at the start of its line ('[08:12] Versed 2 mg IV')
@@ -257,6 +266,27 @@ def _field_colon(match: re.Match[str]) -> str:
     return match.group(0)[: match.start(1) - match.start(0)] + ":  "
 
 
+def _typist_marks(text: str) -> str:
+    """Each typist's mark that opens a bracket, and the bracket's close, as blanks."""
+    pieces: list[str] = []
+    position = 0
+    for mark in _TYPIST_MARK.finditer(text):
+        if mark.start() < position:
+            continue
+        close = text.find("]", mark.end(), mark.end() + 120)
+        if close == -1 or "\n" in text[mark.end() : close]:
+            continue
+        pieces += [
+            text[position : mark.start()],
+            " " * (mark.end() - mark.start()),
+            text[mark.end() : close],
+            " ",
+        ]
+        position = close + 1
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def rule_text(text: str) -> str:
     if "_" in text:
         text = text.replace("_", " ")
@@ -265,8 +295,10 @@ def rule_text(text: str) -> str:
     if "number sign" in text or "Number sign" in text:
         text = _NUMBER_SIGN.sub(lambda m: "#" + " " * (len(m.group(0)) - 1), text)
     text = copied_forward(voided_text(text))
-    if "~~" in text or "[deleted" in text or "[DELETED" in text or "[Deleted" in text:
+    if "~~" in text or "[" in text:
         text = _STRUCK.sub(lambda m: " " * len(m.group(0)), text)
+        if "[" in text:
+            text = _typist_marks(text)
     if "(sic)" in text or "(SIC)" in text or "(sp?)" in text:
         text = _SIC.sub(lambda m: " " * len(m.group(0)), text)
     if '"' in text or "\u201c" in text:
