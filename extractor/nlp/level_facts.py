@@ -140,10 +140,15 @@ def attach_sides(view: NoteView, phrases: list[Mention]) -> dict[int, list[Menti
             # 'left L4-5 and L5-S1, make that the right side': the side said before it is the slip
             # ('bilateral L5-S1 and right L for five, I mean right L four five': the side said again is
             # the slip's own, so nothing before it is taken back)
+            # ('L four five on both sides and L five S one on the left, I mean the right': only the
+            # slip, the sides of its value just before the correction, is taken back)
             j = k - 1
+            slip = None
             while j >= 0 and replacing.start - sides[j].end <= _REPLACED_REACH:
-                if sides[j].value == replacing.value:
+                value = sides[j].value
+                if value == replacing.value or (slip is not None and value != slip):
                     break
+                slip = value
                 taken_back.add(sides[j].start)
                 j -= 1
         own: dict[int, list[Mention]] = {}
