@@ -1085,6 +1085,8 @@ _SIDE_CORRECTED = re.compile(
     r"|\bread\s+[\"'\u201c]?(?:left|right)[\"'\u201d]?\s+as\s+(?=[\"'\u201c]?(?:left|right)\b)"
     # an attestation's exception ('I agree with the fellow's note except: we did the right side only')
     r"|\bexcept\s*[:,-]?\s*(?=we\s+(?:did|injected|blocked|treated|lesioned)\s+(?:the\s+)?(?:left|right)\s+side\s+only\b)"
+    # a dictated self-correction ('by lateral L for five, uh, actually we only did one side.')
+    r"|\bactually\s+we\s+only\s+(?:did|injected|blocked|treated)\s+one\s+side\b"
 )
 
 
@@ -1123,7 +1125,7 @@ def _repeated_group(groups: Sequence[KindGroup], repeat: Mention) -> KindGroup |
     return max(before, key=lambda pair: pair[0])[1] if before else None
 
 
-_CORRECTION_WORDS = ("error", "incorrect", "wrong", "orrection", "change", "except")
+_CORRECTION_WORDS = ("error", "incorrect", "wrong", "orrection", "change", "except", "one side")
 """A cheap test before ``_SIDE_CORRECTED``: a note with none of these is not searched."""
 
 
