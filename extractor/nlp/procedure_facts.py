@@ -1262,8 +1262,6 @@ def _resided_levels(
     return kept
 
 
-# '... the tenderness at the lumbosacral junction matched, and ..., the left L5-S1 facet joint was
-# entered as well': a level the procedure acted on is not a finding
 # A clause break inside a sentence: ', while', ', whereas', ', but', ', so', ';'.
 _CLAUSE_BREAK = re.compile(r"(?i);|,[ \t\n]+(?:while|whereas|but|so)\b")
 
@@ -1281,6 +1279,8 @@ def _kind_in_clause(view: NoteView, level: Mention, kinds: Sequence[Mention]) ->
     return False
 
 
+# '... the tenderness at the lumbosacral junction matched, and ..., the left L5-S1 facet joint was
+# entered as well': a level the procedure acted on is not a finding
 _ACTED_ON = re.compile(
     r"(?i)[ \t]{0,2}(?:facet[ \t]+)?(?:joints?[ \t]+)?(?:was|were)[ \t]+(?:then[ \t]+)?"
     r"(?:entered|injected|treated|blocked|lesioned|targeted|accessed|done)\b"
@@ -1328,7 +1328,6 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
             seen_other.add(description)
             procedures.append(Procedure(kind="other", description=description, evidence=[m.evidence()]))
 
-    kind_sentences = {k.sent for k in facet_kinds}
     not_done = [n for n in view.of("NOT_DONE_LEVEL") if n.today]
     phrases = [
         m
@@ -1343,11 +1342,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
         and not any(n.start <= m.start and m.end <= n.end for n in not_done)  # ('Left L4-5 not completed.')
         and (
             "FINDING" not in m.status
-            or (
-                m.sent in kind_sentences
-                and not _surgical_site(view, m)
-                and _kind_in_clause(view, m, facet_kinds)
-            )
+            or (_kind_in_clause(view, m, facet_kinds) and not _surgical_site(view, m))
             or _ACTED_ON.match(view.text, m.end, m.end + 60)
             or ticked_row(view, m)
         )

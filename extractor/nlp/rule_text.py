@@ -7,22 +7,25 @@ comma or the '#' a rule looks for; a migrated record keeps HTML entities and tag
 drape', 'L4-5<br>') and typographic dashes and blanks ('T12\u2011L1', 'L4\u20135', a no-break space).
 The rules read the text with underscores as blanks, a spoken ' comma' as ',', a spoken ' period.' as '.'
 and a typed-out 'number sign' as '#', each padded with blanks, a spelled-out 'I V' as 'IV ', text an
-amendment struck out ('~~C5-C6,~~', '[deleted: and C5]'), a note version marked entered in error above
-its replacement (``voided_text``), a copy-forward note's stale fields ('Session #: 2 (carried forward
-from 06/05/2026)', '[last filed value: 1/10]') and the marks of its reviewed ones ('- Reviewed - no
-change': ``copied_forward``), a transcriptionist's '(sic)', a dictation app's time stamp ('[01:30]') and
-a level a dictated correction changes ('change T ten eleven to T eleven twelve', where said before it)
-as blanks, a picklist as its starred options ('[left/*right*/bilateral]' as 'right'), an entity (named
-or numeric, '&#176;') or a line-break tag as its character padded with blanks, the tags of XHTML or
-C-CDA markup pasted as-is as blanks (a table cell's as a pipe), a form's dot leader before a colon as
-blanks, an export's 'FIELD = value' as 'FIELD: value', a number dictated digit by digit before its unit
-('nine zero percent') as its digits, a form's 'Q7. Sedation?' and 'A7. ' as ' Sedation:' and blanks, an
-ultrasound probe's model ('probe (L15-4)') as blanks, an OCR'd card's letters where digits belong as the
-digits ('2O25', 'LS-S1': ``ocr_digits``), a level in continental notation ('L IV/V', 'Th12/L1', 'LWK
-4/5') as the level rules know it (``continental_levels``), a level dictated by ordinal and place ('the
-joint below the twelfth thoracic vertebra') as a level (``ordinal_anatomy``), an HL7 message's segments
-as 'label: value' lines (``hl7_fields``), a pasted JSON record's quotes as blanks and its true / false /
-null as words (``json_fields``), Markdown's emphasis, code, heading and block-quote marks as blanks
+amendment or a typist struck out ('~~C5-C6,~~', '[deleted: and C5]', '[crossed out: L3-4]') and the
+marks of a typist's '[margin: R only]' or '[?L4-5]', a score quoted as said ('"about a 3"') without its
+quotes, an unresolved smart list ('{LATERALITY:21213}'), UTF-8 garbled as Windows-1252 ('80Â°C') as what
+it was (``mojibake``), a note version marked entered in error above its replacement (``voided_text``), a
+copy-forward note's stale fields ('Session #: 2 (carried forward from 06/05/2026)', '[last filed value:
+1/10]') and the marks of its reviewed ones ('- Reviewed - no change': ``copied_forward``), a
+transcriptionist's '(sic)', a dictation app's time stamp ('[01:30]') and a level a dictated correction
+changes ('change T ten eleven to T eleven twelve', where said before it) as blanks, a picklist as its
+starred options ('[left/*right*/bilateral]' as 'right'), an entity (named or numeric, '&#176;') or a
+line-break tag as its character padded with blanks, the tags of XHTML or C-CDA markup pasted as-is as
+blanks (a table cell's as a pipe), a form's dot leader before a colon as blanks, an export's 'FIELD =
+value' as 'FIELD: value', a number dictated digit by digit before its unit ('nine zero percent') as its
+digits, a form's 'Q7. Sedation?' and 'A7. ' as ' Sedation:' and blanks, an ultrasound probe's model
+('probe (L15-4)') as blanks, an OCR'd card's letters where digits belong as the digits ('2O25', 'LS-S1':
+``ocr_digits``), a level in continental notation ('L IV/V', 'Th12/L1', 'LWK 4/5') as the level rules
+know it (``continental_levels``), a level dictated by ordinal and place ('the joint below the twelfth
+thoracic vertebra') as a level (``ordinal_anatomy``), an HL7 message's segments as 'label: value' lines
+(``hl7_fields``), a pasted JSON record's quotes as blanks and its true / false / null as words
+(``json_fields``), Markdown's emphasis, code, heading and block-quote marks as blanks
 (``markdown_marks``), a template's pick-lists printed whole as their picked options alone
 (``picked_options``), a key=value note's field written again as the later value alone
 (``repeated_keys``), a bilingual dictation's Spanish sides, scores, percents, temperatures and levels as
