@@ -35,6 +35,20 @@ _QUIET_AFTER = re.compile(
     r"(?:asymptomatic|quiet|pain-?free|not[ \t]+painful|never[ \t\n]+(?:bothered|hurt))\b"
 )
 _HISTORY_ROLES = frozenset({"history", "indication", "exam", "diagnosis"})
+# the side given by another procedure's: 'side opposite the fusion', 'ipsilateral to the previous RF',
+# 'same side as the SI injection', 'on the same side as last spring's SI injection'
+_ANCHORS = {
+    "fusion": r"fusion|TLIF|PLIF|ALIF|pedicle\s+screws?|hardware|laminectomy|discectomy",
+    "rf": r"RFA?|radio\s?frequency|ablation|neurotomy|rhizotomy",
+    "si": r"SI\s+(?:joint\s+)?(?:injection|inj)|sacroiliac\s+(?:joint\s+)?injection|SIJ",
+}
+_RELATIVE = re.compile(
+    r"(?i)\b(?P<relation>opposite|contralateral|ipsilateral|same\s+side\s+as)\s+(?:to\s+)?"
+    r"(?:the\s+|her\s+|his\s+)?(?:(?:prior|previous|earlier|last|first)\s+)?"
+    r"(?:(?:spring|summer|fall|autumn|winter|year|month|week)'?s\s+)?"
+    r"(?P<anchor>" + "|".join(f"(?P<{name}>{words})" for name, words in _ANCHORS.items()) + r")\b"
+)
+_OTHER = {"left": "right", "right": "left"}
 
 
 def _today(view: NoteView, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
@@ -42,10 +56,34 @@ def _today(view: NoteView, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
     return (m for m in pattern.finditer(view.text) if view.role_at(m.start()) in TODAY_ROLES)
 
 
+def _relative_side(view: NoteView) -> str | None:
+    """The side today's text gives by another procedure's ('the side opposite the fusion'): the
+    one side named beside that procedure elsewhere in the note, or the other one."""
+    for relation in _today(view, _RELATIVE):
+        anchor = next(name for name in _ANCHORS if relation.group(name))
+        words = re.compile(r"(?i)\b(?:" + _ANCHORS[anchor] + r")\b")
+        own = view.sentence_at(relation.start())
+        values = {
+            m.value
+            for m in view.of("SIDE")
+            if m.value in ("left", "right")
+            and not m.negated
+            and view.sentence_bounds(m.sent) != own
+            and words.search(view.sentence_text(m.sent))
+        }
+        if len(values) == 1:
+            side = values.pop()
+            opposite = relation.group("relation").lower() in ("opposite", "contralateral")
+            return _OTHER[side] if opposite else side
+    return None
+
+
 def referenced_side(view: NoteView) -> str | None:
     """'left' or 'right' when today's text refers to a side the history (or an image marker)
-    names alone; None otherwise."""
+    names alone, or to another procedure's side ('side opposite the fusion'); None otherwise."""
     text = view.text
+    if _RELATIVE.search(text) and (relative := _relative_side(view)) is not None:
+        return relative
     same_as_before = next(_today(view, _SAME_AS_BEFORE), None)
     if same_as_before is None and next(_today(view, _BY_REFERENCE), None) is None:
         return None
