@@ -49,6 +49,11 @@ _RELATIVE = re.compile(
     r"(?P<anchor>" + "|".join(f"(?P<{name}>{words})" for name, words in _ANCHORS.items()) + r")\b"
 )
 _OTHER = {"left": "right", "right": "left"}
+_WORSE_SIDE = re.compile(r"(?i)\bworse\s+side\b")
+_WORSE_NAMED = re.compile(
+    r"(?i)\b(left|right)(?:[ \t]+side)?[ \t]+(?:is|was)[ \t]+(?:clearly[ \t]+|much[ \t]+)?worse\b"
+    r"|\bworse[ \t]+on[ \t]+the[ \t]+(left|right)\b|\b(?-i:([RL])[ \t]?>[ \t]?[LR])\b"
+)
 
 
 def _today(view: NoteView, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
@@ -103,6 +108,12 @@ def referenced_side(view: NoteView) -> str | None:
     }
     if len(defined) == 1:
         return defined.pop()
+    # 'Performed on the worse side only' over 'Pain is on both sides but left is clearly worse':
+    # the worse side, when the note names one
+    if next(_today(view, _WORSE_SIDE), None) is not None:
+        worse = {(m.group(1) or m.group(2) or m.group(3)).lower()[:1] for m in _WORSE_NAMED.finditer(text)}
+        if len(worse) == 1:
+            return "left" if worse == {"l"} else "right"
     values = {
         m.value
         for m in view.of("SIDE")
