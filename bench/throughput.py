@@ -54,7 +54,7 @@ print(imported - started, done - started)
 _FRESH_RSS = """
 import json, resource, sys
 from extractor import code_note
-for path in json.loads(sys.argv[1]):
+for path in json.loads(sys.stdin.read()):
     code_note(open(path, encoding="utf-8").read())
 try:  # VmHWM: ru_maxrss would count the parent's pages shared at fork time
     with open("/proc/self/status") as status:
@@ -160,8 +160,11 @@ def cold_start(note: Path, cache: str, runs: int = 3) -> tuple[float, float, flo
 
 
 def fresh_rss_mb(paths: list[Path]) -> float:
+    # the paths go through stdin: one command-line argument may not exceed 128 KiB on Linux
+    # (MAX_ARG_STRLEN), which a list of 3,316 note paths did
     output = subprocess.run(
-        [sys.executable, "-c", _FRESH_RSS, json.dumps([str(p) for p in paths])],
+        [sys.executable, "-c", _FRESH_RSS],
+        input=json.dumps([str(p) for p in paths]),
         capture_output=True,
         text=True,
         check=True,
