@@ -12,7 +12,7 @@ entry of another date are read as history, and the opening line of today's entry
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 _DATE = (
     r"(?:(?P<month>[0-9]{1,2})/(?P<day>[0-9]{1,2})/(?P<year>[0-9]{4}|[0-9]{2})(?![0-9/])"
@@ -79,6 +79,21 @@ def section_pieces(section: dict, start: int, end: int) -> Iterator[dict]:
         yield {**section, "start": low, "end": high, "header_end": min(max(section["header_end"], low), high)}
 
 
+def cut_sections(
+    sections: list[dict], start: int, end: int, inside: Callable[[dict, dict], dict]
+) -> list[dict]:
+    """``sections`` cut at ``start`` and ``end``; each piece inside the span is replaced by
+    ``inside(piece, section)`` (the section it was cut from), the rest kept as they are."""
+    cut: list[dict] = []
+    for section in sections:
+        if section["end"] <= start or section["start"] >= end:
+            cut.append(section)
+            continue
+        for piece in section_pieces(section, start, end):
+            cut.append(inside(piece, section) if start <= piece["start"] < end else piece)
+    return cut
+
+
 def flowsheet_entries(text: str, sections: list[dict]) -> list[dict]:
     """Sections of a flowsheet with entries of other dates read as history (see the module doc);
     unchanged for a note without a date of service, or without entries both of that date and of
@@ -92,18 +107,14 @@ def flowsheet_entries(text: str, sections: list[dict]) -> list[dict]:
     if not any(today for *_, today in entries) or all(today for *_, today in entries):
         return sections
     for start, end, today in entries:
-        cut: list[dict] = []
-        for section in sections:
-            if section["end"] <= start or section["start"] >= end:
-                cut.append(section)
-                continue
-            for piece in section_pieces(section, start, end):
-                inside = start <= piece["start"] < end
-                if inside and not today:
-                    piece = {**piece, "category": FLOWSHEET_ENTRY, "role": "history", "entry_start": start}
-                elif inside and piece["start"] == start and section["start"] < start:
-                    # today's opening line, under the header the entry above ended with
-                    piece = {**piece, "category": None, "role": "untitled", "header_end": start}
-                cut.append(piece)
-        sections = cut
+
+        def entry_piece(piece: dict, section: dict, start: int = start, today: bool = today) -> dict:
+            if not today:
+                return {**piece, "category": FLOWSHEET_ENTRY, "role": "history", "entry_start": start}
+            if piece["start"] == start and section["start"] < start:
+                # today's opening line, under the header the entry above ended with
+                return {**piece, "category": None, "role": "untitled", "header_end": start}
+            return piece
+
+        sections = cut_sections(sections, start, end, entry_piece)
     return sections

@@ -131,6 +131,13 @@ def _nerve_targets(view: NoteView) -> bool:
     return any(m.today for m in view.of("NERVE_CUE", "NERVE_DR", "TARGET_CUE", "SACRAL_ALA", "NERVE_TON"))
 
 
+def _new_group(kind: str, kinds: list[Mention]) -> KindGroup:
+    """The group of one kind: its mentions, and the technique the first of them names."""
+    mentions = [m for m in kinds if m.meta["kind"] == kind]
+    technique = next((m.meta["technique"] for m in mentions if m.meta.get("technique")), None)
+    return KindGroup(kind, technique, mentions)
+
+
 def _listed_groups(view: NoteView, kinds: list[Mention], phrases: list[Mention]) -> list[KindGroup] | None:
     """One group per listed part ('(A) ... neurotomy ... (B) ... medial branch block'), when two
     parts name different kinds; phrases outside every part go to the first part's kind."""
@@ -151,9 +158,7 @@ def _listed_groups(view: NoteView, kinds: list[Mention], phrases: list[Mention])
     for label in sorted(part_kind):
         kind = part_kind[label].meta["kind"]
         if kind not in groups:
-            mentions = [m for m in kinds if m.meta["kind"] == kind]
-            technique = next((m.meta["technique"] for m in mentions if m.meta.get("technique")), None)
-            groups[kind] = KindGroup(kind, technique, mentions)
+            groups[kind] = _new_group(kind, kinds)
         groups[kind].scope.extend(segments[label])
     first = next(iter(groups.values()))
     for phrase in phrases:
@@ -174,9 +179,7 @@ def group_phrases(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
 
     def group(kind: str) -> KindGroup:
         if kind not in groups:
-            mentions = [m for m in kinds if m.meta["kind"] == kind]
-            technique = next((m.meta["technique"] for m in mentions if m.meta.get("technique")), None)
-            groups[kind] = KindGroup(kind, technique, mentions)
+            groups[kind] = _new_group(kind, kinds)
         return groups[kind]
 
     group(main)
@@ -237,11 +240,7 @@ def _sided_groups(view: NoteView, kinds: list[Mention], phrases: list[Mention]) 
     if len(sided) != 2 or len(set(sided.values())) != 2:
         return None
     first = min(sided.values(), key=lambda k: min(m.start for m in kinds if m.meta["kind"] == k))
-    groups: dict[str, KindGroup] = {}
-    for kind in sorted(set(sided.values()), key=lambda k: k != first):
-        mentions = [m for m in kinds if m.meta["kind"] == kind]
-        technique = next((m.meta["technique"] for m in mentions if m.meta.get("technique")), None)
-        groups[kind] = KindGroup(kind, technique, mentions)
+    groups = {kind: _new_group(kind, kinds) for kind in sorted(set(sided.values()), key=lambda k: k != first)}
     for phrase in phrases:
         sides = [
             side

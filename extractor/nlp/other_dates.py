@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .flowsheet_entries import section_pieces
+from .flowsheet_entries import cut_sections
 
 _DATE = r"(?:[0-9]{1,2}/[0-9]{1,2}/(?:19|20)?[0-9]{2}|(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2})"
 _ANY_DATE = re.compile(_DATE)
@@ -98,24 +98,19 @@ def other_date_blocks(text: str, sections: list[dict]) -> list[dict]:
 
 
 def _overlay(sections: list[dict], blocks: list[tuple[int, int, str]]) -> list[dict]:
-    """Each section cut at the blocks' bounds (as ``flowsheet_entries`` cuts at its entries'); the
-    parts inside a block take its role."""
+    """Each section cut at the blocks' bounds (``flowsheet_entries.cut_sections``, as it cuts at its
+    entries'); the parts inside a block take its role."""
     for start, end, role in blocks:
-        cut: list[dict] = []
-        for section in sections:
-            if section["end"] <= start or section["start"] >= end:
-                cut.append(section)
-                continue
-            for piece in section_pieces(section, start, end):
-                if start <= piece["start"] < end:
-                    low = piece["start"]
-                    piece = {
-                        "category": OTHER_DATE,
-                        "role": role,
-                        "start": low,
-                        "end": piece["end"],
-                        "header_end": low,
-                    }
-                cut.append(piece)
-        sections = cut
+        sections = cut_sections(
+            sections,
+            start,
+            end,
+            lambda piece, _section, role=role: {
+                "category": OTHER_DATE,
+                "role": role,
+                "start": piece["start"],
+                "end": piece["end"],
+                "header_end": piece["start"],
+            },
+        )
     return sections

@@ -103,12 +103,7 @@ def _box_line(line: str) -> str:
     ticked = [bool(_TICKED.search(mark.group(0))) for mark in marks]
     if len(marks) < 2 or all(ticked) or not any(ticked):
         return line
-    pieces = []
-    for index, mark in enumerate(marks):
-        end = marks[index + 1].start() if index + 1 < len(marks) else len(line)
-        pieces.append((mark.start(), mark.end(), False))
-        pieces.append((mark.end(), end, ticked[index]))
-    return _join(pieces, line)
+    return _join(_marked_options(line, marks, ticked), line)
 
 
 def _arrow_line(line: str) -> str:
@@ -129,13 +124,17 @@ def _arrow_line(line: str) -> str:
 
 def _radio_line(line: str) -> str:
     marks = list(_RADIO.finditer(line))
+    return _join(_marked_options(line, marks, [mark.group(0)[1] in _RADIO_PICKED for mark in marks]), line)
+
+
+def _marked_options(line: str, marks: list[re.Match[str]], picked: list[bool]) -> list[tuple[int, int, bool]]:
+    """Pieces of a line whose options each follow a mark: every mark unpicked, each option (to the
+    next mark) picked as its mark says."""
     pieces = []
     for index, mark in enumerate(marks):
         end = marks[index + 1].start() if index + 1 < len(marks) else len(line)
-        picked = mark.group(0)[1] in _RADIO_PICKED
-        pieces.append((mark.start(), mark.end(), False))
-        pieces.append((mark.end(), end, picked))
-    return _join(pieces, line)
+        pieces += [(mark.start(), mark.end(), False), (mark.end(), end, picked[index])]
+    return pieces
 
 
 def _slash_line(line: str) -> str:

@@ -1408,6 +1408,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
     discrepancy_found = None
     facet_procedures: list[Procedure] = []
     groups = group_phrases(view, facet_kinds, facet_phrases)
+    dictated_in_error = levels_dictated_in_error(view)  # (one correction holds for every group)
     for group in groups:
         readings = follow_nerve_lists(
             view, [read_phrase(view, p, sides_by_phrase.get(p.index, [])) for p in group.phrases]
@@ -1437,7 +1438,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
             joint_set.sides = {j: "bilateral" if j in repeated else s for j, s in joint_set.sides.items()}
         if corrected_side is not None:
             joint_set.sides = dict.fromkeys(joint_set.sides, corrected_side)
-        if miscalled := levels_dictated_in_error(view) & joint_set.sides.keys():
+        if miscalled := dictated_in_error & joint_set.sides.keys():
             joint_set.sides = {j: s for j, s in joint_set.sides.items() if j not in miscalled}
             if joint_set.discrepancy is not None:
                 named, described, spans = joint_set.discrepancy
