@@ -103,7 +103,10 @@ def _box_line(line: str) -> str:
     ticked = [bool(_TICKED.search(mark.group(0))) for mark in marks]
     if len(marks) < 2 or all(ticked) or not any(ticked):
         return line
-    return _join(_marked_options(line, marks, ticked), line)
+    pieces = _marked_options(line, marks, ticked)
+    if any(line[start:end].rstrip().endswith(":") for start, end, _ in pieces[1::2]):
+        return line  # 'Fluoroscopic guidance: [X]   US: [ ]': each box after its own label
+    return _join(pieces, line)
 
 
 def _arrow_line(line: str) -> str:
@@ -199,15 +202,15 @@ def picked_options(text: str) -> str:
     has_radio = "(" in text and _RADIO.search(text) is not None
     has_slash = " / " in text
     has_legend = "*" in text and _STAR_LEGEND.search(text) is not None
-    has_boxes = any(box in text for box in "\u2610\u2611\u2612")
+    has_boxes = any(box in text for box in "\u2610\u2611\u2612") or "[" in text
     if not (has_arrows or has_radio or has_slash or has_legend or has_boxes):
         return text
     lines = text.split("\n")
     if has_legend:
         lines = _starred_lists(lines)
     for index, line in enumerate(lines):
-        if has_boxes and any(box in line for box in "\u2610\u2611\u2612"):
-            lines[index] = _box_line(line)
+        if has_boxes and (boxed := _box_line(line)) != line:
+            lines[index] = boxed
         elif has_arrows and _ARROWS.search(line):
             lines[index] = _arrow_line(line)
         elif has_radio and _RADIO.search(line):

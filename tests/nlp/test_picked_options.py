@@ -37,6 +37,11 @@ from extractor.nlp.rule_text import rule_text
             "Guidance:   Fluoroscopy                    ",
         ),
         ("IV sedation:  \u2610 Yes  \u2612 No", "IV sedation:           No"),
+        # a bilingual form's typed boxes, each option named in two languages
+        (
+            "Imagen / Imaging: [X] Fluoroscopia / Fluoroscopy   [ ] TC / CT   [ ] Ultrasonido / Ultrasound",
+            "Imagen / Imaging:     Fluoroscopia / Fluoroscopy                                             ",
+        ),
     ],
 )
 def test_unpicked_options_are_blanks(written: str, read: str) -> None:
@@ -55,6 +60,7 @@ def test_unpicked_options_are_blanks(written: str, read: str) -> None:
         "Sedation: none (declined)",
         "Side: \u2612 Left  \u2612 Right",  # every box ticked: nothing to choose between
         "Consent \u2610 signed",  # one box alone
+        "Fluoroscopic guidance: [X]   US: [ ]   CT: [ ]",  # each box after its own label
     ],
 )
 def test_what_is_not_a_pick_list_stays(kept: str) -> None:
