@@ -1,7 +1,8 @@
 """Spanish words in an English note, read as the English the rules know.
 
 A bilingual clinician's dictation code-switches: 'lado derecho', 'izquierdo L4-5', 'ambos lados',
-'ocho de diez', 'setenta por ciento', 'ochenta grados', 'T doce', 'sin sedación'. The words become
+'ocho de diez', 'setenta por ciento', 'ochenta grados', 'T doce', 'sin sedación', a form's
+'Sedación: ninguna' or 'ofrecida y rechazada'. The words become
 their English (or digits) in the same width, left-aligned and padded with blanks, so every offset
 stays the note's. Numbers are read only where they are scores, percents, temperatures or levels;
 'dos' alone (or 'DOS', date of service) is left as it is.
@@ -35,6 +36,12 @@ _WORDS = {
     "sedación": "sedation",
     "sedacion": "sedation",
     "sedasion": "sedation",
+    "ninguna": "none",
+    "ninguno": "none",
+    "rechazada": "declined",
+    "rechazado": "declined",
+    "ofrecida": "offered",
+    "ofrecido": "offered",
 }  # ('sin' alone is not read: it is also continental Latin for left, 'L5/S1 sin.')
 _WORD = re.compile(r"(?i)\b(?:" + "|".join(w.replace(" ", "[ \\t]+") for w in _WORDS) + r")\b")
 # (lower case: 'DOS 09/09' is a date of service)
@@ -43,7 +50,10 @@ _SAID_NUMBER = re.compile(
     rf"|\b(?P<level>[CTL])[ \t]+(?P<vertebra>{_UNIT})\b"
 )
 _UNIT_WORD = {"de": "/10", "por": " percent", "grados": " degrees"}
-_MARKERS = ("de diez", "por ciento", "grados", "derech", "izquierd", "isquierd", "ambos lados", "sedaci")
+_MARKERS = (
+    "de diez", "por ciento", "grados", "derech", "izquierd", "isquierd", "ambos lados", "sedaci", "ningun",
+    "rechazad",
+)  # fmt: skip
 
 
 def _value(said: str) -> int:
