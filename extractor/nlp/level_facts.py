@@ -8,7 +8,7 @@ right and L5-S1 on the left"). Joints named outright win over joints derived fro
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from ..models import Evidence
@@ -794,7 +794,20 @@ def resolve_joints(
         if partial and with_nerves == set(header_named):
             chosen = header_named  # stopped part-way, but the nerves blocked reach every header joint
         spoken_plan = all(_in_spoken_plan(view, r) for rs in header_named.values() for r in rs)
-        if header_named and set(header_named) != set(body_named) and not partial and not spoken_plan:
+        # a brief operative note above the full one: each header block is compared on its own
+        # ('Proc: B L4-5 facet IA' over 'PROCEDURE: ... bilateral L4-L5 and right L5-S1')
+        odd_block = next(
+            (block for block in _header_blocks(view, header_named) if set(block) != set(body_named)), None
+        )
+        if odd_block is not None and set(header_named) == set(body_named) and not partial and not spoken_plan:
+            evidence = [r.phrase.evidence() for rs in odd_block.values() for r in rs]
+            evidence += [r.phrase.evidence() for rs in body_named.values() for r in rs]
+            discrepancy = (
+                sorted(odd_block, key=joint_index),
+                sorted(body_named, key=joint_index),
+                _dedupe(evidence),
+            )
+        elif header_named and set(header_named) != set(body_named) and not partial and not spoken_plan:
             if with_nerves == set(header_named):
                 # the description names one joint and the nerves of the others ('3rd occipital n.:
                 # over the C2/3 joint; R C3 MB; R C4 MB' under 'C2/3 + C3/4'): no discrepancy
@@ -841,6 +854,11 @@ def resolve_joints(
         # a description that names only targets: the title's sides
         rs = chosen[joint] if header_sided else all_by_joint.get(joint, chosen[joint])
         side = combine_sides([_side_value(r.sides) for r in rs]) or default_side
+        if chosen is header_named and len(body_sides & {"left", "right"}) == 1:
+            # a brief operative note says LEFT, the full one (and its description) right
+            named_sides = {_side_value(r.sides) for r in rs}
+            if named_sides == {"left", "right"} and len(_header_blocks(view, {joint: rs})) > 1:
+                side = next(iter(body_sides & {"left", "right"}))
         if chosen is body_named and joint in header_named:
             # the title says right, the description did the left: the description wins
             title = combine_sides([_side_value(r.sides) for r in header_named[joint]])
@@ -862,6 +880,26 @@ def resolve_joints(
         evidence[joint] = _dedupe(spans)
     nerves = sorted({n for r in readings for n in r.nerves})
     return JointSet(sides, evidence, from_nerves, nerves, discrepancy)
+
+
+def _header_blocks(
+    view: NoteView, header_named: dict[str, list[PhraseReading]]
+) -> list[dict[str, list[PhraseReading]]]:
+    """The header's joints by the part of the note each header sits in, parts cut by a ruled line
+    ('=====', '-----'), when two parts name joints in a header (a brief operative note over the
+    full one); [] otherwise."""
+    breaks = [match.end() for match in _RULED_LINE.finditer(view.text)]
+    if not breaks:
+        return []
+    blocks: dict[int, dict[str, list[PhraseReading]]] = {}
+    for joint, readings in header_named.items():
+        for reading in readings:
+            block = bisect_right(breaks, reading.phrase.start)
+            blocks.setdefault(block, {}).setdefault(joint, []).append(reading)
+    return list(blocks.values()) if len(blocks) > 1 else []
+
+
+_RULED_LINE = re.compile(r"(?m)^[ \t]*(?:[=_-][ \t]?){10,}$")
 
 
 def _mixed_title_sides(readings: list[PhraseReading]) -> bool:
