@@ -42,6 +42,21 @@ _WORDS = {
     "rechazado": "declined",
     "ofrecida": "offered",
     "ofrecido": "offered",
+    # a bilingual form's headers ('PROCEDIMIENTO REALIZADO / PROCEDURE PERFORMED:', 'Historia / History:')
+    "procedimiento realizado": "procedure performed",
+    "procedimientos": "procedures",
+    "procedimiento": "procedure",
+    "historia": "history",
+    "descripcion": "description",
+    "descripción": "description",
+    "indicaciones": "indications",
+    "indicacion": "indication",
+    "indicación": "indication",
+    "hallazgos": "findings",
+    "complicaciones": "complications",
+    "medicamentos": "medications",
+    "diagnostico": "diagnosis",
+    "diagnóstico": "diagnosis",
 }  # ('sin' alone is not read: it is also continental Latin for left, 'L5/S1 sin.')
 _WORD = re.compile(r"(?i)\b(?:" + "|".join(w.replace(" ", "[ \\t]+") for w in _WORDS) + r")\b")
 # (lower case: 'DOS 09/09' is a date of service)
@@ -52,7 +67,7 @@ _SAID_NUMBER = re.compile(
 _UNIT_WORD = {"de": "/10", "por": " percent", "grados": " degrees"}
 _MARKERS = (
     "de diez", "por ciento", "grados", "derech", "izquierd", "isquierd", "ambos lados", "sedaci", "ningun",
-    "rechazad",
+    "rechazad", "procedimiento", "historia", "descripci",
 )  # fmt: skip
 
 
@@ -64,6 +79,14 @@ def _value(said: str) -> int:
 def _padded(match: re.Match[str], read: str) -> str:
     width = len(match.group(0))
     return read[:width] + " " * max(0, width - len(read))
+
+
+def _in_case_of(said: str, read: str) -> str:
+    """``read`` in the case ``said`` was written in ('HISTORIA' -> 'HISTORY', 'Historia' -> 'History'):
+    a header rule may want its capitals."""
+    if said.isupper():
+        return read.upper()
+    return read[:1].upper() + read[1:] if said[:1].isupper() else read
 
 
 def _number(match: re.Match[str]) -> str:
@@ -98,7 +121,7 @@ def spanish_words(text: str) -> str:
         lambda m: (
             m.group(0)
             if _quoted(original, m.start())
-            else _padded(m, _WORDS[" ".join(m.group(0).lower().split())])
+            else _padded(m, _in_case_of(m.group(0), _WORDS[" ".join(m.group(0).lower().split())]))
         ),
         text,
     )

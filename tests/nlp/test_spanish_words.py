@@ -19,7 +19,11 @@ from extractor.nlp.spanish_words import spanish_words
             "the T doce and L uno medial branches, lado isquierdo",
             "the T 12   and L 1   medial branches, lado left     ",
         ),
-        ("Sin sedación. izquierdo L4-5, ambos lados", "no sedation . left      L4-5, bilateral  "),
+        ("Sin sedación. izquierdo L4-5, ambos lados", "No sedation . left      L4-5, bilateral  "),
+        # a bilingual form's headers and fields, in the case they were written in
+        ("Historia / History:", "History  / History:"),
+        ("PROCEDIMIENTO REALIZADO / PROCEDURE PERFORMED:", "PROCEDURE PERFORMED     / PROCEDURE PERFORMED:"),
+        ("Sedacion / Sedation: ninguna", "Sedation / Sedation: none   "),
     ],
 )
 def test_spanish_reads_as_english(said: str, read: str) -> None:
