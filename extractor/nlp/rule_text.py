@@ -49,6 +49,7 @@ from .ocr_digits import ocr_digits
 from .ordinal_anatomy import ordinal_anatomy
 from .picked_options import picked_options
 from .repeated_keys import repeated_keys
+from .skipped_rows import skipped_rows
 from .spanish_words import spanish_words
 from .spoken_retractions import spoken_retractions
 from .voided_text import voided_text
@@ -297,7 +298,7 @@ def rule_text(text: str) -> str:
         text = _SPOKEN_COMMA.sub(_COMMA_AND_BLANKS, text)
     if "number sign" in text or "Number sign" in text:
         text = _NUMBER_SIGN.sub(lambda m: "#" + " " * (len(m.group(0)) - 1), text)
-    text = copied_forward(voided_text(text))
+    text = skipped_rows(copied_forward(voided_text(text)))
     if "~~" in text or "[" in text:
         text = _STRUCK.sub(lambda m: " " * len(m.group(0)), text)
         if "[" in text:

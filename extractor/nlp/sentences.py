@@ -288,7 +288,7 @@ def _is_hard_wrap(text: str, previous_start: int, previous_end: int, token: str,
         return False
     line_start = text.rfind("\n", 0, previous_start) + 1
     line = text[line_start:previous_end].rstrip()
-    if level and not (line[-1:].isalpha() and "|" not in line and "\t" not in line):
+    if level and not (line[-1:].isalpha() and "|" not in line and "\t" not in line and line.count(";") < 2):
         return (
             False  # prose ('... we will consider left' / 'C3-4 and C4-5 medial branch blocks'), not a table
         )

@@ -46,7 +46,7 @@ def token_attribute_splitter(doc) -> list[list[int]]:
         line_start = text.rfind("\n", 0, previous.idx) + 1
         line = text[line_start : previous.idx + len(previous.text)].rstrip()
         if level and not token.text[:1].islower() and not short_aside:
-            if not (line[-1:].isalpha() and "|" not in line and "\t" not in line):
+            if not (line[-1:].isalpha() and "|" not in line and "\t" not in line and line.count(";") < 2):
                 return False
         above_end = line_start - 1
         above = text[text.rfind("\n", 0, max(above_end, 0)) + 1 : above_end] if line_start else ""
