@@ -204,6 +204,15 @@ def pain_patterns() -> dict[str, re.Pattern[str]]:
 
 
 @cache
+def abbreviation_key_data() -> dict[str, Any]:
+    """What a shorthand key's meanings are read as (``patterns/nlp/abbreviation_key.json``)."""
+    data = _read_json("abbreviation_key")
+    for meaning in data["meanings"]:
+        re.compile(meaning["meaning"])  # a broken regex fails at load, naming no note
+    return data
+
+
+@cache
 def misheard_words() -> dict[str, Any]:
     """The speech engine's misheard words and what was meant (``patterns/nlp/misheard.json``)."""
     data = _read_json("misheard")

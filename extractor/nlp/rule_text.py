@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .abbreviation_key import abbreviation_key
 from .continental_levels import continental_levels
 from .copied_forward import copied_forward
 from .hl7_fields import hl7_fields
@@ -298,7 +299,7 @@ def rule_text(text: str) -> str:
         text = _SPOKEN_COMMA.sub(_COMMA_AND_BLANKS, text)
     if "number sign" in text or "Number sign" in text:
         text = _NUMBER_SIGN.sub(lambda m: "#" + " " * (len(m.group(0)) - 1), text)
-    text = skipped_rows(copied_forward(voided_text(text)))
+    text = abbreviation_key(skipped_rows(copied_forward(voided_text(text))))
     if "~~" in text or "[" in text:
         text = _STRUCK.sub(lambda m: " " * len(m.group(0)), text)
         if "[" in text:
