@@ -795,6 +795,11 @@ def _other_side_deferred(view: NoteView, cue: Mention, title: set[str]) -> bool:
 _EARLIER_BOOKING = re.compile(r"(?i)\b(?:originally|initially|first)\s+(?:booked|scheduled)\b")
 _CANCELLED = re.compile(r"(?i)\bcancell?ed\b|\b(?:cxl|canx)\b")
 # 'C4 row is a template default, not ordered, not performed': never part of today's plan
+# 'all three nerves were on the left side, nothing was done on the right today': what today's
+# work left out, said as its scope, not a stop
+_OTHER_SIDE_TODAY = re.compile(
+    r"(?i)[ \t]+(?:on|to)[ \t]+(?:the[ \t]+)?(?P<side>right|left)(?:[ \t]+side)?[ \t]+today\b"
+)
 _NEVER_ORDERED = re.compile(r"(?i)\bnot\s+ordered\b|\btemplate\s+default\b")
 
 
@@ -828,6 +833,14 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
     done = parts_done(view) if cues else set()  # (the parts of the spine treated today, read once)
     title = _title_sides(view) if cues else set()
     called_off = {c.start: removal for c in cues if (removal := _row_called_off(view, c)) is not None}
+    # 'all three nerves were on the left side, nothing was done on the right today': what today's
+    # work left out, said as its scope, not a stop
+    scope = {
+        c.start: Removal(found.group("side").lower(), None)
+        for c in cues
+        if (found := _OTHER_SIDE_TODAY.match(view.text, c.end, c.end + 40)) is not None
+    }
+    called_off.update(scope)
     cues = [
         c
         for c in cues
