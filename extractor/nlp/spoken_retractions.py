@@ -6,13 +6,14 @@ branch block template, left side, L four five and L five S one. Wait, no. Scratc
 thing, wrong template', 'The template has L three four and L four five, change both of those.',
 'The template has a line about Depo-Medrol ..., scratch that, no steroid today.', 'strike the
 contrast line from the template'. Read as written, the levels, sides and drugs taken back join
-what was done. Three edits become blanks (the text keeps its length):
+what was done. Four edits become blanks (the text keeps its length):
 
 - a sentence that opens with the retraction ('No, scratch that, ...') takes back the sentence
   before it (a bare 'Wait, no.' between them is skipped);
 - a sentence that quotes the template ('The template has ...') and then retracts or changes what
   it quoted ('..., scratch that', '..., change both of those') takes back its own words to there;
-- 'strike the contrast line (from the template)' is an instruction, not a contrast given.
+- 'strike the contrast line (from the template)' is an instruction, not a contrast given;
+- a paragraph that opens with 'Scratch that last paragraph' takes back the paragraph before it.
 
 A retraction inside a sentence ('the left, scratch that, the right L5-S1') stays for the rules
 that read corrections of one word (level_facts, pain_facts): blanking a whole clause there would
@@ -51,6 +52,14 @@ _STRUCK_LINE = re.compile(
     r"(?:line|paragraph|sentence)(?:[ \t]+(?:about|on)[ \t]+[^.,;\n]{1,80})?"
     r"(?:[ \t]+from[ \t]+the[ \t]+template)?"
 )
+# 'Scratch that last paragraph, that was from the template I was reading off.' opening a paragraph
+_PARAGRAPH_RETRACTION = re.compile(
+    r"(?im)^[ \t]*(?:(?:no|wait|actually|okay|ok|oh|sorry)[ \t]*[,.!]?[ \t]+){0,3}"
+    r"(?:scratch|strike|delete|disregard)[ \t]+(?:that|the)[ \t]+(?:(?:last|previous|whole|entire)[ \t]+)*"
+    r"paragraph\b"
+)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_PARAGRAPH_REACH = 3000
 _SENTENCE_END = re.compile(r"[.!?](?=[ \t]|$)|\n")
 _REACH = 400
 
@@ -87,6 +96,18 @@ def _before_retraction(text: str, cue: int) -> tuple[int, int] | None:
     return None
 
 
+def _paragraph_before(text: str, cue: int) -> tuple[int, int] | None:
+    """The paragraph before the one a paragraph retraction opens at ``cue``: (start, end); None
+    when no blank line parts them (a run-on dictation has no paragraph to take back)."""
+    floor = max(0, cue - _PARAGRAPH_REACH)
+    breaks = list(_PARAGRAPH_BREAK.finditer(text, floor, cue))
+    if not breaks or text[breaks[-1].end() : cue].strip():
+        return None
+    end = breaks[-1].start()
+    start = breaks[-2].end() if len(breaks) > 1 else floor
+    return (start, end) if text[start:end].strip() else None
+
+
 def spoken_retractions(text: str) -> str:
     """``text`` with what a dictation took back as blanks (same length)."""
     if not any(word in text for word in _CUE_WORDS) and "template" not in text:
@@ -97,6 +118,9 @@ def spoken_retractions(text: str) -> str:
             continue  # (inside a sentence: a one-word correction, read by the rules)
         taken = _before_retraction(text, opening)
         if taken is not None:
+            text = _blank(text, *taken)
+    for cue in _PARAGRAPH_RETRACTION.finditer(text):
+        if (taken := _paragraph_before(text, cue.start())) is not None:
             text = _blank(text, *taken)
     if "template" in text:
         for quoted in _QUOTED_TEMPLATE.finditer(text):

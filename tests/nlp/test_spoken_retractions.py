@@ -46,6 +46,13 @@ from extractor.nlp.spoken_retractions import spoken_retractions
             "contrast line",
             "No contrast today,",
         ),
+        (
+            "Going back to the procedure.\n\nProcedure was a left L four five facet injection under flouro."
+            "\n\nScratch that last paragraph, that was from the template."
+            " Procedure was a left SI joint injection.",
+            "L four five",
+            "left SI joint injection",
+        ),
     ],
 )
 def test_what_was_taken_back_is_blank(dictated: str, taken_back: str, stays: str) -> None:
@@ -64,6 +71,7 @@ def test_what_was_taken_back_is_blank(dictated: str, taken_back: str, stays: str
         "Lesions at eighty degrees, scratch that, eighty five degrees Celsius.",
         "Scratch that. The right L4-5 was injected.",  # (nothing before it in its paragraph)
         "Right L4-5 MBB.\n\nScratch that line from the plan.",
+        "Scratch that last paragraph. Right L4-5 MBB.",  # no paragraph before it
     ],
 )
 def test_what_stands_stays(kept: str) -> None:
