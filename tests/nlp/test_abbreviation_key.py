@@ -35,7 +35,8 @@ def test_key_read(written: str, read: str) -> None:
         "Key points: patient tolerated well, no complications",  # fewer than three entries
         "Legend: R = right",
         "Today: bi lumbar MB dxB #1",  # no key
-        "History\n" + "x" * 700 + "\nKey: RFX = RF ablation, dxB = diagnostic block, bi = bilat",  # not at the top
+        # not at the top of the note
+        "History\n" + "x" * 700 + "\nKey: RFX = RF ablation, dxB = diagnostic block, bi = bilat",
     ],
 )
 def test_no_key_stays(kept: str) -> None:

@@ -21,7 +21,10 @@ from extractor.nlp.skipped_rows import skipped_rows
         ("L4-L5; right; ; ; ;", "     ;      ; ; ; ;"),
         # a stop part-way stays, to be read as one
         ("T8-T9\tL\t--\t--\tABORTED - vasovagal", "     \t \t--\t--\tABORTED - vasovagal"),
-        ("C4 MB       | R    | --      | NOT PERFORMED   | --", "            |      | --      |                 | --"),
+        (
+            "C4 MB       | R    | --      | NOT PERFORMED   | --",
+            "            |      | --      |                 | --",
+        ),
     ],
 )
 def test_rows_not_done_lose_level_and_side(written: str, read: str) -> None:
@@ -34,7 +37,7 @@ def test_rows_not_done_lose_level_and_side(written: str, read: str) -> None:
     [
         "L4-L5    R      18g/100/10mm    lido 2% 1.0 mL       80 C x 90 s       done",
         "L4-L5; left; 22g spinal; Depo-Medrol 40 mg; 1.0 mL; done",
-        "| 3   | C7-T1    | R     | 25g 3.5\"    | Kenalog 10 mg + Marcaine 0.25%     | 0.75 mL |",
+        '| 3   | C7-T1    | R     | 25g 3.5"    | Kenalog 10 mg + Marcaine 0.25%     | 0.75 mL |',
         # a comment that says something was not done elsewhere in a grid of ticks
         "  C7-T1          \u2713                right side non-tender, not blocked on #1 either",
         "Level  Side",  # two cells: a header, not a row
