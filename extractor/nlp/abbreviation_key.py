@@ -20,7 +20,8 @@ from .rule_data import abbreviation_key_data
 
 _REACH = 600
 """Where a key may start: the top of the note, before the history it explains."""
-_ENTRY_SEPARATOR = re.compile(r"\s*(?:[,;|]|(?<=\S) / (?=\S)|(?<=\S) \. (?=\S))\s*")
+# (blanks possessive, from a run's first blank: linear on long runs)
+_ENTRY_SEPARATOR = re.compile(r"(?<![ \t])[ \t]*+[,;|][ \t]*+|(?<=\S) / (?=\S)|(?<=\S) \. (?=\S)")
 # 'RFX = RF ablation', 'RFX: RF ablation', 'RFX RF ablation' (the abbreviation: no blank, a capital or digit)
 _ENTRY = re.compile(r"(?P<abbreviation>[A-Za-z][A-Za-z0-9/-]{0,7})(?:\s*[=:]\s*|\s+)(?P<meaning>\S.*)")
 _MIN_ENTRIES = 3

@@ -798,7 +798,7 @@ _CANCELLED = re.compile(r"(?i)\bcancell?ed\b|\b(?:cxl|canx)\b")
 # 'all three nerves were on the left side, nothing was done on the right today': what today's
 # work left out, said as its scope, not a stop
 _OTHER_SIDE_TODAY = re.compile(
-    r"(?i)[ \t]+(?:on|to)[ \t]+(?:the[ \t]+)?(?P<side>right|left)(?:[ \t]+side)?[ \t]+today\b"
+    r"(?i)(?<![ \t])[ \t]++(?:on|to)[ \t]+(?:the[ \t]+)?(?P<side>right|left)(?:[ \t]+side)?[ \t]+today\b"
 )
 _NEVER_ORDERED = re.compile(r"(?i)\bnot\s+ordered\b|\btemplate\s+default\b")
 
