@@ -33,6 +33,7 @@ from .other_dates import OTHER_DATE
 from .rule_data import pain_patterns
 from .rule_text import plain_typography
 from .sections import CLOCK, DISCHARGE_PAIN
+from .site_scores import site_table_score
 from .spine_parts import names_only_other_part, parts_done, parts_named
 
 _PAIN_ROLES = frozenset(
@@ -438,6 +439,10 @@ def build_pain(view: NoteView) -> Pain:
         _timed_rows(view, pain, evidence)
     if pain.pre is None or pain.post is None:
         _answered_scores(view, pain, evidence)
+    if pain.pre is None and (by_site := site_table_score(view.text)) is not None:
+        # 'Pain today, by site:' over '  Low back, axial (index pain) .... 7': the treated site's
+        pain.pre = by_site[2]
+        evidence.append(span(view, by_site[0], by_site[1]))
     _percent_relief(view, pain, evidence)
     pain.evidence = sorted({(e.start, e.end): e for e in evidence}.values(), key=lambda e: e.start)
     return pain
