@@ -800,6 +800,19 @@ _CANCELLED = re.compile(r"(?i)\bcancell?ed\b|\b(?:cxl|canx)\b")
 _OTHER_SIDE_TODAY = re.compile(
     r"(?i)(?<![ \t])[ \t]++(?:on|to)[ \t]+(?:the[ \t]+)?(?P<side>right|left)(?:[ \t]+side)?[ \t]+today\b"
 )
+# why sedation was given, not a stop today: 'vasovagal with dental work', 'could not tolerate lying
+# prone awake during either MBB'; and a pulsed RF's 'Nothing injected at the nerves' (no injectate)
+_EARLIER_EPISODE = re.compile(
+    r"(?i)[ \t]{0,3}(?:with|during|at|after)[ \t]+"
+    r"(?:dental|blood|his|her|their|prior|previous|earlier|past|either|both)\b"
+)
+_DURING_EARLIER = re.compile(
+    r"(?i)\bduring[ \t]+(?:either|both|(?:his|her|the|their)[ \t]+(?:prior|previous|earlier|first|last)\b)"
+)
+_NO_INJECTATE = re.compile(
+    r"(?i)[ \t]{0,3}(?:at|through|via|into)[ \t]+(?:the[ \t]+|any[ \t]+)?"
+    r"(?:nerves?|cannulae?|cannulas|needles?|targets?)\b"
+)
 _NEVER_ORDERED = re.compile(r"(?i)\bnot\s+ordered\b|\btemplate\s+default\b")
 
 
@@ -848,6 +861,9 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
         and not _RESUMED.search(view.sentence_text(c.sent))
         and _PROCEDURE_CONTEXT.search(_cue_context(view, c))
         and not _EARLIER_EVENT.match(view.text[c.end : c.end + 80].lstrip())
+        and not _EARLIER_EPISODE.match(view.text, c.end, c.end + 80)
+        and not _DURING_EARLIER.search(view.text, c.end, min(view.sentence_bounds(c.sent)[1], c.end + 120))
+        and not _NO_INJECTATE.match(view.text, c.end, c.end + 60)
         and not _RETRIED.search(view.text, c.end, c.end + _RETRY_REACH)
         and not _other_spine_part(view, c, done)
         and not _other_procedure_only(view, c)
