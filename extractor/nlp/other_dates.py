@@ -69,18 +69,47 @@ def _block_end(text: str, sections: list[dict], banner: re.Match[str], banners: 
     return min(later) if later else len(text)
 
 
+def date_of_service(text: str) -> tuple[tuple[int, int, int], int] | None:
+    """The date of service the note states near its top ('DOS 10/07/2025', 'Date of service:
+    03/14/2025'), as (year, month, day), and where its statement ends; None when none is stated."""
+    found = _DATE_OF_SERVICE.search(text, 0, _DOS_REACH)
+    if found is None:
+        return None
+    service = _as_tuple(found.group(1))
+    return None if service is None else (service, found.end())
+
+
+_TODAY_DATED = re.compile(r"(?i)\btoday[ \t]*[,:(]?[ \t]*(" + _DATE + r")")
+
+
+def only_date_of_service(text: str) -> tuple[int, int, int] | None:
+    """The date of service when the note names no other: every 'DOS ...' agrees and no 'today,
+    <date>' says otherwise (an appeal letter may cite the DOS of the claim it appeals and tell of
+    a later visit 'today'); None otherwise."""
+    stated = date_of_service(text)
+    if stated is None:
+        return None
+    dates = [_as_tuple(m.group(1)) for m in _DATE_OF_SERVICE.finditer(text)]
+    dates += [_as_tuple(m.group(1)) for m in _TODAY_DATED.finditer(text)]
+    return stated[0] if all(date == stated[0] for date in dates) else None
+
+
+def is_date_of_service(written: str, service: tuple[int, int, int]) -> bool:
+    """A date written in ``written`` is the date of service ('The treatment on 10/07/2025.' in a
+    letter about that visit is today's procedure, not an earlier one)."""
+    return any(_as_tuple(date.group(0)) == service for date in _ANY_DATE.finditer(written))
+
+
 def other_date_blocks(text: str, sections: list[dict]) -> list[dict]:
     """``sections`` with each block about another date than the date of service as its own
     section (category 'other_date', role history or plan)."""
-    found = _DATE_OF_SERVICE.search(text, 0, _DOS_REACH)
-    if found is None:
+    stated = date_of_service(text)
+    if stated is None:
         return sections
-    service = _as_tuple(found.group(1))
-    if service is None:
-        return sections
+    service, stated_end = stated
     blocks: list[tuple[int, int, str]] = []
     banners = sorted(
-        [*_BANNER.finditer(text, found.end()), *_RULED_BANNER.finditer(text, found.end())],
+        [*_BANNER.finditer(text, stated_end), *_RULED_BANNER.finditer(text, stated_end)],
         key=lambda m: m.start(),
     )
     starts = [banner.start() for banner in banners]
