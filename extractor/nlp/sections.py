@@ -105,6 +105,9 @@ def header_matches(text: str) -> list[tuple[int, int, int]]:
     return section_scanner().scan(text)[0]
 
 
+_BULLETED_SIDE = re.compile(r"(?i)[ \t]*[-*\u2022][ \t]+(?:r|l|rt|lt|right|left)[ \t]+side\b")
+
+
 def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[dict]:
     """Section dicts (category, role, start, end, header_end) from the header matches."""
     rules: tuple[SectionRuleData, ...] = section_rule_data()
@@ -112,6 +115,12 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     current = _untitled(0, len(text))
     for index, start, end in headers:
         rule = rules[index]
+        if (
+            current["role"] == "plan"
+            and rule.role == "description"
+            and _BULLETED_SIDE.match(text, start, end)
+        ):
+            continue  # 'Plan:' over '- R side: repeat RF later if sx recur': an item of the plan
         current["end"] = start
         if current["end"] > current["start"] or current["category"] is not None:
             sections.append(current)
