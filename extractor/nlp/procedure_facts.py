@@ -288,9 +288,11 @@ _NEEDLE_CONTEXT = re.compile(
 )
 
 
-def _guidance(view: NoteView) -> tuple[str | None, list[Evidence]]:
+def _guidance(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str | None, list[Evidence]]:
+    """Today's guidance; for a procedure that is one of the note's listed parts ('#1 R cervical MBB -
+    US guided', '#2 B/L L4-5 IA facet inj - fluoro'), what its own part says, when it says any."""
     found: dict[str, list[Mention]] = {}
-    for m in view.of("GUIDANCE"):
+    for m in _scoped(view.of("GUIDANCE"), scope):
         if not m.today:
             continue
         if m.negated and m.value != "none":
@@ -1474,6 +1476,9 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
                 joint_set.discrepancy = (named, [j for j in described if j not in miscalled], spans)
         discrepancy_found = discrepancy_found or _after_not_done(joint_set.discrepancy, removals)
         kind = group.kind
+        group_guidance, group_guidance_ev = (
+            _guidance(view, group.scope) if group.scope else (guidance, guidance_ev)
+        )
         if kind in _NEUROTOMY:
             temperature, temperature_ev = _temperature(view)
             intent, intent_ev, session, session_ev = None, [], None, []
@@ -1488,6 +1493,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
             session, session_ev = _session(view, group.scope) if intent == "diagnostic" else (None, [])
         field_evidence = {
             **shared,
+            "guidance": group_guidance_ev,
             "intent": intent_ev,
             "diagnostic_session": session_ev,
             "temperature_c": temperature_ev,
@@ -1522,7 +1528,7 @@ def build_procedures(view: NoteView) -> tuple[list[Procedure], LevelDiscrepancy 
                     joints=joints_by_region.get(region, []) if region else [],
                     joints_from_nerves=joint_set.from_nerves,
                     nerves=joint_set.nerves,
-                    guidance=guidance,  # type: ignore[arg-type]
+                    guidance=group_guidance,  # type: ignore[arg-type]
                     intent=intent,  # type: ignore[arg-type]
                     diagnostic_session=session,
                     technique=technique,  # type: ignore[arg-type]

@@ -32,6 +32,8 @@ def test_extraction_case(case):
         assert found == expect["joints"]
     if "kinds" in expect:  # one per procedure, as 'kind:region'
         assert sorted(f"{p.kind}:{p.region}" for p in facet) == sorted(expect["kinds"])
+    if "guidances" in expect:  # one per procedure, as 'kind:guidance'
+        assert sorted(f"{p.kind}:{p.guidance}" for p in facet) == sorted(expect["guidances"])
     if "regions" in expect:
         assert sorted(p.region for p in facet) == expect["regions"]
     for key, attr in [
