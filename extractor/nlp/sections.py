@@ -84,6 +84,7 @@ _SOAP_PLAN_WORD = re.compile(r"(?i)\b(?:if|will|schedul\w*|consider\w*)\b")
 _PROCEDURE_NARRATION = re.compile(
     r"(?i)(?:the\s+patient\s+was\s+(?:placed|positioned|brought|taken)|(?:he|she)\s+was\s+(?:placed|positioned|"
     r"brought|taken)|after\s+(?:informed\s+)?consent|(?:written\s+)?(?:informed\s+)?consent\s+was\s+obtained|"
+    r"(?:written\s+|informed\s+)?consent\s+(?:was\s+)?signed\.|"
     r"prone\b|(?:the\s+)?patient\s+(?:declined|received|was\s+offered)\s+|(?:he|she)\s+declined\s+sedation|"
     r"time[- ]?out|"
     r"today\s+we\s+(?:proceeded|performed|did)|we\s+proceeded|under\s+(?:fluoro|ct|ultrasound)|"
@@ -1102,7 +1103,7 @@ def split_procedure_paragraphs(text: str, sections: list[dict]) -> list[dict]:
 def _content_start(text: str, section: dict) -> int:
     """Where a section's text starts after its header (blanks skipped)."""
     start = section["header_end"]
-    while start < section["end"] and text[start] in " \t:":
+    while start < section["end"] and text[start] in " \t:\r\n":
         start += 1
     return start
 
