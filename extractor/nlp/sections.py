@@ -106,7 +106,8 @@ def header_matches(text: str) -> list[tuple[int, int, int]]:
     return section_scanner().scan(text)[0]
 
 
-_BULLETED_SIDE = re.compile(r"(?i)[ \t]*[-*\u2022][ \t]+(?:r|l|rt|lt|right|left)[ \t]+side\b")
+# (blanks possessive, from a run's first blank: linear on long runs)
+_BULLETED_SIDE = re.compile(r"(?i)(?<![ \t])[ \t]*+[-*\u2022][ \t]++(?:r|l|rt|lt|right|left)[ \t]+side\b")
 
 
 def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[dict]:
