@@ -37,6 +37,7 @@ from extractor.nlp.rule_text import rule_text
             "Guidance:   Fluoroscopy                    ",
         ),
         ("IV sedation:  \u2610 Yes  \u2612 No", "IV sedation:           No"),
+        ("IV sedation: [ ] Yes [x] No", "IV sedation:             No"),
         # a bilingual form's typed boxes, each option named in two languages
         (
             "Imagen / Imaging: [X] Fluoroscopia / Fluoroscopy   [ ] TC / CT   [ ] Ultrasonido / Ultrasound",

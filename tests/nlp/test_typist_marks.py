@@ -22,6 +22,7 @@ def test_typist_marks(typed: str, read: str) -> None:
     assert rule_text(typed) == read
 
 
-@pytest.mark.parametrize("kept", ["[illegible] deg C", "[x] Yes [ ] No", "Signed [signature illegible]"])
+# (a line of typed boxes, '[x] Yes [ ] No', is a pick-list: picked_options reads it)
+@pytest.mark.parametrize("kept", ["[illegible] deg C", "[x] consent signed", "Signed [signature illegible]"])
 def test_other_brackets_stay(kept: str) -> None:
     assert rule_text(kept) == kept
