@@ -800,26 +800,14 @@ def resolve_joints(
             (block for block in _header_blocks(view, header_named) if set(block) != set(body_named)), None
         )
         if odd_block is not None and set(header_named) == set(body_named) and not partial and not spoken_plan:
-            evidence = [r.phrase.evidence() for rs in odd_block.values() for r in rs]
-            evidence += [r.phrase.evidence() for rs in body_named.values() for r in rs]
-            discrepancy = (
-                sorted(odd_block, key=joint_index),
-                sorted(body_named, key=joint_index),
-                _dedupe(evidence),
-            )
+            discrepancy = _discrepancy(odd_block, body_named)
         elif header_named and set(header_named) != set(body_named) and not partial and not spoken_plan:
             if with_nerves == set(header_named):
                 # the description names one joint and the nerves of the others ('3rd occipital n.:
                 # over the C2/3 joint; R C3 MB; R C4 MB' under 'C2/3 + C3/4'): no discrepancy
                 chosen = header_named
             else:
-                evidence = [r.phrase.evidence() for rs in header_named.values() for r in rs]
-                evidence += [r.phrase.evidence() for rs in body_named.values() for r in rs]
-                discrepancy = (
-                    sorted(header_named, key=joint_index),
-                    sorted(body_named, key=joint_index),
-                    _dedupe(evidence),
-                )
+                discrepancy = _discrepancy(header_named, body_named)
     elif header_named:
         chosen = header_named
     elif body_mapped:
@@ -880,6 +868,12 @@ def resolve_joints(
         evidence[joint] = _dedupe(spans)
     nerves = sorted({n for r in readings for n in r.nerves})
     return JointSet(sides, evidence, from_nerves, nerves, discrepancy)
+
+
+def _discrepancy(header: dict[str, list[PhraseReading]], body: dict[str, list[PhraseReading]]) -> Discrepancy:
+    """The header's joints, the description's, and the phrases of both as evidence."""
+    evidence = [r.phrase.evidence() for rs in (*header.values(), *body.values()) for r in rs]
+    return sorted(header, key=joint_index), sorted(body, key=joint_index), _dedupe(evidence)
 
 
 def _header_blocks(

@@ -796,9 +796,7 @@ def _other_side_deferred(view: NoteView, cue: Mention, title: set[str]) -> bool:
 # CANCELLED by the ASC, authorization not obtained.'): what was done today is told apart from it
 _EARLIER_BOOKING = re.compile(r"(?i)\b(?:originally|initially|first)\s+(?:booked|scheduled)\b")
 _CANCELLED = re.compile(r"(?i)\bcancell?ed\b|\b(?:cxl|canx)\b")
-# 'C4 row is a template default, not ordered, not performed': never part of today's plan
-# 'all three nerves were on the left side, nothing was done on the right today': what today's
-# work left out, said as its scope, not a stop
+# ('... nothing was done on the right today': see _abort)
 _OTHER_SIDE_TODAY = re.compile(
     r"(?i)(?<![ \t])[ \t]++(?:on|to)[ \t]+(?:the[ \t]+)?(?P<side>right|left)(?:[ \t]+side)?[ \t]+today\b"
 )
@@ -815,6 +813,7 @@ _NO_INJECTATE = re.compile(
     r"(?i)[ \t]{0,3}(?:at|through|via|into)[ \t]+(?:the[ \t]+|any[ \t]+)?"
     r"(?:nerves?|cannulae?|cannulas|needles?|targets?)\b"
 )
+# 'C4 row is a template default, not ordered, not performed': never part of today's plan
 _NEVER_ORDERED = re.compile(r"(?i)\bnot\s+ordered\b|\btemplate\s+default\b")
 
 
