@@ -198,6 +198,9 @@ def _ordinal_levels(text: str) -> str:
 
 
 _CHAIN_DASH = re.compile(r"[ \t]?-[ \t]?")
+_CHAIN_SLASH = re.compile(
+    r"[ \t]?/[ \t]?"
+)  # ('L4/5/S1'; not 'L3/4/5' nor 'C4/C5/C6', lists of nerves as often)
 
 
 def parse_level_phrase(text: str) -> list[LevelUnit]:
@@ -250,8 +253,8 @@ def parse_level_phrase(text: str) -> list[LevelUnit]:
                 last = _name(items[i][0], items[i][1])
                 i += 1
             units.append(LevelUnit(kind, first, last))
-            while kind == "pair" and i < len(items) and _CHAIN_DASH.fullmatch(items[i][2]) is not None:
-                # 'L4-L5-S1', 'L3-4-5': a chain of consecutive levels names each joint in it
+            while kind == "pair" and i < len(items) and _chained(items[i], last):
+                # 'L4-L5-S1', 'L3-4-5', 'L4/5/S1': a chain of consecutive levels names each joint in it
                 following = _name(items[i][0], items[i][1])
                 if _VERTEBRA_INDEX.get(following, -1) != _VERTEBRA_INDEX.get(last, -9) + 1:
                     break
@@ -262,6 +265,14 @@ def parse_level_phrase(text: str) -> list[LevelUnit]:
         units.append(LevelUnit("single", first, first))
         i += 1
     return units
+
+
+def _chained(item: tuple[str, int, str], last: str) -> bool:
+    """The item goes on a chain of levels ending at ``last``: after a dash, or after a slash when it
+    is the sacrum closing a lumbar chain ('L4/5/S1')."""
+    if _CHAIN_DASH.fullmatch(item[2]) is not None:
+        return True
+    return last == "L5" and _name(item[0], item[1]) == "S1" and _CHAIN_SLASH.fullmatch(item[2]) is not None
 
 
 def _is_spoken(text: str) -> bool:
