@@ -813,6 +813,10 @@ _NO_INJECTATE = re.compile(
     r"(?i)[ \t]{0,3}(?:at|through|via|into)[ \t]+(?:the[ \t]+|any[ \t]+)?"
     r"(?:nerves?|cannulae?|cannulas|needles?|targets?)\b"
 )
+# a stop said of something else: 'the diary was not started', 'the pain assessment was not done'
+_OTHER_SUBJECT = re.compile(
+    r"(?i)\b(?:diary|diaries|log|assessment|scores?|scoring|testing)[ \t]+(?:was|were|is|are)[ \t]+\Z"
+)
 # 'C4 row is a template default, not ordered, not performed': never part of today's plan
 _NEVER_ORDERED = re.compile(r"(?i)\bnot\s+ordered\b|\btemplate\s+default\b")
 
@@ -865,6 +869,7 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
         and not _EARLIER_EPISODE.match(view.text, c.end, c.end + 80)
         and not _DURING_EARLIER.search(view.text, c.end, min(view.sentence_bounds(c.sent)[1], c.end + 120))
         and not _NO_INJECTATE.match(view.text, c.end, c.end + 60)
+        and not _OTHER_SUBJECT.search(view.text, max(0, c.start - 40), c.start)
         and not _RETRIED.search(view.text, c.end, c.end + _RETRY_REACH)
         and not _other_spine_part(view, c, done)
         and not _other_procedure_only(view, c)
