@@ -92,6 +92,13 @@ _STARRED_CHOICE = re.compile(r"[\[/][ \t]*\*[^*/\[\]\n]{1,120}\*[ \t]*[/\]]")
 _SPELLED_IV = re.compile(r"(?<![\w-])I V(?![\w-])")  # a speech engine's 'without I V sedation'
 _STOP_AND_BLANKS = ".      "
 # a form's dot leader before a colon ('SEDATION GIVEN.........: N', 'PAIN PRE (NRS 0-10)....: 7')
+# a template default the physician overrode: 'DEFAULT: bilateral -> RIGHT ONLY TODAY' (the default
+# and its arrow as blanks), 'the bilateral (*** RIGHT ***) targets' (the word overridden as blanks)
+_OVERRIDDEN_DEFAULT = re.compile(
+    r"(?i)\bDEFAULT[ \t]*:[ \t]*[^\n>]{1,80}?(?:->|\u2192|=>)"
+    r"|\b(?:bilateral|bilat|left|right)"
+    r"(?=[ \t]*\([ \t]*\*{2,}[ \t]*(?:right|left|bilateral)\b[^*\n]{0,30}\*{2,}[ \t]*\))"
+)
 _DOT_LEADER = re.compile(r"(?<=[\w)#])\.{2,}(?=:)")
 # an export's capitalised 'FIELD NAME = value' line ('CONSENT = The nature of ...', 'LEFT LEVELS = L3 MEDIAL
 # BRANCH'): the ' = ' after the name is read as ':  ', so the name is a header like 'CONSENT:'
@@ -300,6 +307,8 @@ def rule_text(text: str) -> str:
     if "number sign" in text or "Number sign" in text:
         text = _NUMBER_SIGN.sub(lambda m: "#" + " " * (len(m.group(0)) - 1), text)
     text = abbreviation_key(skipped_rows(copied_forward(voided_text(text))))
+    if "DEFAULT" in text or "***" in text:
+        text = _OVERRIDDEN_DEFAULT.sub(lambda m: " " * len(m.group(0)), text)
     if "~~" in text or "[" in text:
         text = _STRUCK.sub(lambda m: " " * len(m.group(0)), text)
         if "[" in text:
