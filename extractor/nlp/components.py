@@ -32,7 +32,6 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 from .context_engine import ContextEngine, ContextRule
-from .other_dates import is_date_of_service, only_date_of_service
 from .rule_data import context_rule_dicts, rule_body, target_files
 from .rule_scan import RuleScanner
 from .rule_text import note_rule_text
@@ -240,14 +239,7 @@ class FacetContext:
                 for _, start, end in matches
             ]
         by_rule: list[list[tuple[int, int]]] = [[] for _ in self.engine.rules]
-        service = only_date_of_service(text) if "DOS" in text or "ervice" in text else None
         for rule, start, end in cues:
-            if (
-                service is not None
-                and self.engine.rules[rule].category.startswith("HISTORICAL")
-                and is_date_of_service(text[start:end], service)
-            ):
-                continue  # 'The treatment on 10/07/2025.' under 'DOS 10/07/2025': today's
             by_rule[rule].append((start, end))
         starts, ends = offsets or token_offsets(doc)
         sentence_starts = [start for start, _ in (doc._.facet_sentences or [[0, len(text)]])]

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..models import Evidence
 from .flowsheet_entries import FLOWSHEET_ENTRY
+from .other_dates import ON_DATE, on_date_of_service, only_date_of_service
 from .rule_text import note_rule_text
 
 # Section roles whose text describes what was done today.
@@ -91,7 +92,13 @@ class NoteView:
         sections = doc._.facet_sections or []
         starts = [section["start"] for section in sections]
         view = cls(text=text, sentences=doc._.facet_sentences or [[0, len(text)]], sections=sections)
-        for index, raw in enumerate(doc._.facet_mentions or []):
+        raws = doc._.facet_mentions or []
+        service = (
+            only_date_of_service(text)
+            if any(ON_DATE in raw["status"] for raw in raws) and ("DOS" in text or "ervice" in text)
+            else None
+        )
+        for index, raw in enumerate(raws):
             section = sections[bisect.bisect_right(starts, raw["start"]) - 1] if sections else None
             mention = Mention(
                 index=index,
@@ -108,6 +115,11 @@ class NoteView:
                 role=section["role"] if section else "untitled",
                 section=section["category"] if section else None,
             )
+            if service is not None and ON_DATE in mention.status:
+                start, end = view.sentences[mention.sent]
+                if on_date_of_service(text[start:end], service):
+                    # 'The treatment on 10/07/2025.' under 'DOS 10/07/2025': today's, not history
+                    mention.status.remove(ON_DATE)
             view.mentions.append(mention)
             view._by_category.setdefault(mention.category, []).append(mention)
         for group in view._by_category.values():

@@ -94,10 +94,18 @@ def only_date_of_service(text: str) -> tuple[int, int, int] | None:
     return stated[0] if all(date == stated[0] for date in dates) else None
 
 
-def is_date_of_service(written: str, service: tuple[int, int, int]) -> bool:
-    """A date written in ``written`` is the date of service ('The treatment on 10/07/2025.' in a
-    letter about that visit is today's procedure, not an earlier one)."""
-    return any(_as_tuple(date.group(0)) == service for date in _ANY_DATE.finditer(written))
+ON_DATE = "HISTORICAL_ONDATE"
+"""The ConText category of 'on <date>' ('... on 03/03/2025'), a date told as history."""
+_ON_A_DATE = re.compile(r"(?i)\b(?:on|dated)\s+([0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4})\b")
+
+
+def on_date_of_service(sentence: str, service: tuple[int, int, int]) -> bool:
+    """Every 'on <date>' of the sentence is the date of service ('The treatment on 10/07/2025.' in
+    a letter about that visit is today's procedure, not an earlier one): the sentence's
+    HISTORICAL_ONDATE is no history. (Applied to the mentions after ConText, so the fast engine
+    and medspaCy's ConText give the same statuses.)"""
+    dates = [_as_tuple(match.group(1)) for match in _ON_A_DATE.finditer(sentence)]
+    return bool(dates) and all(date == service for date in dates)
 
 
 def other_date_blocks(text: str, sections: list[dict]) -> list[dict]:

@@ -4,7 +4,7 @@ today's session is."""
 from __future__ import annotations
 
 from extractor.nlp import load_pipeline
-from extractor.nlp.other_dates import OTHER_DATE, is_date_of_service, only_date_of_service, other_date_blocks
+from extractor.nlp.other_dates import OTHER_DATE, on_date_of_service, only_date_of_service, other_date_blocks
 
 
 def _roles(text: str) -> list[tuple[str | None, str, str]]:
@@ -59,6 +59,6 @@ def test_the_date_of_service_when_no_other_is_named() -> None:
     assert only_date_of_service("Claim (DOS 05/13/2025) and record - DOS 07/15/2025") is None
     assert only_date_of_service("date of service 04/08/2025 ...\nTODAY, 04/29/2025, I performed") is None
     assert only_date_of_service("Right L4-5 MBB on 03/03/2025.") is None
-    assert is_date_of_service("on 10/07/2025", (2025, 10, 7))
-    assert is_date_of_service("on 2025-10-07", (2025, 10, 7))
-    assert not is_date_of_service("on 10/06/2025", (2025, 10, 7))
+    assert on_date_of_service("The treatment on 10/07/2025.", (2025, 10, 7))
+    assert not on_date_of_service("Block #1 on 10/06/2025, then RF on 10/07/2025.", (2025, 10, 7))
+    assert not on_date_of_service("The treatment today.", (2025, 10, 7))
