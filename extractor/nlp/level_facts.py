@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..models import Evidence
 from .level_parser import (
@@ -882,7 +883,7 @@ def _header_blocks(
     """The header's joints by the part of the note each header sits in, parts cut by a ruled line
     ('=====', '-----'), when two parts name joints in a header (a brief operative note over the
     full one); [] otherwise."""
-    breaks = [match.end() for match in _RULED_LINE.finditer(view.text)]
+    breaks = _ruled_line_ends(view.text)
     if not breaks:
         return []
     blocks: dict[int, dict[str, list[PhraseReading]]] = {}
@@ -894,6 +895,12 @@ def _header_blocks(
 
 
 _RULED_LINE = re.compile(r"(?m)^[ \t]*(?:[=_-][ \t]?){10,}$")
+
+
+@lru_cache(maxsize=4)
+def _ruled_line_ends(text: str) -> list[int]:
+    """Where each ruled line of the note ends (asked once per procedure group and joint side)."""
+    return [match.end() for match in _RULED_LINE.finditer(text)]
 
 
 def _mixed_title_sides(readings: list[PhraseReading]) -> bool:

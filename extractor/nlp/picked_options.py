@@ -96,6 +96,9 @@ def _label_end(line: str, first_option: int) -> int:
 _LIST_BOX = re.compile(rf"{_BOX}(?=[ \t]{{0,4}}[^ \t\n\[\u2610-\u2612\u25a0\u25a1])")
 
 
+_GLYPH_BOX = re.compile("[\u2610\u2611\u2612\u25a0\u25a1]")
+
+
 def _box_line(line: str) -> str:
     """A line of two or more boxed options, some ticked and some not: the ticked options as
     written, the rest (and every box) blanks; a line whose boxes are all ticked or all empty stays."""
@@ -209,7 +212,7 @@ def picked_options(text: str) -> str:
     if has_legend:
         lines = _starred_lists(lines)
     for index, line in enumerate(lines):
-        if has_boxes and (boxed := _box_line(line)) != line:
+        if has_boxes and ("[" in line or _GLYPH_BOX.search(line)) and (boxed := _box_line(line)) != line:
             lines[index] = boxed
         elif has_arrows and _ARROWS.search(line):
             lines[index] = _arrow_line(line)

@@ -800,18 +800,17 @@ _CANCELLED = re.compile(r"(?i)\bcancell?ed\b|\b(?:cxl|canx)\b")
 _OTHER_SIDE_TODAY = re.compile(
     r"(?i)(?<![ \t])[ \t]++(?:on|to)[ \t]+(?:the[ \t]+)?(?P<side>right|left)(?:[ \t]+side)?[ \t]+today\b"
 )
-# why sedation was given, not a stop today: 'vasovagal with dental work', 'could not tolerate lying
-# prone awake during either MBB'; and a pulsed RF's 'Nothing injected at the nerves' (no injectate)
-_EARLIER_EPISODE = re.compile(
-    r"(?i)[ \t]{0,3}(?:with|during|at|after)[ \t]+"
+# right after a stop cue, what makes it no stop today: why sedation was given ('vasovagal with
+# dental work', '... during either MBB'), a pulsed RF's 'Nothing injected at the nerves' (no injectate)
+_NO_STOP_AFTER = re.compile(
+    r"(?i)[ \t]{0,3}(?:(?:with|during|at|after)[ \t]+"
     r"(?:dental|blood|his|her|their|prior|previous|earlier|past|either|both)\b"
+    r"|(?:at|through|via|into)[ \t]+(?:the[ \t]+|any[ \t]+)?"
+    r"(?:nerves?|cannulae?|cannulas|needles?|targets?)\b)"
 )
+# 'could not tolerate lying prone awake during either MBB': further on in the cue's sentence
 _DURING_EARLIER = re.compile(
     r"(?i)\bduring[ \t]+(?:either|both|(?:his|her|the|their)[ \t]+(?:prior|previous|earlier|first|last)\b)"
-)
-_NO_INJECTATE = re.compile(
-    r"(?i)[ \t]{0,3}(?:at|through|via|into)[ \t]+(?:the[ \t]+|any[ \t]+)?"
-    r"(?:nerves?|cannulae?|cannulas|needles?|targets?)\b"
 )
 # a stop said of something else: 'the diary was not started', 'the pain assessment was not done'
 _OTHER_SUBJECT = re.compile(
@@ -866,9 +865,8 @@ def _abort(view: NoteView, corrected: str | None) -> tuple[str, list[Removal], l
         and not _RESUMED.search(view.sentence_text(c.sent))
         and _PROCEDURE_CONTEXT.search(_cue_context(view, c))
         and not _EARLIER_EVENT.match(view.text[c.end : c.end + 80].lstrip())
-        and not _EARLIER_EPISODE.match(view.text, c.end, c.end + 80)
+        and not _NO_STOP_AFTER.match(view.text, c.end, c.end + 80)
         and not _DURING_EARLIER.search(view.text, c.end, min(view.sentence_bounds(c.sent)[1], c.end + 120))
-        and not _NO_INJECTATE.match(view.text, c.end, c.end + 60)
         and not _OTHER_SUBJECT.search(view.text, max(0, c.start - 40), c.start)
         and not _RETRIED.search(view.text, c.end, c.end + _RETRY_REACH)
         and not _other_spine_part(view, c, done)
