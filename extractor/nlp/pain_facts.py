@@ -432,6 +432,8 @@ def build_pain(view: NoteView) -> Pain:
     if pain.pre is None and pain.post is None:
         _table_scores(view, pain, evidence)
     if pain.pre is None and pain.post is None:
+        _two_column_table(view, pain, evidence)
+    if pain.pre is None and pain.post is None:
         _pre_post_row(view, pain, evidence)
     if pain.pre is None or pain.post is None:
         _label_lone_scores(view.text, scores, sorted(cues), pain, evidence, view, needle_work)
@@ -760,6 +762,39 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
         else:
             pain_column = None if not line.strip() else pain_column
         offset += len(line)
+
+
+# '| Pain (NRS 0-10) | Score |' over '| Pre-procedure | 6 |' and '| Post, 20 min, standing | 1 |': a
+# two-column pain table (the cell splitter above wants three cells), each row's label naming its score
+_TWO_COLUMN_HEADER = re.compile(
+    r"(?im)^[ \t]{0,8}\|[ \t]*(?:pain|NRS|NPRS|VAS)\b[^|\n]{0,30}\|"
+    r"[ \t]*(?:scores?|NRS|NPRS|VAS|value|rating)[ \t]*\|[ \t]*$"
+)
+_TWO_COLUMN_ROW = re.compile(
+    r"[ \t]{0,8}\|(?P<label>[^|\n]{1,40})\|[ \t]*(?P<score>10|[0-9])(?:[ \t]*/[ \t]*10)?[ \t]*\|[ \t]*$"
+)
+_RULED_ROW = re.compile(r"[ \t]{0,8}\|[-:|+ \t]+$")
+
+
+def _two_column_table(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
+    text = view.text
+    for header in _TWO_COLUMN_HEADER.finditer(text):
+        if view.role_at(header.start()) in ("plan", "excluded", "history"):
+            continue
+        offset = header.end() + 1
+        while offset < len(text):
+            end = text.find("\n", offset)
+            end = len(text) if end == -1 else end
+            row = _TWO_COLUMN_ROW.match(text, offset, end)
+            if row is None and not _RULED_ROW.match(text, offset, end):
+                break
+            if row is not None:
+                label = row.group("label")
+                name = "pre" if _ROW_PRE.search(label) else "post" if _ROW_POST.search(label) else None
+                if name and getattr(pain, name) is None:
+                    setattr(pain, name, float(row.group("score")))
+                    evidence.append(span(view, row.start("score"), row.end("score")))
+            offset = end + 1
 
 
 # '1102  8', '0905 | 7', 'Pre (1318) | 6'
