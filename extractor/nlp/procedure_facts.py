@@ -693,6 +693,15 @@ _SIDE_THEN_NOT_DONE = re.compile(
 )
 
 
+# 'We did not continue with the left side', 'before any needle was placed on the left': the side
+# the stop left out, named after what was not done
+_NOT_GONE_ON_TO = re.compile(
+    r"(?i)\b(?:(?:did|could|would)[ \t]+not|didn't|couldn't|never)[ \t]+"
+    r"(?:continue|proceed|go[ \t]+on|move[ \t]+on|get|start)[ \t]+(?:with|to|on)[ \t]+(?:the[ \t]+)?\Z"
+    r"|\bbefore[ \t]+any[ \t]+needles?[ \t]+(?:was|were)[ \t]+(?:placed|inserted)[ \t]+on[ \t]+the[ \t]+\Z"
+)
+
+
 def _sides_not_done(view: NoteView) -> list[Removal]:
     """In a procedure stopped part-way, 'L side NOT injected': that side of every joint was not done."""
     return [
@@ -700,7 +709,10 @@ def _sides_not_done(view: NoteView) -> list[Removal]:
         for m in view.of("SIDE")
         if (m.today or m.role == "diagnosis")  # (an IMPRESSION sums up today's procedure)
         and m.value in ("left", "right")
-        and _SIDE_THEN_NOT_DONE.match(view.text, m.end, m.end + 40)
+        and (
+            _SIDE_THEN_NOT_DONE.match(view.text, m.end, m.end + 40)
+            or _NOT_GONE_ON_TO.search(view.text, max(0, m.start - 60), m.start)
+        )
     ]
 
 
