@@ -227,7 +227,9 @@ _CALLED_OFF_WORDS = re.compile(
 def _implied_block(view: NoteView, phrases: list[Mention]) -> list[Mention]:
     """No procedure named today, but needles went to named medial branches or their targets and
     the note calls it a medial branch block elsewhere (the title, the history): that block."""
-    cues = [m for m in view.of("NERVE_CUE", "NERVE_DR", "TARGET_CUE", "NERVE_TON") if m.today]
+    cues = [
+        m for m in view.of("NERVE_CUE", "NERVE_DR", "TARGET_CUE", "NERVE_TON") if m.today and not m.negated
+    ]
     named = [m for m in view.of("KIND") if m.meta.get("kind") == "medial_branch_block" and not m.negated]
     if not cues or not phrases or not named:
         return []
