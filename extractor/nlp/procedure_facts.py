@@ -126,7 +126,7 @@ _OTHER_ACTION = re.compile(
     re.I,
 )
 _PROCEDURE_CONTEXT = re.compile(
-    r"\b(?:procedure|block\w*|injection\w*|inject\w*|side(?!\s+effects?)|level\w*|needle\w*|cannula\w*|"
+    r"\b(?:procedure|procs?|block\w*|injection\w*|inject\w*|side(?!\s+effects?)|level\w*|needle\w*|cannula\w*|"
     r"lesion\w*|ablation|radio\s?frequency|RF|neurotomy|"
     r"attempt\w*|joint\w*|MBBs?|RFAs?|left|right|bilateral|[CTL][0-9])\b",
     re.I,
@@ -690,7 +690,7 @@ def _levels_not_done(view: NoteView) -> list[Removal]:
 _SIDE_THEN_NOT_DONE = re.compile(
     r"(?i)[ \t]{0,2}(?::[ \t]{0,2})?(?:-?sided[ \t]+|side[ \t]+)?"
     r"(?:(?:injections?|blocks?|procedures?|lesions?)[ \t]+)?"
-    r"(?:was[ \t]+|were[ \t]+)?not[ \t]+"
+    r"(?:was[ \t]+|were[ \t]+)?(?:not|[\u00f8\u00d8\u2205])[ \t]+"  # ('L side \u00f8 done')
     r"(?:performed|done|treated|lesioned|injected|blocked|completed|attempted)\b"
 )
 
