@@ -259,6 +259,17 @@ def _in_rising_range(sentence: str, start: int, end: int, value: float) -> bool:
 
 
 _RECOVERY_LINE = re.compile(r"(?i)\b(?:PACU|recovery|phase[ \t]+II)\b")
+_ABOVE_REACH = 160
+
+
+def _under_recovery_header(text: str, offset: int) -> bool:
+    """The line at ``offset`` or one of the two lines above it names recovery ('***** PACU *****'
+    over 'Time  Aldrete  BP  HR  Pain'): every score of the block under it is after the procedure."""
+    line_end = text.find("\n", offset)
+    above = text[max(0, offset - _ABOVE_REACH) : line_end if line_end != -1 else len(text)]
+    return _RECOVERY_LINE.search("\n".join(above.split("\n")[-3:])) is not None
+
+
 # another scale named right before a pair ('PACU: NRS 3/10 on arrival, Aldrete 9 -> 10 at 0920')
 _OTHER_SCALE_BEFORE = re.compile(
     r"(?i)\b(?:Aldrete|RASS|Ramsay|GCS|Apfel|ASA|Mallampati|ODI|NDI|Oswestry|MoCA)"
@@ -699,6 +710,8 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
     pain_column: int | None = None
     header_width = 0
     unnamed_labels = False
+    recovery = False  # the pain column's table sits under a recovery header
+    recovery_rows: list[tuple[int, int, float]] = []
     for line in text.splitlines(keepends=True):
         cells = _cells(line) if "|" in line or "\t" in line or "  " in line else []
         if not cells and _PRE_POST_HEADER.match(line):
@@ -717,6 +730,7 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
                 # '        BP   HR   SpO2   NRS' over 'Pre   132/78   72   98%   6/10': no name over
                 # the row labels, so each row has one cell more before the pain column
                 unnamed_labels = _unnamed_labels(line, cells, _next_line(text, offset, line))
+                recovery = _under_recovery_header(text, offset)
             elif (
                 not (header and _PAIN_HEADER.match(cells[0]) and len(cells) == len(header) + 1)
                 and any(_PAIN_HEADER.match(c) for c in cells[:2])
@@ -754,14 +768,23 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
             ):
                 row = " ".join(cells[:column])
                 label = "pre" if _ROW_PRE.search(row) else "post" if _ROW_POST.search(row) else None
-                label = label or ("pre" if pain.pre is None else "post" if pain.post is None else None)
+                start = offset + line.rfind(cells[column])
+                if label is None and recovery:
+                    # ('08:31  10  116/70  70  2  resolved' in a PACU table: after, the last row counts)
+                    recovery_rows.append((start, start + len(cells[column]), _leading_score(cells[column])))
+                    label = None
+                else:
+                    label = label or ("pre" if pain.pre is None else "post" if pain.post is None else None)
                 if label and getattr(pain, label) is None:
                     setattr(pain, label, _leading_score(cells[column]))
-                    start = offset + line.rfind(cells[column])
                     evidence.append(span(view, start, start + len(cells[column])))
         else:
             pain_column = None if not line.strip() else pain_column
         offset += len(line)
+    if recovery_rows and pain.post is None:
+        start, end, value = recovery_rows[-1]
+        pain.post = value
+        evidence.append(span(view, start, end))
 
 
 # '| Pain (NRS 0-10) | Score |' over '| Pre-procedure | 6 |' and '| Post, 20 min, standing | 1 |': a
@@ -846,6 +869,7 @@ def _timed_rows(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
     best: list[tuple[int, int, float]] = []
     offset = 0
     under_pain_header = False
+    block_start = best_start = 0  # where the line above each block starts
     for line in text.splitlines(keepends=True):
         timed = _TIMED_ROW.match(line)
         found = None
@@ -860,16 +884,23 @@ def _timed_rows(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
             rows.append(found)
         elif not timed:
             if len(rows) > len(best):
-                best = rows
+                best, best_start = rows, block_start
             rows = []
+            block_start = offset
             # ('PAIN (VAS 0-10)', or a table's 'Time | VAS')
             under_pain_header = len(line) < 60 and _PAIN_COLUMN.search(line) is not None
         offset += len(line)
     if len(rows) > len(best):
-        best = rows
+        best, best_start = rows, block_start
     if len(best) < 2:
         return
     first, last = best[0], best[-1]
+    if _under_recovery_header(text, best_start):
+        # ('PACU RECORD' over '09:59  Aldrete 10  BP 148/76  HR 64  pain 3' ...): all after the procedure
+        if pain.post is None:
+            pain.post = last[2]
+            evidence.append(span(view, last[0], last[1]))
+        return
     # a score found elsewhere must be the block's own first (or last) row for the block to fill the other
     if pain.pre is not None and pain.pre != first[2] or pain.post is not None and pain.post != last[2]:
         return
