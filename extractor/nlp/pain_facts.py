@@ -607,6 +607,14 @@ def _label_lone_scores(
         if post_start is not None and start < post_start:
             pain.pre = value
             evidence.append(span(view, start, end))
+    if pain.post is not None and pain.pre is None:
+        # a recovery table gave the result; the one score with no cue written before the needle
+        # work ('PRE-OP NURSING CHECKLIST' / 'Pain (0-10): 7/10') is the one the patient came in with
+        before = [score for score in unused if score[0] not in labels and score[0] < needle_work]
+        if len(before) == 1:
+            start, end, value = before[0]
+            pain.pre = value
+            evidence.append(span(view, start, end))
 
 
 _FINAL = re.compile(r"\bfinal\b", re.I)
@@ -711,6 +719,7 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
     header_width = 0
     unnamed_labels = False
     recovery = False  # the pain column's table sits under a recovery header
+    tab_header: list[str] = []  # a tab-separated header row's names, when it has pre and post columns
     recovery_rows: list[tuple[int, int, float]] = []
     for line in text.splitlines(keepends=True):
         cells = _cells(line) if "|" in line or "\t" in line or "  " in line else []
@@ -722,6 +731,13 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
                 c.startswith(("post", "after")) for c in lowered
             ):
                 header = lowered
+                tab_header = [c.strip().lower() for c in line.split("\t")] if "\t" in line else []
+            elif (
+                tab_header
+                and "\t" in line
+                and _tab_row_scores(view, line, offset, tab_header, pain, evidence)
+            ):
+                pass  # ('date<TAB>pt<TAB>...<TAB>pre<TAB>post' over '2025-03-04<TAB>...<TAB>7/10<TAB>1/10')
             elif any(_PAIN_COLUMN.search(c) for c in cells[1:]) and not any(
                 _leading_score(c) for c in cells[1:]
             ):
@@ -818,6 +834,33 @@ def _two_column_table(view: NoteView, pain: Pain, evidence: list[Evidence]) -> N
                     setattr(pain, name, float(row.group("score")))
                     evidence.append(span(view, row.start("score"), row.end("score")))
             offset = end + 1
+
+
+def _tab_row_scores(
+    view: NoteView, line: str, offset: int, header: list[str], pain: Pain, evidence: list[Evidence]
+) -> bool:
+    """A tab-separated record under a header with 'pre' and 'post' columns: the cells under them
+    (split on tabs only, so a cell's own double blank does not shift the columns)."""
+    cells = line.rstrip("\n").split("\t")
+    if len(cells) != len(header):
+        return False
+    found = False
+    position = offset
+    for name, cell in zip(header, cells, strict=True):
+        label = (
+            "pre"
+            if name.startswith(("pre", "before"))
+            else "post"
+            if name.startswith(("post", "after"))
+            else None
+        )
+        if label and _BARE_SCORE.match(cell.strip()) and getattr(pain, label) is None:
+            setattr(pain, label, _leading_score(cell))
+            start = position + len(cell) - len(cell.lstrip())
+            evidence.append(span(view, start, start + len(cell.strip())))
+            found = True
+        position += len(cell) + 1
+    return found
 
 
 # '1102  8', '0905 | 7', 'Pre (1318) | 6'
