@@ -92,6 +92,7 @@ _EARLIER_PROCEDURE = re.compile(
 # 'her neck pain went from 7/10 before that block to 1/10': the block it names is an earlier one
 _THAT_BLOCK = re.compile(r"(?i)\bthat\s+(?:block|injection|procedure|session|MBB|RFA)\b")
 _BARE_PAIR_SENTENCE = 24
+_LEVEL_LETTER_BEFORE = re.compile(r"(?<![A-Za-z])[CTLS]\Z")
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
 _SCORE_GROUPS = (*"abcdefghijklmnopqrstuvwxyz", "A")
 """The named groups of the 'score' pattern, one per branch (pain.json)."""
@@ -407,6 +408,8 @@ def build_pain(view: NoteView) -> Pain:
                 continue  # 'she rates standing pain at 8 to 9 out of 10': a usual range, not a result
             if _in_other_part_aside(sentence, match.start()):
                 continue  # '7/10 (she volunteered that the replaced hip is a 2/10 these days)'
+            if _LEVEL_LETTER_BEFORE.search(sentence, max(0, match.start(group) - 2), match.start(group)):
+                continue  # 'hypoesthesia L5 (baseline)': a level's number, not a score
             if value is not None:
                 # a score written with its cue ("before, seven") is placed at its number
                 first = match.start(group) if group in _PLACED_AT_NUMBER else match.start()
