@@ -439,8 +439,11 @@ _DATED_RESULT_AFTER = re.compile(
 
 
 def _facet_named_sentences(view: NoteView) -> set[int]:
-    """Sentences that name a facet procedure, today's or not (an assessment sums today's up)."""
-    return {k.sent for k in view.of("KIND") if k.meta.get("kind") in FACET_KINDS}
+    """Sentences that name a facet procedure of today's kind, today's or not (an assessment sums
+    today's up; 'outpatient ... diagnostic medial branch blocks' below an intra-articular injection
+    is another procedure's plan)."""
+    today = {k.meta.get("kind") for k in _facet_kind_mentions(view)} or FACET_KINDS
+    return {k.sent for k in view.of("KIND") if k.meta.get("kind") in today}
 
 
 _BLANK_FIELD = "NEGATED_EXISTENCE_PLACEHOLDER_FIELD"
