@@ -92,6 +92,11 @@ _EARLIER_PROCEDURE = re.compile(
 # 'her neck pain went from 7/10 before that block to 1/10': the block it names is an earlier one
 _THAT_BLOCK = re.compile(r"(?i)\bthat\s+(?:block|injection|procedure|session|MBB|RFA)\b")
 _BARE_PAIR_SENTENCE = 24
+_OTHER_PART_PAIN = re.compile(
+    r"(?i)\b(?:ankles?|wrists?|elbows?|hands?|abdominal|chest|incision(?:al)?|"
+    r"fracture|rib|surgical|post-?op(?:erative)?)[ \t]+pain\b[ \t,:]{0,3}"
+    r"(?:(?:is|was|now|currently|today|at|of|rated)[ \t,:]{1,3}){0,2}(?:an?[ \t]+)?\Z"
+)
 _LEVEL_LETTER_BEFORE = re.compile(r"(?<![A-Za-z])[CTLS]\Z")
 _P_LABEL = re.compile(r"(?<![A-Za-z])p\s+[0-9]")
 _SCORE_GROUPS = (*"abcdefghijklmnopqrstuvwxyz", "A")
@@ -410,6 +415,8 @@ def build_pain(view: NoteView) -> Pain:
                 continue  # '7/10 (she volunteered that the replaced hip is a 2/10 these days)'
             if _LEVEL_LETTER_BEFORE.search(sentence, max(0, match.start(group) - 2), match.start(group)):
                 continue  # 'hypoesthesia L5 (baseline)': a level's number, not a score
+            if _OTHER_PART_PAIN.search(sentence, max(0, match.start(group) - 40), match.start(group)):
+                continue  # 'wrist pain 2/10', 'the fracture pain, now 3/10': another part's score
             if value is not None:
                 # a score written with its cue ("before, seven") is placed at its number
                 first = match.start(group) if group in _PLACED_AT_NUMBER else match.start()
