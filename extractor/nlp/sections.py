@@ -170,6 +170,8 @@ def find_sections(text: str, headers: Iterable[tuple[int, int, int]]) -> list[di
     sections = problem_labels(sections)
     if "B:" in text and "R:" in text:
         sections = sbar_sections(text, sections)
+    if "I:" in text:
+        sections = ipass_sections(text, sections)
     if "--- ---" in text:
         sections = history_tables(text, sections)
     sections = inline_spoken_headers(text, history_paragraph_ends(text, end_inline_sections(text, sections)))
@@ -275,6 +277,42 @@ def sbar_sections(text: str, sections: list[dict]) -> list[dict]:
         letter = text[section["start"] : section["header_end"]].strip(" \t:")
         if section["category"] is not None and letter in _SBAR_LABELS:
             category, role = _SBAR_LABELS[letter]
+            section = {**section, "category": category, "role": role}
+        out.append(section)
+    return out
+
+
+# an I-PASS handoff: illness severity, patient summary, action list (what was done, ticked, and
+# what is left to do), situation awareness and contingencies, then the receiver's synthesis
+_IPASS_LABELS = {
+    "I": ("illness_severity", "untitled"),
+    "P": ("indication", "indication"),
+    "A": ("action_list", "description"),
+    "S": ("contingency", "plan"),
+}
+_IPASS_LINE = re.compile(r"(?m)^([IPAS])[ \t]*(?:\([^)\n]{0,20}\))?[ \t]*:")
+
+
+def is_ipass(text: str) -> bool:
+    """Line labels 'I:', 'P:', 'A:' in that order (a SOAP note has no 'I:')."""
+    order = [m.group(1) for m in _IPASS_LINE.finditer(text)]
+    if "I" not in order:
+        return False
+    after = order[order.index("I") :]
+    return "P" in after and "A" in after[after.index("P") :]
+
+
+def ipass_sections(text: str, sections: list[dict]) -> list[dict]:
+    """'I: STABLE' / 'P: 58F chronic axial LBP ... Today = dx MBB #1' / 'A: [x] B/L L3 + L4 MB &
+    L5 DR blocks done 1410' / 'S: if HA -> call': read by what the letters mean in a handoff, not in
+    a SOAP note ('P:' plan, 'A:' assessment, 'S:' subjective)."""
+    if not is_ipass(text):
+        return sections
+    out = []
+    for section in sections:
+        letter = text[section["start"] : section["header_end"]].strip(" \t:")
+        if section["category"] is not None and letter in _IPASS_LABELS:
+            category, role = _IPASS_LABELS[letter]
             section = {**section, "category": category, "role": role}
         out.append(section)
     return out
