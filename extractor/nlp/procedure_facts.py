@@ -198,7 +198,13 @@ def _booked_only(view: NoteView, mention: Mention) -> bool:
     """A planned-procedure field whose label alone makes it a plan ('Scheduled: Diagnostic lumbar
     medial branch block, first block' over a nursing record of the block): what the booking says
     of today's procedure, the last place its intent or session number is looked for."""
-    return mention.status == ["HYPOTHETICAL"] and _in_planned_line(view, mention)
+    return mention.status == ["HYPOTHETICAL"] and (
+        _in_planned_line(view, mention) or _BOOKED_TODAY.search(view.sentence_text(mention.sent)) is not None
+    )
+
+
+# 'Summary: ... Booked B/L T8-9 + T9-10 dx MBB #1 today.': what the booking says of today's procedure
+_BOOKED_TODAY = re.compile(r"(?i)\b(?:booked|scheduled|listed)\b[^.\n]{0,80}\btoday\b")
 
 
 def _in_planned_line(view: NoteView, mention: Mention) -> bool:
