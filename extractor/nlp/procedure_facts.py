@@ -836,9 +836,10 @@ _DURING_EARLIER = re.compile(
     r"(?i)\bduring[ \t]+(?:either|both|(?:his|her|the|their)[ \t]+(?:prior|previous|earlier|first|last)\b)"
 )
 # a stop said of something else: 'the diary was not started', 'the pain assessment was not done',
-# 'Post-procedure assessment deferred until fully awake from MAC'
+# 'Post-procedure assessment deferred until fully awake from MAC', a registry's 'painScore.post: deferred'
 _OTHER_SUBJECT = re.compile(
-    r"(?i)\b(?:diary|diaries|log|assessment|scores?|scoring|testing)(?:[ \t]+(?:was|were|is|are))?[ \t]+\Z"
+    r"(?i)(?:\b|(?-i:(?<=[a-z])(?=[A-Z])))(?:diary|diaries|log|assessment|scores?|scoring|testing)"
+    r"(?:\.[a-z]+)?(?:[ \t]+(?:was|were|is|are)|[ \t]*:)?[ \t]+\Z"
 )
 # 'C4 row is a template default, not ordered, not performed': never part of today's plan
 _NEVER_ORDERED = re.compile(r"(?i)\bnot\s+ordered\b|\btemplate\s+default\b")
