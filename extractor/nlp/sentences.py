@@ -71,7 +71,8 @@ _SPACED_SEMICOLON = re.compile(r"(?<= );(?= )")
 _BRACKET = re.compile(r"[\[\]]")
 ASIDE_MIN = 12  # '[LBP x3 yrs; s/p B L4/5 MBB x2 2022]' is an aside; '[X]', '[ 7 ]' are not
 _ASIDE_REACH = 300
-_FIELD_LABEL = re.compile(r"[a-z][a-z/ ]{0,15}:")
+# ('sed: none', and a registry export's keys: 'adverseEvent:', 'observation.painScore.pre:')
+_FIELD_LABEL = re.compile(r"[a-z][a-z/ ]{0,15}:|[a-z]+(?:[A-Z][A-Za-z]*|\.[A-Za-z]+){1,4}:")
 _ANY_FIELD_LABEL = re.compile(r"[A-Za-z][A-Za-z/ ()-]{0,20}:(?=[ \t])")
 _PAREN_WORD = re.compile(r"\([a-z]{2}[^()\n]{0,40}\)")  # a short aside, not a parenthesised sentence
 _LEVEL_START = re.compile(r"[CTL][0-9]")

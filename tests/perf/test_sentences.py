@@ -79,7 +79,12 @@ def token_attribute_splitter(doc) -> list[list[int]]:
             if "\n" in previous.text or ("\n" in previous.whitespace_ and not token.is_space):
                 boundary = (
                     previous.text.count("\n") > 1  # a blank line ends the paragraph
-                    or bool(re.match(r"[a-z][a-z/ ]{0,15}:", text[token.idx :]))
+                    or bool(
+                        re.match(
+                            r"[a-z][a-z/ ]{0,15}:|[a-z]+(?:[A-Z][A-Za-z]*|\.[A-Za-z]+){1,4}:",
+                            text[token.idx :],
+                        )
+                    )
                     or not hard_wrap(previous, token)
                 )
             elif token.text == "[" and bracket_aside_end(text, token.idx) is not None:
