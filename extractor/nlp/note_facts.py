@@ -16,7 +16,8 @@ _SKIN = re.compile(
     r"|entry\s+(?:sites?|points?)|skin|skn|subcut\w*|subq|sub-q|sq|s\.?c\.?|wheal|superficial|dermal"
     r"|intradermal|soft\s+tissues?|needle\s+tracts?|quaddel|haut\w*|local\s+infiltration|infiltrat\w*"
     r"|infilt|an(?:a)?esthesia\s*:\s*local(?:\s+only)?|(?<!under\s)local\s+anesthesia"
-    r"|local\s+anesthetic\s+for\s+the\s+skin)\b",
+    r"|local\s+anesthetic\s+for\s+the\s+skin)\b"
+    r"|(?-i:\b(?:skin|local)(?=Local\b|Anesthetic\b|Wheal\b|Infiltration\b))",  # a registry's 'skinLocal:'
     re.I,
 )
 _TOTALS = re.compile(r"[^\w\n]{0,5}(?:totals?|summary|in\s+all|overall)\b", re.I)  # a line that starts so
