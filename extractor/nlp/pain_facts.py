@@ -775,13 +775,7 @@ def _table_scores(view: NoteView, pain: Pain, evidence: list[Evidence]) -> None:
                 shift = len(cells) - len(header)
                 for column, name in enumerate(header):
                     column += shift
-                    label = (
-                        "pre"
-                        if name.startswith(("pre", "before"))
-                        else "post"
-                        if name.startswith(("post", "after"))
-                        else None
-                    )
+                    label = _column_label(name)
                     if label and _BARE_SCORE.match(cells[column]) and getattr(pain, label) is None:
                         setattr(pain, label, _leading_score(cells[column]))
                         start = text.find(cells[column], offset + line.find(cells[0]) + len(cells[0]))
@@ -846,6 +840,13 @@ def _two_column_table(view: NoteView, pain: Pain, evidence: list[Evidence]) -> N
             offset = end + 1
 
 
+def _column_label(name: str) -> str | None:
+    """Which score a column named ``name`` (lower case) holds: 'pre' / 'before', 'post' / 'after'."""
+    if name.startswith(("pre", "before")):
+        return "pre"
+    return "post" if name.startswith(("post", "after")) else None
+
+
 def _tab_row_scores(
     view: NoteView, line: str, offset: int, header: list[str], pain: Pain, evidence: list[Evidence]
 ) -> bool:
@@ -857,13 +858,7 @@ def _tab_row_scores(
     found = False
     position = offset
     for name, cell in zip(header, cells, strict=True):
-        label = (
-            "pre"
-            if name.startswith(("pre", "before"))
-            else "post"
-            if name.startswith(("post", "after"))
-            else None
-        )
+        label = _column_label(name)
         if label and _BARE_SCORE.match(cell.strip()) and getattr(pain, label) is None:
             setattr(pain, label, _leading_score(cell))
             start = position + len(cell) - len(cell.lstrip())

@@ -245,77 +245,68 @@ def history_tables(text: str, sections: list[dict]) -> list[dict]:
     return out
 
 
-# an SBAR handoff from the procedure room: the situation is the procedure just done, the
-# background its history, the assessment the patient now, the recommendation the plan
+# A handoff's one-letter line labels mean what the handoff layout says, not what they mean in a
+# SOAP note ('S:' subjective, 'A:' assessment, 'P:' plan). SBAR from the procedure room: the
+# situation is the procedure just done, the background its history, the assessment the patient now,
+# the recommendation the plan. I-PASS: illness severity, patient summary, action list (what was
+# done, ticked, and what is left to do), situation awareness and contingencies, then the receiver's
+# synthesis.
 _SBAR_LABELS = {
     "S": ("description", "description"),
     "B": ("history", "history"),
     "A": ("findings", "other_today"),
     "R": ("plan", "plan"),
 }
-
-
-_SBAR_LINE = re.compile(r"(?m)^([SBAR])[ \t]*:")
-
-
-def is_sbar(text: str) -> bool:
-    """Situation, background, (assessment,) recommendation: line labels 'S:', 'B:', 'R:' in that order."""
-    order = [m.group(1) for m in _SBAR_LINE.finditer(text)]
-    if "S" not in order:
-        return False
-    after = order[order.index("S") :]
-    return "B" in after and "R" in after[after.index("B") :]
-
-
-def sbar_sections(text: str, sections: list[dict]) -> list[dict]:
-    """'S: s/p R L4/5 MBB ...' / 'B: hx LBP ...' / 'A: VSS, pain 7->2' / 'R: d/c home': read by
-    what the letters mean in a handoff, not in a SOAP note ('S:' subjective, 'A:' assessment)."""
-    if not is_sbar(text):
-        return sections
-    out = []
-    for section in sections:
-        letter = text[section["start"] : section["header_end"]].strip(" \t:")
-        if section["category"] is not None and letter in _SBAR_LABELS:
-            category, role = _SBAR_LABELS[letter]
-            section = {**section, "category": category, "role": role}
-        out.append(section)
-    return out
-
-
-# an I-PASS handoff: illness severity, patient summary, action list (what was done, ticked, and
-# what is left to do), situation awareness and contingencies, then the receiver's synthesis
 _IPASS_LABELS = {
     "I": ("illness_severity", "untitled"),
     "P": ("indication", "indication"),
     "A": ("action_list", "description"),
     "S": ("contingency", "plan"),
 }
+_SBAR_LINE = re.compile(r"(?m)^([SBAR])[ \t]*:")
 _IPASS_LINE = re.compile(r"(?m)^([IPAS])[ \t]*(?:\([^)\n]{0,20}\))?[ \t]*:")
+
+
+def _labels_in_order(line: re.Pattern[str], text: str, letters: str) -> bool:
+    """The note's line labels hold ``letters`` in that order (from the first of them on)."""
+    order = [m.group(1) for m in line.finditer(text)]
+    for letter in letters:
+        if letter not in order:
+            return False
+        order = order[order.index(letter) :]
+    return True
+
+
+def is_sbar(text: str) -> bool:
+    """Situation, background, (assessment,) recommendation: line labels 'S:', 'B:', 'R:' in that order."""
+    return _labels_in_order(_SBAR_LINE, text, "SBR")
 
 
 def is_ipass(text: str) -> bool:
     """Line labels 'I:', 'P:', 'A:' in that order (a SOAP note has no 'I:')."""
-    order = [m.group(1) for m in _IPASS_LINE.finditer(text)]
-    if "I" not in order:
-        return False
-    after = order[order.index("I") :]
-    return "P" in after and "A" in after[after.index("P") :]
+    return _labels_in_order(_IPASS_LINE, text, "IPA")
+
+
+def _relabel(text: str, sections: list[dict], labels: dict[str, tuple[str, str]]) -> list[dict]:
+    out = []
+    for section in sections:
+        letter = text[section["start"] : section["header_end"]].strip(" \t:")
+        if section["category"] is not None and letter in labels:
+            category, role = labels[letter]
+            section = {**section, "category": category, "role": role}
+        out.append(section)
+    return out
+
+
+def sbar_sections(text: str, sections: list[dict]) -> list[dict]:
+    """'S: s/p R L4/5 MBB ...' / 'B: hx LBP ...' / 'A: VSS, pain 7->2' / 'R: d/c home'."""
+    return _relabel(text, sections, _SBAR_LABELS) if is_sbar(text) else sections
 
 
 def ipass_sections(text: str, sections: list[dict]) -> list[dict]:
     """'I: STABLE' / 'P: 58F chronic axial LBP ... Today = dx MBB #1' / 'A: [x] B/L L3 + L4 MB &
-    L5 DR blocks done 1410' / 'S: if HA -> call': read by what the letters mean in a handoff, not in
-    a SOAP note ('P:' plan, 'A:' assessment, 'S:' subjective)."""
-    if not is_ipass(text):
-        return sections
-    out = []
-    for section in sections:
-        letter = text[section["start"] : section["header_end"]].strip(" \t:")
-        if section["category"] is not None and letter in _IPASS_LABELS:
-            category, role = _IPASS_LABELS[letter]
-            section = {**section, "category": category, "role": role}
-        out.append(section)
-    return out
+    L5 DR blocks done 1410' / 'S: if HA -> call'."""
+    return _relabel(text, sections, _IPASS_LABELS) if is_ipass(text) else sections
 
 
 # a dictated edit to an earlier part of the note: 'Go back to the procedure section and add that
