@@ -394,8 +394,9 @@ def _intent(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[str 
         "assessment": [],
         "booked": [],
     }
-    kind_sentences = {k.sent for k in _facet_kind_mentions(view)}
-    named_sentences = _facet_named_sentences(view)
+    facet_kinds = _facet_kind_mentions(view)
+    kind_sentences = {k.sent for k in facet_kinds}
+    named_sentences = _facet_named_sentences(view, facet_kinds)
     session_words = [m for m in view.of("SESSION") if re.search(r"diagnostic|\bdx\b", m.text, re.I)]
     earlier = [(k.start, k.end) for k in view.of("KIND") if k.historical]
     for m in _scoped(sorted([*view.of("INTENT"), *session_words], key=lambda m: m.start), scope):
@@ -444,11 +445,11 @@ _DATED_RESULT_AFTER = re.compile(
 )
 
 
-def _facet_named_sentences(view: NoteView) -> set[int]:
+def _facet_named_sentences(view: NoteView, facet_kinds: list[Mention]) -> set[int]:
     """Sentences that name a facet procedure of today's kind, today's or not (an assessment sums
     today's up; 'outpatient ... diagnostic medial branch blocks' below an intra-articular injection
     is another procedure's plan)."""
-    today = {k.meta.get("kind") for k in _facet_kind_mentions(view)} or FACET_KINDS
+    today = {k.meta.get("kind") for k in facet_kinds} or FACET_KINDS
     return {k.sent for k in view.of("KIND") if k.meta.get("kind") in today}
 
 
@@ -465,7 +466,7 @@ def _session(view: NoteView, scope: Sequence[tuple[int, int]] = ()) -> tuple[int
     # INTENT cues ("confirmatory", "dx #1") share a rule file with SESSION and may hold the number
     confirmatory = [m for m in view.of("INTENT") if _session_number(m.text) is not None]
     assessed: list[tuple[int, Mention]] = []
-    named_sentences = _facet_named_sentences(view)
+    named_sentences = _facet_named_sentences(view, _facet_kind_mentions(view))
     # ('the joint between the fourth and fifth lumbar vertebrae': a level said by ordinals)
     level_spans = [(p.start, p.end) for p in view.of("LEVEL_PHRASE")]
     booked: list[tuple[int, Mention]] = []
